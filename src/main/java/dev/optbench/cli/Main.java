@@ -1,0 +1,86 @@
+package dev.optbench.cli;
+
+import dev.optbench.InputException;
+import dev.optbench.Version;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The optbench command line. Exit codes: 0 ok, 1 runtime failure, 2 usage or input error. */
+@Command(
+        name = "optbench",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
+        description = "Fair, reproducible comparisons of deep-learning optimizers (Choi et al. 2019).",
+        subcommands = {
+            OptimizersCommand.class,
+            InclusionCommand.class,
+            TraceCommand.class,
+            WorkloadsCommand.class,
+            TrainCommand.class,
+            ProtocolsCommand.class,
+            StudyCommand.class,
+            StudiesCommand.class,
+            WorkerCommand.class,
+            AnalyzeCommand.class,
+            ImportCommand.class,
+            ReportCommand.class,
+            ReproduceCommand.class,
+            DemoCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show engine logs and full stack traces.")
+    boolean verbose;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code; tests call this instead of {@link #main}. */
+    public static int execute(String... args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        EngineSetup.configure(verbose);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line, verbose));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("optbench: " + ex.getMessage()
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    private static int handle(Exception ex, CommandLine line, boolean verbose) {
+        PrintWriter err = line.getErr();
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        if (ex instanceof InputException || ex instanceof IllegalArgumentException) {
+            err.println("optbench: " + ex.getMessage());
+            return 2;
+        }
+        err.println("optbench: " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
+                + (verbose ? "" : " (run with --verbose for details)"));
+        return 1;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"optbench " + Version.version() + " (commit " + Version.gitCommit() + ")"};
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.optbench.cli;
+
+import picocli.CommandLine.Command;
+
+// PLACEHOLDER: replaced by the issue that owns this command.
+@Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Not built yet.")
+final class ReproduceCommand implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() {
+        System.err.println("optbench: 'reproduce' is not built yet");
+        return 1;
+    }
+}

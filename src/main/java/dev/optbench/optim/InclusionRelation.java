@@ -1,0 +1,39 @@
+package dev.optbench.optim;
+
+import java.util.List;
+
+/**
+ * "subset ⊆ superset": some setting, or limit of settings, of the superset's hyperparameters
+ * reproduces the subset's updates (SPEC section 4). {@link #DIRECT} lists the relations the
+ * spec states; transitive ones follow from them.
+ */
+public record InclusionRelation(String subset, String superset) {
+    public static final List<InclusionRelation> DIRECT = List.of(
+            new InclusionRelation("sgd", "momentum"),
+            new InclusionRelation("sgd", "nesterov"),
+            new InclusionRelation("momentum", "rmsprop"),
+            new InclusionRelation("momentum", "adam"),
+            new InclusionRelation("nesterov", "nadam"));
+
+    /** Direct and transitive relations (sgd ⊆ rmsprop, sgd ⊆ adam, sgd ⊆ nadam too). */
+    public static List<InclusionRelation> all() {
+        java.util.LinkedHashSet<InclusionRelation> out = new java.util.LinkedHashSet<>(DIRECT);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (InclusionRelation a : List.copyOf(out)) {
+                for (InclusionRelation b : List.copyOf(out)) {
+                    if (a.superset().equals(b.subset())) {
+                        grew |= out.add(new InclusionRelation(a.subset(), b.superset()));
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public String toString() {
+        return subset + " ⊆ " + superset;
+    }
+}

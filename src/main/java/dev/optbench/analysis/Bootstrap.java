@@ -22,20 +22,49 @@ final class Bootstrap {
         this.seed = Seeds.mix(seed, optimizer.hashCode());
     }
 
-    int[] ranks(int n, int k) {
+    /** How often each rank (0 = best of n) was the best of a budget-k draw, over the B resamples. */
+    int[] counts(int n, int k) {
         long cacheKey = ((long) n << 32) | k;
-        return draws.computeIfAbsent(cacheKey,
-                key -> BestOfKSampler.drawRanks(n, k, resamples, Seeds.mix(Seeds.mix(seed, n), k)));
+        return draws.computeIfAbsent(cacheKey, key -> {
+            int[] count = new int[n];
+            for (int r : BestOfKSampler.drawRanks(n, k, resamples, Seeds.mix(Seeds.mix(seed, n), k))) {
+                count[r]++;
+            }
+            return count;
+        });
     }
 
-    /** Summary at budget k of {@code valuesByRank} (value of the i-th best trial at index i). */
+    /**
+     * Summary at budget k of {@code valuesByRank} (value of the i-th best trial at index i).
+     * Equal to sorting the B picked values and taking the type-1 quantiles, but done on the
+     * rank counts: only the ranks drawn at least once are sorted by value.
+     */
     BudgetQuantiles at(double[] valuesByRank, int k) {
-        int[] ranks = ranks(valuesByRank.length, k);
-        double[] picked = new double[ranks.length];
-        for (int b = 0; b < ranks.length; b++) {
-            picked[b] = valuesByRank[ranks[b]];
+        int[] count = counts(valuesByRank.length, k);
+        int drawn = 0;
+        for (int c : count) {
+            drawn += c > 0 ? 1 : 0;
         }
-        double[] q = Quantiles.medianP5P95(picked);
+        Integer[] ranks = new Integer[drawn];
+        for (int r = 0, j = 0; r < count.length; r++) {
+            if (count[r] > 0) {
+                ranks[j++] = r;
+            }
+        }
+        java.util.Arrays.sort(ranks, (a, b) -> Double.compare(valuesByRank[a], valuesByRank[b]));
+        double[] levels = {0.5, 0.05, 0.95};
+        double[] q = new double[3];
+        for (int l = 0; l < 3; l++) {
+            long position = Quantiles.position(levels[l], resamples); // Q(p) = x(⌈pB⌉)
+            long cumulative = 0;
+            for (Integer r : ranks) {
+                cumulative += count[r];
+                if (cumulative >= position) {
+                    q[l] = valuesByRank[r];
+                    break;
+                }
+            }
+        }
         return new BudgetQuantiles(k, q[0], q[1], q[2]);
     }
 

@@ -19,8 +19,16 @@ public final class Quantiles {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("quantile level must be in [0, 1], got " + p);
         }
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
+        return sorted[(int) position(p, sorted.length) - 1];
+    }
+
+    /**
+     * The 1-based order statistic ⌈p·n⌉ (at least 1) that is Q(p); p·n is rounded to 9 decimals
+     * first, so 0.95 · 10000 is 9500 however p·n rounds in binary.
+     */
+    public static long position(double p, long n) {
+        double pn = Math.rint(p * n * 1e9) / 1e9;
+        return Math.max(1, (long) Math.ceil(pn));
     }
 
     /** Sorts {@code values} in place and returns median, 5th and 95th percentiles. */

@@ -23,7 +23,11 @@ final class PositionalEmbedding extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         long t = x.getShape().get(1);
         NDArray p = store.getValue(positions, x.getDevice(), training);
-        return new NDList(x.add(p.get("0:" + t)));
+        NDArray slice = p.get("0:" + t);
+        // Ops on a parameter belong to the parameter's manager; move the slice to the batch's
+        // so it is freed with the step instead of piling up until the trial ends.
+        slice.attach(x.getManager());
+        return new NDList(x.add(slice));
     }
 
     @Override

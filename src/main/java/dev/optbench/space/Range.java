@@ -131,6 +131,11 @@ public sealed interface Range permits Range.Linear, Range.Log, Range.Feasible {
         if (v == Math.rint(v) && Math.abs(v) < 1e6) {
             return Long.toString((long) v);
         }
-        return (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4) ? String.format(java.util.Locale.ROOT, "%.3g", v) : Double.toString(v);
+        if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) {
+            return Double.toString(v);
+        }
+        String[] parts = String.format(java.util.Locale.ROOT, "%.3e", v).split("e");
+        String mantissa = parts[0].replaceAll("\\.?0+$", "");
+        return mantissa + "e" + Integer.parseInt(parts[1]); // 1e-5, 2.5e-10
     }
 }

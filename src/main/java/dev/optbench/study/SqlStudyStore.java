@@ -238,6 +238,7 @@ public final class SqlStudyStore implements StudyStore {
      */
     public synchronized Optional<Claim> claim(String study, String worker, long leaseMillis) {
         return tx(() -> {
+            relaxedCommit();
             expire(study);
             String filter = study == null ? "" : " AND study = ?";
             String study0;
@@ -295,6 +296,20 @@ public final class SqlStudyStore implements StudyStore {
         return tx(() -> expire(study));
     }
 
+    /**
+     * PostgreSQL: this transaction's commit need not wait for the disk. Used for claims and lease
+     * renewals only: if the server crashes and loses one, the trial is pending again or its lease
+     * shorter, and the old holder's attempt no longer matches, so it cannot store a result.
+     * Completions always commit synchronously: a stored result is never lost.
+     */
+    private void relaxedCommit() throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            try (java.sql.Statement s = connection.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit TO OFF");
+            }
+        }
+    }
+
     private int expire(String study) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = 'pending', worker = NULL,"
                 + " lease_expires_ms = NULL, started_ms = NULL WHERE state = 'running' AND lease_expires_ms < " + dialect.now()
@@ -309,6 +324,7 @@ public final class SqlStudyStore implements StudyStore {
     /** Extends the lease; false when the claim is no longer held (expired and taken, or finished). */
     public synchronized boolean renew(Claim claim, long leaseMillis) {
         return tx(() -> {
+            relaxedCommit();
             try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET lease_expires_ms = " + dialect.now()
                     + " + ? WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
                 ps.setLong(1, leaseMillis);

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * (also {@code postgres://}) or {@code jdbc:sqlite:..} / {@code jdbc:postgresql:..}. Only
  * {@link #masked()} and {@link #scrub} may reach logs and error messages: passwords never do.
  */
-public record StoreUrl(String jdbcUrl, Dialect dialect, String password) {
+public record StoreUrl(String given, String jdbcUrl, Dialect dialect, String password) {
     /** Where the URL comes from when no --store is given. */
     public static final String ENV = "OPTBENCH_STORE";
     public static final String DEFAULT = "sqlite:optbench.db";
@@ -41,14 +41,14 @@ public record StoreUrl(String jdbcUrl, Dialect dialect, String password) {
             return sqlite(u.substring("sqlite:".length()), u);
         }
         if (u.startsWith("jdbc:postgresql://")) {
-            return new StoreUrl(u, Dialect.POSTGRESQL, password);
+            return new StoreUrl(u, u, Dialect.POSTGRESQL, password);
         }
         if (u.startsWith("postgresql://") || u.startsWith("postgres://")) {
             String rest = u.substring(u.indexOf("://") + 3);
             if (rest.isEmpty() || rest.startsWith("/") || !rest.contains("/")) {
                 throw new InputException("store URL " + mask(u) + " lacks host or database (use postgresql://host:port/db?user=..&password=..)");
             }
-            return new StoreUrl("jdbc:postgresql://" + rest, Dialect.POSTGRESQL, password);
+            return new StoreUrl(u, "jdbc:postgresql://" + rest, Dialect.POSTGRESQL, password);
         }
         throw new InputException("unsupported store URL '" + mask(u) + "' (use sqlite:PATH, "
                 + "postgresql://host:port/db?user=..&password=.., or jdbc:sqlite:/jdbc:postgresql:)");
@@ -68,7 +68,7 @@ public record StoreUrl(String jdbcUrl, Dialect dialect, String password) {
                 throw new InputException("cannot open store " + original + ": " + path + " is a directory (give a file path)");
             }
         }
-        return new StoreUrl("jdbc:sqlite:" + path, Dialect.SQLITE, null);
+        return new StoreUrl(original, "jdbc:sqlite:" + path, Dialect.SQLITE, null);
     }
 
     private static String password(String u) {
@@ -82,7 +82,7 @@ public record StoreUrl(String jdbcUrl, Dialect dialect, String password) {
 
     /** The URL with any password replaced by ***. */
     public String masked() {
-        return mask(jdbcUrl);
+        return mask(given);
     }
 
     static String mask(String url) {

@@ -42,7 +42,8 @@ public final class StudyStores {
         if (url.dialect() == Dialect.SQLITE) {
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            // FULL: a completed trial survives a power loss too (NORMAL in WAL mode may roll back the last commits).
+            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
             config.setBusyTimeout(30_000);
             config.enforceForeignKeys(true);
             // Write transactions take the lock at BEGIN, so a claim never upgrades a read lock and deadlocks.

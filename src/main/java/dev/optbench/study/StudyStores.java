@@ -21,6 +21,10 @@ public final class StudyStores {
         try {
             c = DriverManager.getConnection(url.jdbcUrl(), properties(url));
         } catch (SQLException e) {
+            if (url.dialect() == Dialect.SQLITE) {
+                throw new InputException("cannot open store " + url.masked() + ": " + reason(url, e)
+                        + " (give the path of an optbench SQLite file, or a new one)", null);
+            }
             throw new InputException("cannot connect to store " + url.masked() + ": " + reason(url, e)
                     + " (check the URL, that the server runs and accepts this user)", null);
         }

@@ -19,11 +19,16 @@ import java.util.Set;
 /**
  * Trials made elsewhere, from CSV (RFC 4180 quoting): columns {@code optimizer}, {@code trial},
  * {@code validation_error}, {@code test_error}, optional {@code steps_to_target} (empty = target
- * not reached) and any number of hyperparameter columns (numeric; empty = not set). The whole
- * file is checked before anything is returned, so a bad row leaves nothing half-imported.
+ * not reached) and any number of hyperparameter columns (numeric; empty = not set). The columns
+ * of {@code optbench study export} are understood too, so an export imports back: {@code state}
+ * (completed, diverged or failed; a failed row may leave its errors empty), {@code searched.NAME}
+ * (the point as sampled), {@code steps}, {@code seconds}, {@code seed} and {@code worker}. The
+ * whole file is checked before anything is returned, so a bad row leaves nothing half-imported.
  */
 public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String> hyperparameters, boolean hasSteps) {
     public static final List<String> REQUIRED = List.of("optimizer", "trial", "validation_error", "test_error");
+    /** Sampler id of an imported study: the store creates no pending trials for it. */
+    public static final String SAMPLER = dev.optbench.study.StudyPlan.IMPORTED;
 
     public TrialCsv {
         trials = List.copyOf(trials);
@@ -40,7 +45,7 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
 
     /** The definition of a study created by an import (no search spaces: they were not ours). */
     public StudyDefinition definition(String study, String workload, String protocol, Instant created) {
-        return new StudyDefinition(study, workload, protocol, optimizers, maxTrialsPerOptimizer(), 0L, "imported",
+        return new StudyDefinition(study, workload, protocol, optimizers, maxTrialsPerOptimizer(), 0L, SAMPLER,
                 Map.of(), created);
     }
 
@@ -78,10 +83,19 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
         int val = header.indexOf("validation_error");
         int tst = header.indexOf("test_error");
         int steps = header.indexOf("steps_to_target");
+        int state = header.indexOf("state");
+        int stepsRun = header.indexOf("steps");
+        int seconds = header.indexOf("seconds");
+        int seed = header.indexOf("seed");
+        int worker = header.indexOf("worker");
+        Set<Integer> fixed = new HashSet<>(List.of(opt, idx, val, tst, steps, state, stepsRun, seconds, seed, worker));
         List<Integer> hpCols = new ArrayList<>();
         List<String> hpNames = new ArrayList<>();
+        List<Integer> searchedCols = new ArrayList<>();
         for (int c = 0; c < header.size(); c++) {
-            if (c != opt && c != idx && c != val && c != tst && c != steps) {
+            if (header.get(c).startsWith("searched.")) {
+                searchedCols.add(c);
+            } else if (!fixed.contains(c)) {
                 hpCols.add(c);
                 hpNames.add(header.get(c));
             }
@@ -104,12 +118,14 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
                 throw new InputException(source + " line " + line + ": missing optimizer; fill it in or remove the row");
             }
             int index = integer(row.get(idx), "trial", source, line);
+            TrialState st = state < 0 ? TrialState.COMPLETED : state(row.get(state), source, line);
             if (!keys.add(optimizer + "\u0000" + index)) {
                 throw new InputException(source + " line " + line + ": trial " + index + " of " + optimizer
                         + " appears twice; give each trial of an optimizer its own number");
             }
-            double v = error(row.get(val), "validation_error", source, line);
-            double t = error(row.get(tst), "test_error", source, line);
+            boolean failed = st == TrialState.FAILED;
+            Double v = failed && row.get(val).isBlank() ? null : error(row.get(val), "validation_error", source, line);
+            Double t = failed && row.get(tst).isBlank() ? null : error(row.get(tst), "test_error", source, line);
             Double s = null;
             if (steps >= 0 && !row.get(steps).isBlank()) {
                 s = number(row.get(steps), "steps_to_target", source, line);
@@ -125,17 +141,42 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
                     hparams.put(hpNames.get(h), number(cell, hpNames.get(h), source, line));
                 }
             }
+            Map<String, Double> searched = new LinkedHashMap<>();
+            for (int c : searchedCols) {
+                String cell = row.get(c);
+                if (!cell.isBlank()) {
+                    String name = header.get(c).substring("searched.".length());
+                    searched.put(name, number(cell, header.get(c), source, line));
+                }
+            }
+            if (searchedCols.isEmpty()) {
+                searched = hparams;
+            }
             if (!optimizers.contains(optimizer)) {
                 optimizers.add(optimizer);
             }
-            trials.add(new Trial(study, optimizer, index, TrialState.COMPLETED, hparams, hparams, 0L, "import",
-                    null, null, 0L, 0.0, v, t, s, Map.of("source", source, "line", String.valueOf(line)), null,
-                    List.of()));
+            long run = stepsRun < 0 || row.get(stepsRun).isBlank() ? 0L : (long) number(row.get(stepsRun), "steps", source, line);
+            double secs = seconds < 0 || row.get(seconds).isBlank() ? 0.0 : number(row.get(seconds), "seconds", source, line);
+            long sd = seed < 0 || row.get(seed).isBlank() ? 0L : (long) number(row.get(seed), "seed", source, line);
+            String who = worker < 0 || row.get(worker).isBlank() ? "import" : row.get(worker).trim();
+            trials.add(new Trial(study, optimizer, index, st, searched, hparams, sd, who, null, null, run, secs, v, t, s,
+                    Map.of("source", source, "line", String.valueOf(line)), null, List.of()));
         }
         if (trials.isEmpty()) {
             throw new InputException(source + " has a header but no trials; add rows below it");
         }
         return new TrialCsv(trials, optimizers, hpNames, steps >= 0);
+    }
+
+    private static TrialState state(String cell, String source, int line) {
+        String id = cell.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (id) {
+            case "", "completed" -> TrialState.COMPLETED;
+            case "diverged" -> TrialState.DIVERGED;
+            case "failed" -> TrialState.FAILED;
+            default -> throw new InputException(source + " line " + line + ": state '" + oneLine(cell.trim())
+                    + "' cannot be imported; use completed, diverged or failed (or remove the row)");
+        };
     }
 
     private static double error(String cell, String column, String source, int line) {

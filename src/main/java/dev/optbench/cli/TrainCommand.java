@@ -1,13 +1,173 @@
 package dev.optbench.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.optbench.InputException;
+import dev.optbench.train.Measurement;
+import dev.optbench.train.Split;
+import dev.optbench.train.TrainListener;
+import dev.optbench.train.TrainRequest;
+import dev.optbench.train.TrainResult;
+import dev.optbench.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-// PLACEHOLDER: replaced by the issue that owns this command.
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Not built yet.")
-final class TrainCommand implements java.util.concurrent.Callable<Integer> {
+/** One training run: progress on stderr, the final errors (or one JSON object) on stdout. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train one workload with one optimizer and print its validation and test error.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--workload", required = true, description = "Workload name (see 'optbench workloads').")
+    String workload;
+
+    @Option(names = "--optimizer", required = true, description = "sgd, momentum, nesterov, rmsprop, adam, nadam.")
+    String optimizer;
+
+    @Option(names = "--hparams", required = true, paramLabel = "k=v,...",
+            description = "Hyperparameters by canonical name, e.g. learning_rate=0.001,beta1=0.9.")
+    String hparams;
+
+    @Option(names = "--steps", defaultValue = "0", description = "Training steps (default: the workload's budget).")
+    long steps;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for initialization and data order.")
+    long seed;
+
+    @Option(names = "--data-dir", description = "Directory (or text file) with the data set's files.")
+    Path dataDir;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (gpu needs the cuda build).")
+    String device;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
+
     @Override
-    public Integer call() {
-        System.err.println("optbench: 'train' is not built yet");
-        return 1;
+    public Integer call() throws Exception {
+        Map<String, Double> h = parseHparams(hparams);
+        TrainRequest request = new TrainRequest(workload, optimizer, h, seed, steps, dataDir, device);
+        TrainResult result;
+        try (Progress progress = new Progress(!noProgress)) {
+            result = Trainer.train(request, progress);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(toJson(request, result)));
+        } else {
+            out.printf("%s %s seed %d: %s after %d steps in %.1f s (%.1f steps/s)%n", workload, optimizer, seed,
+                    result.status().id(), result.stepsRun(), result.seconds(), result.stepsPerSecond());
+            out.printf("validation error %.4f (loss %.4f), test error %.4f (loss %.4f)%n",
+                    result.finalError(Split.VALIDATION), result.finalLoss(Split.VALIDATION),
+                    result.finalError(Split.TEST), result.finalLoss(Split.TEST));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** "k=v,k=v" into an ordered map; malformed pairs and non-numbers are input errors. */
+    static Map<String, Double> parseHparams(String text) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new InputException("--hparams: '" + pair + "' is not name=value (e.g. learning_rate=0.01)");
+            }
+            String key = pair.substring(0, eq).trim();
+            try {
+                out.put(key, Double.parseDouble(pair.substring(eq + 1).trim()));
+            } catch (NumberFormatException e) {
+                throw new InputException("--hparams: value of " + key + " '" + pair.substring(eq + 1) + "' is not a number");
+            }
+        }
+        return out;
+    }
+
+    static ObjectNode toJson(TrainRequest request, TrainResult result) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("workload", request.workload());
+        root.put("optimizer", request.optimizer());
+        ObjectNode hp = root.putObject("hparams");
+        new TreeMap<>(request.hparams()).forEach(hp::put);
+        root.put("seed", request.seed());
+        root.put("steps", result.stepsRun());
+        root.put("device", request.device());
+        root.put("status", result.status().id());
+        root.put("validation_error", result.finalError(Split.VALIDATION));
+        root.put("test_error", result.finalError(Split.TEST));
+        root.put("validation_loss", result.finalLoss(Split.VALIDATION));
+        root.put("test_loss", result.finalLoss(Split.TEST));
+        root.put("train_eval_error", result.finalError(Split.TRAIN_EVAL));
+        root.put("train_eval_loss", result.finalLoss(Split.TRAIN_EVAL));
+        Map<Long, ObjectNode> points = new LinkedHashMap<>();
+        ArrayNode curve = root.putArray("curve");
+        for (Measurement m : result.measurements()) {
+            ObjectNode p = points.computeIfAbsent(m.step(), s -> curve.addObject().put("step", s));
+            switch (m.split()) {
+                case TRAIN -> p.put("train_loss", m.loss());
+                case TRAIN_EVAL -> p.put("train_eval_error", m.error()).put("train_eval_loss", m.loss());
+                case VALIDATION -> p.put("validation_error", m.error()).put("validation_loss", m.loss());
+                case TEST -> p.put("test_error", m.error()).put("test_loss", m.loss());
+            }
+        }
+        root.put("seconds", result.seconds());
+        root.put("steps_per_second", result.stepsPerSecond());
+        return root;
+    }
+
+    /** Progress bar on stderr: steps, steps/s, ETA and the latest minibatch loss. */
+    private static final class Progress implements TrainListener, AutoCloseable {
+        private final boolean enabled;
+        private ProgressBar bar;
+
+        Progress(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        @Override
+        public void onStart(String workload, long totalSteps) {
+            if (enabled) {
+                bar = new ProgressBarBuilder().setTaskName(workload).setInitialMax(totalSteps)
+                        .setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).showSpeed()
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+            }
+        }
+
+        @Override
+        public void onStep(long step, long total, double loss) {
+            if (bar != null) {
+                bar.stepTo(step);
+                if (step % 10 == 0 || step == total) {
+                    bar.setExtraMessage(String.format("loss %.4f", loss));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
     }
 }

@@ -1,0 +1,44 @@
+package dev.optbench.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Softmax cross-entropy with optional label smoothing s over K classes:
+ * ℓ = −(1/N) Σ_n Σ_k q_nk log softmax(z_n)_k, q = (1−s)·onehot(y) + s/K. Logits of shape
+ * [N, K] or [N, T, K] (every position counts as one example).
+ */
+final class Losses {
+    private Losses() {}
+
+    /** Sum over examples (not the mean) of the cross-entropy, and the count of wrong argmaxes. */
+    record Sums(NDArray lossSum, NDArray wrong) {}
+
+    static NDArray flattenLogits(NDArray logits) {
+        long k = logits.getShape().get(logits.getShape().dimension() - 1);
+        return logits.reshape(-1, k);
+    }
+
+    /** Mean smoothed cross-entropy of {@code logits} against int labels {@code labels}. */
+    static NDArray meanCrossEntropy(NDArray logits, NDArray labels, double smoothing) {
+        NDArray z = flattenLogits(logits);
+        NDArray logp = z.logSoftmax(1);
+        long n = z.getShape().get(0);
+        NDArray picked = logp.gather(labels.toType(DataType.INT64, false).reshape(n, 1), 1);
+        if (smoothing == 0) {
+            return picked.mean().neg();
+        }
+        // Σ_k q_k log p_k = (1−s) log p_y + (s/K) Σ_k log p_k
+        return picked.mean().mul(1 - smoothing).add(logp.mean().mul(smoothing)).neg();
+    }
+
+    /** Summed plain cross-entropy and error count, for evaluation. */
+    static Sums sums(NDArray logits, NDArray labels) {
+        NDArray z = flattenLogits(logits);
+        NDArray y = labels.toType(DataType.INT64, false);
+        NDArray logp = z.logSoftmax(1);
+        NDArray loss = logp.gather(y.reshape(-1, 1), 1).sum().neg();
+        NDArray wrong = z.argMax(1).neq(y).toType(DataType.FLOAT32, false).sum();
+        return new Sums(loss, wrong);
+    }
+}

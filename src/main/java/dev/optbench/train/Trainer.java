@@ -1,0 +1,271 @@
+package dev.optbench.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.Pair;
+import dev.optbench.InputException;
+import dev.optbench.optim.Optimizer;
+import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.Schedule;
+import dev.optbench.optim.Schedules;
+import dev.optbench.workload.DataSplits;
+import dev.optbench.workload.Datasets;
+import dev.optbench.workload.Examples;
+import dev.optbench.workload.Models;
+import dev.optbench.workload.Workload;
+import dev.optbench.workload.Workloads;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Turns (workload, optimizer, hyperparameters, seed) into a measured curve (SPEC section 7):
+ * a fixed step budget, seeded initialization and data order, the optimizer and schedule of the
+ * core, L2 / weight decay / label smoothing / dropout when asked, evaluations on train_eval,
+ * validation and test every interval and at the last step, and early stop on divergence.
+ * Thread-safe: each call owns its NDManager, closed on every exit path.
+ */
+public final class Trainer {
+    /** A run diverges when its minibatch loss exceeds this multiple of the first one (or is NaN/∞). */
+    public static final double DIVERGENCE_FACTOR = 100;
+
+    private Trainer() {}
+
+    public static TrainResult train(TrainRequest request, TrainListener listener) {
+        Workload w = Workloads.get(request.workload());
+        TrainConfig config = TrainConfig.of(request.optimizer(), request.hparams());
+        long total = request.steps() > 0 ? request.steps() : w.stepBudget();
+        Schedule schedule = Schedules.create(config.scheduleKind(), config.learningRate(),
+                config.scheduleHparams(), total);
+        Device device = device(request.device());
+        DataSplits data = Datasets.load(w.data(), request.dataDir());
+        // Seeds PyTorch's generator for dropout; the weights themselves come from Initialization.
+        Engine.getInstance().setRandomSeed((int) (request.seed() ^ (request.seed() >>> 32)));
+        long start = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+                Optimizer optimizer = Optimizers.create(config.optimizer(), config.optimizerHparams())) {
+            Run run = new Run(w, config, data, manager, optimizer, schedule, total, request.seed(), listener);
+            return run.execute(start);
+        }
+    }
+
+    private static Device device(String name) {
+        if ("gpu".equals(name)) {
+            if (Engine.getInstance().getGpuCount() == 0) {
+                throw new InputException("--device gpu: no GPU visible to PyTorch; build with 'mvn -Pcuda package' "
+                        + "on a machine with CUDA 12.4 drivers, or use --device cpu");
+            }
+            return Device.gpu();
+        }
+        return Device.cpu();
+    }
+
+    /** The mutable state of one run; lives only inside {@link #train}. */
+    private static final class Run {
+        private final Workload w;
+        private final TrainConfig config;
+        private final DataSplits data;
+        private final NDManager manager;
+        private final Optimizer optimizer;
+        private final Schedule schedule;
+        private final long total;
+        private final TrainListener listener;
+        private final Block block;
+        private final List<NDArray> params = new ArrayList<>();
+        private final ParameterStore store;
+        private final SplittableRandom order;
+        private final List<Measurement> curve = new ArrayList<>();
+        private int[] permutation = new int[0];
+        private int cursor;
+
+        Run(Workload w, TrainConfig config, DataSplits data, NDManager manager, Optimizer optimizer,
+                Schedule schedule, long total, long seed, TrainListener listener) {
+            this.w = w;
+            this.config = config;
+            this.data = data;
+            this.manager = manager;
+            this.optimizer = optimizer;
+            this.schedule = schedule;
+            this.total = total;
+            this.listener = listener;
+            this.block = Models.build(w, data.classes(), config.dropoutRate());
+            block.setInitializer(Initializer.ZEROS, p -> true);
+            block.initialize(manager, DataType.FLOAT32, Models.inputShape(w.batchSize(), data.featureShape()));
+            Initialization.apply(block, seed);
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    params.add(p.getValue().getArray());
+                }
+            }
+            this.store = new ParameterStore(manager, false);
+            this.order = new SplittableRandom(seed).split();
+        }
+
+        TrainResult execute(long start) {
+            listener.onStart(w.name(), total);
+            int batch = w.batchSize();
+            Shape shape = Models.inputShape(batch, data.featureShape());
+            float[] features = new float[batch * data.train().source().featureSize()];
+            int[] labels = new int[batch * data.labelsPerExample()];
+            int[] positions = new int[batch];
+            double firstLoss = Double.NaN;
+            double lossSum = 0;
+            long lossCount = 0;
+            long trainNanos = 0;
+            RunStatus status = RunStatus.COMPLETED;
+            long step = 0;
+            while (step < total) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("training of " + w.name() + " cancelled at step " + step);
+                }
+                long t0 = System.nanoTime();
+                nextBatch(positions);
+                data.train().fill(positions, features, labels);
+                double loss = step(step, features, labels, shape);
+                trainNanos += System.nanoTime() - t0;
+                step++;
+                if (Double.isNaN(firstLoss)) {
+                    firstLoss = loss;
+                }
+                if (!Double.isFinite(loss) || loss > DIVERGENCE_FACTOR * firstLoss) {
+                    status = RunStatus.DIVERGED;
+                    record(new Measurement(step, Split.TRAIN, loss, Double.NaN));
+                    break;
+                }
+                lossSum += loss;
+                lossCount++;
+                listener.onStep(step, total, loss);
+                if (step % w.evalInterval() == 0 || step == total) {
+                    record(new Measurement(step, Split.TRAIN, lossSum / lossCount, Double.NaN));
+                    lossSum = 0;
+                    lossCount = 0;
+                    evaluate(step, Split.TRAIN_EVAL, data.trainEval());
+                    evaluate(step, Split.VALIDATION, data.validation());
+                    evaluate(step, Split.TEST, data.test());
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double stepsPerSecond = trainNanos > 0 ? step / (trainNanos / 1e9) : 0;
+            return new TrainResult(status, step, curve, seconds, stepsPerSecond);
+        }
+
+        private void record(Measurement m) {
+            curve.add(m);
+            listener.onEvaluation(m);
+        }
+
+        /** Seeded data order: a fresh permutation of the training rows each epoch. */
+        private void nextBatch(int[] positions) {
+            int n = data.train().size();
+            for (int i = 0; i < positions.length; i++) {
+                if (cursor >= permutation.length) {
+                    permutation = new int[n];
+                    for (int j = 0; j < n; j++) {
+                        permutation[j] = j;
+                    }
+                    for (int j = n - 1; j > 0; j--) {
+                        int r = order.nextInt(j + 1);
+                        int tmp = permutation[j];
+                        permutation[j] = permutation[r];
+                        permutation[r] = tmp;
+                    }
+                    cursor = 0;
+                }
+                positions[i] = permutation[cursor++];
+            }
+        }
+
+        /** One training step t (0-based); returns the minibatch data loss (with label smoothing). */
+        private double step(long t, float[] features, int[] labels, Shape shape) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.create(features, shape);
+                NDArray y = scope.create(labels, new Shape(labels.length));
+                NDArray dataLoss;
+                List<NDArray> grads = new ArrayList<>(params.size());
+                Autograd.record(true);
+                try {
+                    NDArray logits = block.forward(store, new NDList(x), true).singletonOrThrow();
+                    dataLoss = Losses.meanCrossEntropy(logits, y, config.labelSmoothing());
+                    NDArray objective = dataLoss;
+                    if (config.l2() > 0) {
+                        objective = dataLoss.add(squaredNorm(scope).mul(config.l2() / 2));
+                    }
+                    Autograd.backward(objective, scope);
+                } finally {
+                    Autograd.record(false);
+                }
+                double loss = dataLoss.getFloat();
+                if (!Double.isFinite(loss)) {
+                    return loss;
+                }
+                for (NDArray p : params) {
+                    grads.add(Autograd.gradient(p, scope));
+                }
+                double rate = schedule.rate(t);
+                optimizer.step(params, grads, t, rate);
+                if (config.weightDecay() > 0) {
+                    for (NDArray p : params) {
+                        NDArray decay = p.mul(rate * config.weightDecay());
+                        decay.attach(scope);
+                        p.subi(decay);
+                    }
+                }
+                for (NDArray p : params) {
+                    Autograd.zeroGradient(p);
+                }
+                return loss;
+            }
+        }
+
+        /** ‖θ‖² over all trainable parameters, owned by {@code scope}. */
+        private NDArray squaredNorm(NDManager scope) {
+            NDArray sum = scope.zeros(new Shape());
+            for (NDArray p : params) {
+                NDArray sq = p.square().sum();
+                sq.attach(scope);
+                sum = sum.add(sq);
+            }
+            return sum;
+        }
+
+        /** Plain cross-entropy (no smoothing, no L2) and error over all of {@code split}, batched. */
+        private void evaluate(long step, Split split, Examples examples) {
+            int featureSize = data.train().source().featureSize();
+            int perExample = data.labelsPerExample();
+            int evalBatch = featureSize * 1000L <= 4_000_000L ? 1000 : w.batchSize();
+            double lossSum = 0;
+            double wrong = 0;
+            int n = examples.size();
+            for (int from = 0; from < n; from += evalBatch) {
+                int count = Math.min(evalBatch, n - from);
+                int[] positions = new int[count];
+                for (int i = 0; i < count; i++) {
+                    positions[i] = from + i;
+                }
+                float[] features = new float[count * featureSize];
+                int[] labels = new int[count * perExample];
+                examples.fill(positions, features, labels);
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray x = scope.create(features, Models.inputShape(count, data.featureShape()));
+                    NDArray y = scope.create(labels, new Shape(labels.length));
+                    NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
+                    Losses.Sums sums = Losses.sums(logits, y);
+                    lossSum += sums.lossSum().getFloat();
+                    wrong += sums.wrong().getFloat();
+                }
+            }
+            double denominator = (double) n * perExample;
+            record(new Measurement(step, split, lossSum / denominator, wrong / denominator));
+        }
+    }
+}

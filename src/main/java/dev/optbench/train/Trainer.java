@@ -198,7 +198,7 @@ public final class Trainer {
                     dataLoss = Losses.meanCrossEntropy(logits, y, config.labelSmoothing());
                     NDArray objective = dataLoss;
                     if (config.l2() > 0) {
-                        objective = dataLoss.add(squaredNorm(scope).mul(config.l2() / 2));
+                        objective = dataLoss.add(squaredNorm(scope).mul((float) (config.l2() / 2)));
                     }
                     Autograd.backward(objective, scope);
                 } finally {
@@ -215,7 +215,7 @@ public final class Trainer {
                 optimizer.step(params, grads, t, rate);
                 if (config.weightDecay() > 0) {
                     for (NDArray p : params) {
-                        NDArray decay = p.mul(rate * config.weightDecay());
+                        NDArray decay = p.mul((float) (rate * config.weightDecay()));
                         decay.attach(scope);
                         p.subi(decay);
                     }

@@ -13,7 +13,7 @@ import java.util.Locale;
  */
 public enum TestFunction {
     /** f = (1−x)² + 100(y−x²)²; minimum 0 at (1, 1). */
-    ROSENBROCK(-2, 2, -1, 3) {
+    ROSENBROCK(-2, 2, -1, 3, 1, 1) {
         @Override
         public double value(double x, double y) {
             return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
@@ -29,7 +29,7 @@ public enum TestFunction {
         }
     },
     /** f = (1.5−x+xy)² + (2.25−x+xy²)² + (2.625−x+xy³)²; minimum 0 at (3, 0.5). */
-    BEALE(-4.5, 4.5, -4.5, 4.5) {
+    BEALE(-4.5, 4.5, -4.5, 4.5, 3, 0.5) {
         @Override
         public double value(double x, double y) {
             double a = 1.5 - x + x * y;
@@ -53,7 +53,7 @@ public enum TestFunction {
         }
     },
     /** f = 0.5(x² + 10y²); minimum 0 at (0, 0), condition number 10. */
-    QUADRATIC(-3, 3, -3, 3) {
+    QUADRATIC(-3, 3, -3, 3, 0, 0) {
         @Override
         public double value(double x, double y) {
             return 0.5 * (x * x + 10 * y * y);
@@ -69,8 +69,10 @@ public enum TestFunction {
     private final double xMax;
     private final double yMin;
     private final double yMax;
+    private final double[] minimum;
 
-    TestFunction(double xMin, double xMax, double yMin, double yMax) {
+    TestFunction(double xMin, double xMax, double yMin, double yMax, double xStar, double yStar) {
+        this.minimum = new double[] {xStar, yStar};
         this.xMin = xMin;
         this.xMax = xMax;
         this.yMin = yMin;
@@ -90,6 +92,11 @@ public enum TestFunction {
     /** The region plotted by default: {xMin, xMax, yMin, yMax}. */
     public double[] defaultView() {
         return new double[] {xMin, xMax, yMin, yMax};
+    }
+
+    /** The global minimum {x, y} (where f = 0). */
+    public double[] minimum() {
+        return minimum.clone();
     }
 
     /** Lower-case name as on the command line. */

@@ -31,10 +31,25 @@ import picocli.CommandLine.Spec;
 final class InclusionCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--problem", paramLabel = "NAME",
+            description = "Check only these problems (mlp, rosenbrock, beale, quadratic); default all.")
+    List<String> problems = new ArrayList<>();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<InclusionCheck.Case> cases = InclusionCheck.standardCases();
+        List<InclusionCheck.Case> cases = new ArrayList<>();
+        for (InclusionCheck.Case c : InclusionCheck.standardCases()) {
+            if (problems.isEmpty() || problems.contains(c.problem().name())) {
+                cases.add(c);
+            }
+        }
+        for (String p : problems) {
+            if (cases.stream().noneMatch(c -> c.problem().name().equals(p))) {
+                throw new dev.optbench.InputException("unknown problem '" + p
+                        + "': choose from mlp, rosenbrock, beale, quadratic");
+            }
+        }
         List<Map.Entry<InclusionRelation, Route>> relations = InclusionCheck.standardRelations();
         List<InclusionCheck> results = new ArrayList<>();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("inclusion")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs optbench's JMH benchmarks and prints ns per element for OptimizerStepBenchmark.
-# Usage: bench/jmh.sh [JMH arguments]   (default: OptimizerStepBenchmark -f 1 -wi 3 -i 5)
+# Usage: bench/jmh.sh [JMH arguments]   (default: OptimizerStepBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s)
 # OPTBENCH_THREADS sets PyTorch's intra-op threads (default: number of cores), as for the CLI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -9,7 +9,7 @@ if [ ! -f target/test-classpath.txt ]; then
 fi
 mvn -B -q -o test-compile >&2
 if [ $# -eq 0 ]; then
-  set -- OptimizerStepBenchmark -f 1 -wi 3 -i 5
+  set -- OptimizerStepBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s
 fi
 threads="${OPTBENCH_THREADS:-$(nproc)}"
 csv="target/jmh-result.csv"

@@ -13,14 +13,17 @@ if [ $# -eq 0 ]; then
 fi
 threads="${OPTBENCH_THREADS:-$(nproc)}"
 csv="target/jmh-result.csv"
+log="target/jmh-log.txt"
 java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" org.openjdk.jmh.Main \
   -jvmArgsAppend "-Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.pytorch.num_threads=$threads -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.ai.djl=error" \
-  -rf csv -rff "$csv" "$@"
+  -rf csv -rff "$csv" "$@" | tee "$log"
 echo
-echo "ns per element (2^20 float32 elements, $threads intra-op threads):"
-# CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: optimizer"
-awk -F, 'NR > 1 {
-  gsub(/"/, "", $1); gsub(/"/, "", $8); name = $1; sub(/.*\./, "", name);
-  if ($8 != "") name = name " " $8;
-  printf "  %-24s %10.3f ns/element  (%.0f ± %.0f ns/op)\n", name, $5 / 1048576, $5, $6
-}' "$csv"
+echo "ns per element (2^20 float32 elements, $threads intra-op threads; the minimum over iterations"
+echo "is the better estimate when other processes load the CPU):"
+awk '
+  /^# Benchmark: / { name = $3; sub(/.*\./, "", name); param = "" }
+  /^# Parameters: / { param = $0; sub(/.*= /, "", param); sub(/\)/, "", param) }
+  /\(min, avg, max\) = / {
+    s = $0; sub(/.*= \(/, "", s); sub(/\).*/, "", s); split(s, v, ", ");
+    printf "  %-20s min %8.3f  mean %8.3f ns/element\n", name " " param, v[1] / 1048576, v[2] / 1048576
+  }' "$log"

@@ -46,13 +46,13 @@ public final class InclusionLimits {
     public static String describe(InclusionRelation relation, Route route) {
         boolean fromSgd = relation.subset().equals("sgd");
         String beta = fromSgd ? "β1 = 0" : "β1 = γ";
-        String gamma = fromSgd ? "γ = 0" : "γ = γ";
+        String gamma = fromSgd ? "γ = 0" : "same γ";
         return switch (relation.superset()) {
             case "momentum", "nesterov" -> "γ = 0";
             case "rmsprop" -> route == Route.EXACT
                     ? gamma + ", ρ = 1, ε = 0"
-                    : gamma + ", η_rms = η·√ε, ε → ∞";
-            default -> beta + ", α_t = η_t·ε·(1−β1^(t+1))/((1−β1)·√(1−β2^(t+1))), ε → ∞";
+                    : gamma + ", ρ = 0.9, η_rms = η·√ε, ε → ∞";
+            default -> beta + ", β2 = 0.999, α_t = η_t·ε·(1−β1^(t+1))/((1−β1)·√(1−β2^(t+1))), ε → ∞";
         };
     }
 

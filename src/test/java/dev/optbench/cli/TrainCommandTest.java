@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +89,47 @@ class TrainCommandTest {
                 "--device", "tpu");
         assertThat(device.code()).isEqualTo(2);
         assertThat(device.err()).contains("unknown device 'tpu'");
+    }
+
+    @Test
+    void gpuWithoutAGpuNamesTheFix() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getInstance().getGpuCount() == 0);
+        Path data = TestData.fashion(dir.resolve("h"), 100, 20);
+        Run r = run("train", "--workload", "fmnist_mlp-tiny", "--optimizer", "sgd", "--hparams", "learning_rate=0.1",
+                "--device", "gpu", "--data-dir", data.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no GPU visible").contains("-Pcuda");
+    }
+
+    @Test
+    void benchTrainPrintsDjlAndPyTorchStepsPerSecondAndTheirRatio() {
+        boolean torch = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) && pythonHasTorch();
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "train", "--workloads", "fmnist_mlp",
+                "--variants", "tiny", "--warmup", "1", "--repeats", "1", "--block-seconds", "0.05",
+                "--torch-script", Path.of("bench/torch_models.py").toAbsolutePath().toString()));
+        if (!torch) {
+            args.add("--no-torch");
+        }
+        Run r = run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("DJL steps/s").contains("PyTorch steps/s");
+        String row = r.out().lines().filter(l -> l.startsWith("fmnist_mlp")).findFirst().orElseThrow();
+        String[] cells = row.trim().split("\\s+");
+        double djl = Double.parseDouble(cells[2]);
+        assertThat(djl).isPositive();
+        if (torch) {
+            assertThat(Double.parseDouble(cells[4])).isCloseTo(djl / Double.parseDouble(cells[3]),
+                    org.assertj.core.api.Assertions.within(0.02 * djl / Double.parseDouble(cells[3]) + 0.01));
+        }
+    }
+
+    private static boolean pythonHasTorch() {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").start();
+            return p.waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     @Test

@@ -94,7 +94,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
         }
         Map<String, Double> torch = noTorch ? Map.of() : torch(threads);
-        String fmt = "%-14s %-5s %12s %14s %10s%n";
+        String fmt = "%-18s %-5s %12s %15s %12s%n";
         out.printf(fmt, "workload", "size", "DJL steps/s", "PyTorch steps/s", "DJL/PyTorch");
         for (String w : workloads) {
             for (String v : variants) {

@@ -63,6 +63,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void divergedRunReportsErrorOneAndNullLosses() throws Exception {
+        Path data = TestData.fashion(dir.resolve("d"), 300, 50);
+        Run r = run("train", "--workload", "fmnist_mlp-tiny", "--optimizer", "sgd", "--hparams", "learning_rate=1e6",
+                "--data-dir", data.toString(), "--json", "--no-progress");
+        assertThat(r.code()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("status").asText()).isEqualTo("diverged");
+        assertThat(j.get("validation_error").asDouble()).isEqualTo(1.0);
+        assertThat(j.get("test_error").asDouble()).isEqualTo(1.0);
+        assertThat(j.get("validation_loss").isNull()).isTrue();
+        assertThat(j.get("steps").asLong()).isLessThan(300);
+    }
+
+    @Test
     void textOutputNamesTheFinalErrors() throws Exception {
         Path data = TestData.fashion(dir.resolve("g"), 300, 50);
         Run r = run("train", "--workload", "fmnist_mlp-tiny", "--optimizer", "sgd", "--hparams", "learning_rate=0.05",

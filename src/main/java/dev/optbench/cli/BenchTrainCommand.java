@@ -76,6 +76,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     /** Workloads that bench/torch_models.py has twins of; others are timed on DJL only. */
     static final List<String> TORCH_TWINS = List.of("fmnist_2c2d", "fmnist_mlp", "char_lstm");
 
+    private String torchVersion;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -104,6 +106,10 @@ final class BenchTrainCommand implements Callable<Integer> {
                         t == null ? "-" : String.format("%.2f", d / t));
             }
         }
+        if (torchVersion != null) {
+            out.printf("DJL %s with its bundled PyTorch native; PyTorch-Python: torch %s from %s%n",
+                    ai.djl.engine.Engine.getDjlVersion(), torchVersion, python);
+        }
         out.flush();
         return 0;
     }
@@ -127,6 +133,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             while ((line = r.readLine()) != null) {
                 JsonNode n = mapper.readTree(line);
                 out.put(n.get("workload").asText() + "/" + n.get("variant").asText(), n.get("median").asDouble());
+                torchVersion = n.path("torch").asText("?");
             }
         }
         if (p.waitFor() != 0) {

@@ -56,6 +56,23 @@ class ModelsTest {
         }
     }
 
+    @Test
+    void benchmarkedModelsHaveTheParameterCountsOfTheirPyTorchTwins() {
+        // Counts printed by bench/torch_models.py's models (nn.LSTM has two bias vectors per gate set).
+        Object[][] cases = {
+            {"char_lstm", new Shape(1, 50), 83, 251_859L}, {"char_lstm-tiny", new Shape(1, 20), 83, 17_715L},
+            {"fmnist_2c2d", new Shape(1, 1, 28, 28), 10, 3_274_634L}, {"fmnist_2c2d-tiny", new Shape(1, 1, 28, 28), 10, 54_314L},
+            {"fmnist_mlp", new Shape(1, 1, 28, 28), 10, 269_322L}, {"fmnist_mlp-tiny", new Shape(1, 1, 28, 28), 10, 55_050L},
+        };
+        for (Object[] c : cases) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Block b = Models.build(Workloads.get((String) c[0]), (Integer) c[2], 0);
+                forward(b, m, m.zeros((Shape) c[1]));
+                assertThat(count(b)).as((String) c[0]).isEqualTo((Long) c[3]);
+            }
+        }
+    }
+
     private static long count(Block b) {
         long n = 0;
         for (var p : b.getParameters()) {

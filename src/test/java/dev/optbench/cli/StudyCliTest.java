@@ -130,6 +130,11 @@ class StudyCliTest {
             }
         }
         assertThat(Files.exists(dir.resolve("no"))).isFalse();
+        // A mistyped SQLite path in a read-only command: an error, and no stray empty store.
+        Result typo = run("study", "status", "s", "--store", "sqlite:" + dir.resolve("optbnech.db"));
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err()).startsWith("optbench: no store at sqlite:" + dir.resolve("optbnech.db"));
+        assertThat(Files.exists(dir.resolve("optbnech.db"))).isFalse();
     }
 
     @Test

@@ -123,6 +123,9 @@ public final class Worker {
                 return finish(claim, result);
             } catch (TimeoutException e) {
                 if (stopping) {
+                    if (!future.cancel(true) && future.isDone()) {
+                        continue; // it finished just now: store it rather than throw it away
+                    }
                     cancelAndWait(future, trialThread);
                     if (store.release(claim)) {
                         listener.released(claim);

@@ -129,10 +129,10 @@ abstract class StoreContract {
     void expiredLeaseGoesBackToPendingAndTheOldHolderCanNoLongerFinish() throws Exception {
         try (SqlStudyStore a = StudyStores.open(url); SqlStudyStore b = StudyStores.open(url)) {
             a.createStudy(definition("lease", List.of("sgd"), 1));
-            Claim first = a.claim("lease", "A", 300).orElseThrow();
+            Claim first = a.claim("lease", "A", 1500).orElseThrow();
             assertThat(first.attempt()).isEqualTo(1);
-            assertThat(b.claim("lease", "B", 300)).isEmpty(); // held
-            assertThat(a.renew(first, 300)).isTrue();
+            assertThat(b.claim("lease", "B", 1500)).isEmpty(); // held
+            assertThat(a.renew(first, 300)).isTrue(); // now expires 300 ms from here
             Thread.sleep(450);
             Claim second = b.claim("lease", "B", 10_000).orElseThrow(); // expired → pending → B's
             assertThat(second.attempt()).isEqualTo(2);

@@ -13,9 +13,10 @@ public record StudySummary(StudyDefinition study, Map<String, Map<TrialState, In
     public static StudySummary of(SqlStudyStore store, String name) {
         StudyDefinition def = store.study(name);
         Map<String, Map<TrialState, Integer>> counts = store.counts(name);
+        List<Trial> trials = store.trials(name, false);
         Map<String, Trial> best = new LinkedHashMap<>();
         for (String o : counts.keySet()) {
-            best(store.trials(name, false), o).ifPresent(t -> best.put(o, t));
+            best(trials, o).ifPresent(t -> best.put(o, t));
         }
         return new StudySummary(def, counts, best);
     }

@@ -140,9 +140,14 @@ public final class Worker {
                     }
                     nextRenewal = System.nanoTime() + renewEvery * 1_000_000;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (InterruptedException e) { // this worker's own thread was interrupted: stop now
                 stopping = true;
+                future.cancel(true);
+                if (store.release(claim)) {
+                    listener.released(claim);
+                }
+                Thread.currentThread().interrupt();
+                return false;
             } catch (CancellationException e) {
                 store.release(claim);
                 return false;

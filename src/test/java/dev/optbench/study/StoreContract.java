@@ -181,6 +181,24 @@ abstract class StoreContract {
     }
 
     @Test
+    void interruptingTheWorkerThreadReleasesItsTrialAndEndsTheWorker() throws Exception {
+        try (SqlStudyStore store = StudyStores.open(url)) {
+            store.createStudy(definition("intr", List.of("sgd"), 1));
+            Worker worker = new Worker(store, new QuadraticRunner(10_000, 5), "intr", "W", 5_000, new Worker.Listener() {});
+            Thread t = new Thread(worker::run);
+            t.start();
+            while (store.counts("intr").get("sgd").get(TrialState.RUNNING) == 0) {
+                Thread.sleep(20);
+            }
+            t.interrupt();
+            t.join(10_000);
+            assertThat(t.isAlive()).isFalse();
+            assertThat(worker.isDone()).isTrue();
+            assertThat(store.trials("intr", false).get(0).state()).isEqualTo(TrialState.PENDING);
+        }
+    }
+
+    @Test
     void importIsAllOrNothing() {
         try (SqlStudyStore store = StudyStores.open(url)) {
             store.createStudy(definition("imp", List.of("sgd"), 2));

@@ -1,13 +1,38 @@
 package dev.optbench.cli;
 
+import dev.optbench.study.SqlStudyStore;
+import dev.optbench.study.StudyDefinition;
+import dev.optbench.study.StudySummary;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
-// PLACEHOLDER: replaced by the issue that owns this command.
-@Command(name = "studies", mixinStandardHelpOptions = true, description = "Not built yet.")
-final class StudiesCommand implements java.util.concurrent.Callable<Integer> {
+@Command(name = "studies", mixinStandardHelpOptions = true, description = "List the studies in the store.")
+final class StudiesCommand implements Callable<Integer> {
+    @Mixin StoreOption store;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.err.println("optbench: 'studies' is not built yet");
-        return 1;
+        PrintWriter out = spec.commandLine().getOut();
+        try (SqlStudyStore s = store.open()) {
+            List<StudyDefinition> studies = s.studies();
+            if (studies.isEmpty()) {
+                out.println("no studies in " + s.url().masked() + " (create one with 'optbench study create')");
+                return 0;
+            }
+            out.printf(java.util.Locale.ROOT, "%-24s %-20s %-12s %-28s %7s %11s  %s%n", "study", "workload", "protocol", "optimizers",
+                    "trials", "done/total", "created");
+            for (StudyDefinition d : studies) {
+                StudySummary sum = StudySummary.of(s, d.name());
+                out.printf(java.util.Locale.ROOT, "%-24s %-20s %-12s %-28s %7d %11s  %s%n", d.name(), d.workload(), d.protocol(),
+                        String.join(",", d.optimizers()), d.trialsPerOptimizer(), sum.done() + "/" + sum.total(), d.created());
+            }
+        }
+        return 0;
     }
 }

@@ -1,13 +1,17 @@
 package dev.optbench.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-// PLACEHOLDER: replaced by the issue that owns this command.
-@Command(name = "study", mixinStandardHelpOptions = true, description = "Not built yet.")
-final class StudyCommand implements java.util.concurrent.Callable<Integer> {
+/** optbench study create | run | status | export. */
+@Command(name = "study", mixinStandardHelpOptions = true,
+        description = "Create, run, watch and export a study (workload × protocol × optimizers × trials).",
+        subcommands = {StudyCreateCommand.class, StudyRunCommand.class, StudyStatusCommand.class, StudyExportCommand.class})
+final class StudyCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() {
-        System.err.println("optbench: 'study' is not built yet");
-        return 1;
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -1,13 +1,89 @@
 package dev.optbench.cli;
 
+import dev.optbench.study.Claim;
+import dev.optbench.study.SqlStudyStore;
+import dev.optbench.study.TrainerRunner;
+import dev.optbench.study.TrialState;
+import dev.optbench.study.Worker;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-// PLACEHOLDER: replaced by the issue that owns this command.
-@Command(name = "worker", mixinStandardHelpOptions = true, description = "Not built yet.")
-final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Run trials from the store until none is left: one worker, on any machine.",
+            "Start as many as you like against one PostgreSQL store (see docs/distributed.md).",
+            "Ctrl-C releases the running trial back to pending."})
+final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--study", paramLabel = "NAME", description = "Only this study (default: any study with pending trials).")
+    String study;
+
+    @Option(names = "--name", description = "Worker name in the store (default host:pid).")
+    String name;
+
+    @Option(names = "--data-dir", description = "Where the data sets are (default: each data set's usual place).")
+    Path dataDir;
+
+    @Option(names = "--lease-seconds", hidden = true)
+    Double leaseSeconds;
+
+    @Mixin StoreOption store;
+
     @Override
-    public Integer call() {
-        System.err.println("optbench: 'worker' is not built yet");
-        return 1;
+    public Integer call() throws InterruptedException {
+        long lease = Leases.millis(leaseSeconds);
+        String id = name != null ? name : Worker.defaultId();
+        try (SqlStudyStore s = store.open()) {
+            if (study != null) {
+                s.study(study);
+            }
+            Worker worker = new Worker(s, new TrainerRunner(dataDir), study, id, lease, new LogListener(id));
+            Thread hook = new Thread(() -> StudyRunCommand.stopAll(List.of(worker)), "optbench-release");
+            Runtime.getRuntime().addShutdownHook(hook);
+            int n;
+            try {
+                System.err.println("optbench: worker " + id + " on " + s.url().masked() + (study == null ? "" : ", study " + study));
+                n = worker.run();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is running and waits for this worker to release its trial
+                }
+            }
+            System.err.println("optbench: worker " + id + " stored " + n + " trials; nothing left to run");
+        }
+        return 0;
+    }
+
+    /** One line per event on stderr, so a cluster's logs tell which worker ran what. */
+    private record LogListener(String id) implements Worker.Listener {
+        @Override
+        public void claimed(Claim c) {
+            System.err.println("optbench: " + id + " runs " + c.label() + " " + new java.util.TreeMap<>(c.hparams()));
+        }
+
+        @Override
+        public void finished(Claim c, TrialState state, double validationError, double seconds) {
+            System.err.printf(java.util.Locale.ROOT, "optbench: %s finished %s: %s, validation error %.4f, %.1f s%n", id, c.label(), state.id(),
+                    validationError, seconds);
+        }
+
+        @Override
+        public void released(Claim c) {
+            System.err.println("optbench: " + id + " released " + c.label() + " to pending");
+        }
+
+        @Override
+        public void lostLease(Claim c) {
+            System.err.println("optbench: " + id + " lost the lease on " + c.label() + " (another worker has it)");
+        }
+
+        @Override
+        public void failed(Claim c, String message) {
+            System.err.println("optbench: " + id + " trial " + c.label() + " failed: " + message);
+        }
     }
 }

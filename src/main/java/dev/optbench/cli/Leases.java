@@ -1,0 +1,31 @@
+package dev.optbench.cli;
+
+import dev.optbench.InputException;
+
+/**
+ * How long a worker's lease on a trial lasts without a heartbeat (renewed every quarter lease).
+ * Default 60 s; OPTBENCH_LEASE_SECONDS or the hidden --lease-seconds change it (tests use ~1 s).
+ */
+final class Leases {
+    static final double DEFAULT_SECONDS = 60;
+
+    private Leases() {}
+
+    static long millis(Double flag) {
+        double seconds = DEFAULT_SECONDS;
+        String env = System.getenv("OPTBENCH_LEASE_SECONDS");
+        if (flag != null) {
+            seconds = flag;
+        } else if (env != null && !env.isBlank()) {
+            try {
+                seconds = Double.parseDouble(env.trim());
+            } catch (NumberFormatException e) {
+                throw new InputException("OPTBENCH_LEASE_SECONDS='" + env + "' is not a number of seconds");
+            }
+        }
+        if (!(seconds >= 0.2)) {
+            throw new InputException("lease of " + seconds + " s is too short: give at least 0.2 s");
+        }
+        return Math.round(seconds * 1000);
+    }
+}

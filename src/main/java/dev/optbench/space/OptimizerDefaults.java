@@ -1,0 +1,29 @@
+package dev.optbench.space;
+
+import dev.optbench.InputException;
+import dev.optbench.optim.HyperparameterSpec;
+import dev.optbench.optim.Optimizers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Each optimizer's canonical hyperparameters and SPEC section 2 defaults (null: no default), from the optim package. */
+final class OptimizerDefaults {
+    private OptimizerDefaults() {}
+
+    static List<String> names() {
+        return Optimizers.names();
+    }
+
+    static Map<String, Double> of(String optimizer) {
+        if (!Optimizers.names().contains(optimizer)) {
+            throw new InputException("unknown optimizer '" + optimizer + "' (known: "
+                    + String.join(", ", names()) + "; list them with 'optbench optimizers')");
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (HyperparameterSpec spec : Optimizers.hyperparameters(optimizer)) {
+            m.put(spec.name(), spec.defaultValue());
+        }
+        return m;
+    }
+}

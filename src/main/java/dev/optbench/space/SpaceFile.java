@@ -1,0 +1,74 @@
+package dev.optbench.space;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.optbench.InputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A user's own space ({@code --space FILE.json}), in one of two forms: a single AlgoPerf
+ * space (an object of ranges), used for every optimizer; or an object keyed by optimizer name
+ * whose values are AlgoPerf spaces, one per optimizer. Every optimizer of the study must be
+ * covered, and every name must be searchable for its optimizer.
+ */
+public final class SpaceFile {
+    private SpaceFile() {}
+
+    public static Map<String, SearchSpace> load(Path file, List<String> optimizers) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new InputException("cannot read space file " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString(), optimizers);
+    }
+
+    public static Map<String, SearchSpace> parse(String text, String source, List<String> optimizers) {
+        JsonNode root;
+        try {
+            root = SearchSpace.JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InputException(source + " is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject() || root.isEmpty()) {
+            throw new InputException(source + ": expected a JSON object (an AlgoPerf space, or spaces keyed by optimizer)");
+        }
+        boolean perOptimizer = true;
+        for (Iterator<JsonNode> it = root.elements(); it.hasNext(); ) {
+            JsonNode v = it.next();
+            if (SearchSpace.isRange(v) || !v.isObject()) {
+                perOptimizer = false;
+            }
+        }
+        Map<String, SearchSpace> out = new LinkedHashMap<>();
+        if (perOptimizer) {
+            for (String o : optimizers) {
+                if (!root.has(o)) {
+                    throw new InputException(source + " has no space for optimizer " + o
+                            + " (add an \"" + o + "\" entry, or give one AlgoPerf space for all optimizers)");
+                }
+                out.put(o, SearchSpace.fromNode(root.get(o), source + " [" + o + "]"));
+            }
+        } else {
+            SearchSpace shared = SearchSpace.fromNode(root, source);
+            for (String o : optimizers) {
+                out.put(o, shared);
+            }
+        }
+        out.forEach((o, s) -> {
+            try {
+                Hyperparameters.check(o, s.ranges().keySet());
+            } catch (InputException e) {
+                throw new InputException(source + ": " + e.getMessage());
+            }
+        });
+        return out;
+    }
+}

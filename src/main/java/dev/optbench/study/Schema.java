@@ -1,0 +1,113 @@
+package dev.optbench.study;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Versioned migrations, the same DDL on SQLite and PostgreSQL. {@code schema_version} holds the
+ * number of migrations applied; each new one is appended here and never edited once released.
+ * Times are epoch milliseconds (BIGINT); maps are JSON text.
+ */
+final class Schema {
+    private Schema() {}
+
+    static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
+                    """
+                    CREATE TABLE studies (
+                      name TEXT PRIMARY KEY,
+                      workload TEXT NOT NULL,
+                      protocol TEXT NOT NULL,
+                      optimizers TEXT NOT NULL,
+                      trials_per_optimizer INTEGER NOT NULL,
+                      seed BIGINT NOT NULL,
+                      sampler TEXT NOT NULL,
+                      spaces TEXT NOT NULL,
+                      created_ms BIGINT NOT NULL)""",
+                    """
+                    CREATE TABLE trials (
+                      study TEXT NOT NULL REFERENCES studies (name) ON DELETE CASCADE,
+                      optimizer TEXT NOT NULL,
+                      trial_index INTEGER NOT NULL,
+                      state TEXT NOT NULL,
+                      searched TEXT NOT NULL,
+                      hparams TEXT NOT NULL,
+                      seed BIGINT NOT NULL,
+                      attempt INTEGER NOT NULL DEFAULT 0,
+                      worker TEXT,
+                      lease_expires_ms BIGINT,
+                      started_ms BIGINT,
+                      finished_ms BIGINT,
+                      steps BIGINT NOT NULL DEFAULT 0,
+                      seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+                      validation_error DOUBLE PRECISION,
+                      test_error DOUBLE PRECISION,
+                      steps_to_target DOUBLE PRECISION,
+                      provenance TEXT NOT NULL DEFAULT '{}',
+                      message TEXT,
+                      PRIMARY KEY (study, optimizer, trial_index))""",
+                    "CREATE INDEX trials_by_state ON trials (state, study, trial_index, optimizer)",
+                    """
+                    CREATE TABLE measurements (
+                      study TEXT NOT NULL,
+                      optimizer TEXT NOT NULL,
+                      trial_index INTEGER NOT NULL,
+                      step BIGINT NOT NULL,
+                      split TEXT NOT NULL,
+                      loss DOUBLE PRECISION,
+                      error DOUBLE PRECISION,
+                      FOREIGN KEY (study, optimizer, trial_index)
+                        REFERENCES trials (study, optimizer, trial_index) ON DELETE CASCADE)""",
+                    "CREATE INDEX measurements_by_trial ON measurements (study, optimizer, trial_index, step)"));
+
+    /** An arbitrary constant naming optbench's migration lock ("optbench" in ASCII, truncated). */
+    private static final long ADVISORY_LOCK = 0x6f707462656e6368L;
+
+    static int latest() {
+        return MIGRATIONS.size();
+    }
+
+    /** Brings the store up to date inside one write transaction (concurrent openers wait on the lock). */
+    static void migrate(Connection c, Dialect dialect) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            if (dialect == Dialect.POSTGRESQL) {
+                // Serializes first-time setup: concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL.
+                s.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK + ")");
+            }
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            int version = 0;
+            boolean hasRow;
+            try (ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+                hasRow = rs.next();
+                if (hasRow) {
+                    version = rs.getInt(1);
+                }
+            }
+            if (version > latest()) {
+                throw new dev.optbench.InputException("the store has schema version " + version + " but this optbench knows only "
+                        + latest() + " (upgrade optbench)");
+            }
+            for (int v = version; v < latest(); v++) {
+                for (String ddl : MIGRATIONS.get(v)) {
+                    s.execute(ddl);
+                }
+            }
+            if (!hasRow) {
+                s.execute("INSERT INTO schema_version (version) VALUES (" + latest() + ")");
+            } else if (version < latest()) {
+                s.execute("UPDATE schema_version SET version = " + latest());
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+}

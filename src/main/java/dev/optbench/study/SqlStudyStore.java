@@ -1,0 +1,515 @@
+package dev.optbench.study;
+
+import dev.optbench.InputException;
+import dev.optbench.train.Measurement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The study store on SQLite or PostgreSQL: one schema ({@link Schema}), one set of statements;
+ * only the clock expression and the claim's row locking differ ({@link Dialect}). One
+ * connection per instance; methods are synchronized so a worker's threads may share it.
+ * Every write is one short transaction. Worker-side writes name the claim's attempt, so only
+ * the current lease holder can finish a trial, and a finished trial is never claimed again.
+ */
+public final class SqlStudyStore implements StudyStore {
+
+    private final StoreUrl url;
+    private final Connection connection;
+    private final Dialect dialect;
+    private final Map<String, String> workloads = new HashMap<>();
+
+    SqlStudyStore(StoreUrl url, Connection connection) {
+        this.url = url;
+        this.connection = connection;
+        this.dialect = url.dialect();
+    }
+
+    public StoreUrl url() {
+        return url;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    // ---------------------------------------------------------------- studies
+
+    @Override
+    public synchronized void createStudy(StudyDefinition def) {
+        if (def.name() == null || !def.name().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new InputException("study name '" + def.name() + "' is not allowed (use letters, digits, '.', '_', '-')");
+        }
+        List<Trial> trials = StudyPlan.pendingTrials(def);
+        tx(() -> {
+            if (findStudyIn(def.name()).isPresent()) {
+                throw new InputException("study '" + def.name() + "' already exists in " + url.masked()
+                        + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
+            }
+            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO studies (name, workload, protocol, optimizers,"
+                    + " trials_per_optimizer, seed, sampler, spaces, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, def.name());
+                ps.setString(2, def.workload());
+                ps.setString(3, def.protocol());
+                ps.setString(4, Json.write(def.optimizers()));
+                ps.setInt(5, def.trialsPerOptimizer());
+                ps.setLong(6, def.seed());
+                ps.setString(7, def.sampler());
+                ps.setString(8, Json.write(def.spaces()));
+                ps.setLong(9, def.created().toEpochMilli());
+                ps.executeUpdate();
+            }
+            Rows.insertTrials(connection, trials);
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized Optional<StudyDefinition> findStudy(String name) {
+        return call(() -> findStudyIn(name));
+    }
+
+    private Optional<StudyDefinition> findStudyIn(String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM studies WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.study(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public StudyDefinition study(String name) {
+        return findStudy(name).orElseThrow(() -> new InputException(
+                "unknown study '" + name + "' (list studies with 'optbench studies')"));
+    }
+
+    @Override
+    public synchronized List<StudyDefinition> studies() {
+        return call(() -> {
+            List<StudyDefinition> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM studies ORDER BY created_ms, name");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Rows.study(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+
+    /** Deletes a study with its trials and measurements; false if there was none. */
+    public synchronized boolean deleteStudy(String name) {
+        return tx(() -> {
+            for (String table : List.of("measurements", "trials")) {
+                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE study = ?")) {
+                    ps.setString(1, name);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM studies WHERE name = ?")) {
+                ps.setString(1, name);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- trials (read side)
+
+    @Override
+    public synchronized List<Trial> trials(String study, boolean withCurves) {
+        return call(() -> {
+            Map<String, List<Measurement>> curves = withCurves ? Rows.curves(connection, study) : Map.of();
+            List<Trial> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + Rows.TRIAL_COLUMNS
+                    + " FROM trials WHERE study = ? ORDER BY optimizer, trial_index")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String key = rs.getString("optimizer") + "#" + rs.getInt("trial_index");
+                        out.add(Rows.trial(rs, curves.getOrDefault(key, List.of())));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+
+
+    /** Trials per optimizer and state (every state present, zeros included), optimizers in study order. */
+    public synchronized Map<String, Map<TrialState, Integer>> counts(String study) {
+        StudyDefinition def = study(study);
+        return call(() -> {
+            Map<String, Map<TrialState, Integer>> out = new LinkedHashMap<>();
+            for (String o : def.optimizers()) {
+                out.put(o, zeroCounts());
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT optimizer, state, COUNT(*) FROM trials WHERE study = ? GROUP BY optimizer, state")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> zeroCounts())
+                                .put(TrialState.fromId(rs.getString(2)), rs.getInt(3));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Map<TrialState, Integer> zeroCounts() {
+        Map<TrialState, Integer> m = new EnumMap<>(TrialState.class);
+        for (TrialState s : TrialState.values()) {
+            m.put(s, 0);
+        }
+        return m;
+    }
+
+    /** Pending plus running trials, in one study or (null) in all. */
+    public synchronized int unfinished(String study) {
+        return call(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM trials WHERE state IN ('pending', 'running')"
+                    + (study == null ? "" : " AND study = ?"))) {
+                if (study != null) {
+                    ps.setString(1, study);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- worker side
+
+    /**
+     * Returns expired leases to pending, then takes the next pending trial (lowest index first,
+     * so optimizers advance together) and leases it for {@code leaseMillis}; empty if none is pending.
+     */
+    public synchronized Optional<Claim> claim(String study, String worker, long leaseMillis) {
+        return tx(() -> {
+            relaxedCommit();
+            expire(study);
+            String filter = study == null ? "" : " AND study = ?";
+            String study0;
+            String optimizer;
+            int index;
+            int attempt;
+            Map<String, Double> hparams;
+            long seed;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT study, optimizer, trial_index, attempt, hparams, seed"
+                    + " FROM trials WHERE state = 'pending'" + filter + " ORDER BY trial_index, study, optimizer LIMIT 1"
+                    + dialect.skipLocked())) {
+                if (study != null) {
+                    ps.setString(1, study);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Claim>empty();
+                    }
+                    study0 = rs.getString(1);
+                    optimizer = rs.getString(2);
+                    index = rs.getInt(3);
+                    attempt = rs.getInt(4) + 1;
+                    hparams = Json.doubles(rs.getString(5));
+                    seed = rs.getLong(6);
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = 'running', worker = ?, attempt = ?,"
+                    + " lease_expires_ms = " + dialect.now() + " + ?, started_ms = " + dialect.now() + ", finished_ms = NULL"
+                    + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND state = 'pending'")) {
+                ps.setString(1, worker);
+                ps.setInt(2, attempt);
+                ps.setLong(3, leaseMillis);
+                ps.setString(4, study0);
+                ps.setString(5, optimizer);
+                ps.setInt(6, index);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("claimed trial " + study0 + "/" + optimizer + "#" + index + " changed under its lock");
+                }
+            }
+            return Optional.of(new Claim(study0, workload(study0), optimizer, index, attempt, worker, hparams, seed));
+        });
+    }
+
+    private String workload(String study) throws SQLException {
+        String w = workloads.get(study);
+        if (w == null) {
+            w = findStudyIn(study).orElseThrow().workload();
+            workloads.put(study, w);
+        }
+        return w;
+    }
+
+    /** Running trials whose lease has expired go back to pending; returns how many. */
+    public synchronized int expireLeases(String study) {
+        return tx(() -> expire(study));
+    }
+
+    /**
+     * PostgreSQL: this transaction's commit need not wait for the disk. Used for claims and lease
+     * renewals only: if the server crashes and loses one, the trial is pending again or its lease
+     * shorter, and the old holder's attempt no longer matches, so it cannot store a result.
+     * Completions always commit synchronously: a stored result is never lost.
+     */
+    private void relaxedCommit() throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            try (java.sql.Statement s = connection.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit TO OFF");
+            }
+        }
+    }
+
+    private int expire(String study) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = 'pending', worker = NULL,"
+                + " lease_expires_ms = NULL, started_ms = NULL WHERE state = 'running' AND lease_expires_ms < " + dialect.now()
+                + (study == null ? "" : " AND study = ?"))) {
+            if (study != null) {
+                ps.setString(1, study);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Extends the lease; false when the claim is no longer held (expired and taken, or finished). */
+    public synchronized boolean renew(Claim claim, long leaseMillis) {
+        return tx(() -> {
+            relaxedCommit();
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET lease_expires_ms = " + dialect.now()
+                    + " + ? WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
+                ps.setLong(1, leaseMillis);
+                Rows.bindClaim(ps, 2, claim);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Records a finished run (completed or diverged) and its curve in one transaction, only if
+     * the claim still holds the trial; returns false (and writes nothing) otherwise.
+     */
+    public synchronized boolean complete(Claim claim, TrialState state, long steps, double seconds, double validationError,
+            double testError, Double stepsToTarget, Map<String, String> provenance, List<Measurement> curve) {
+        if (!state.countsAsFinished()) {
+            throw new IllegalArgumentException("complete() takes completed or diverged, not " + state.id());
+        }
+        return tx(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = ?, finished_ms = " + dialect.now()
+                    + ", lease_expires_ms = NULL, steps = ?, seconds = ?, validation_error = ?, test_error = ?,"
+                    + " steps_to_target = ?, provenance = ?, message = NULL"
+                    + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
+                ps.setString(1, state.id());
+                ps.setLong(2, steps);
+                ps.setDouble(3, seconds);
+                Rows.setDouble(ps, 4, validationError);
+                Rows.setDouble(ps, 5, testError);
+                Rows.setDouble(ps, 6, stepsToTarget);
+                ps.setString(7, Json.write(provenance));
+                Rows.bindClaim(ps, 8, claim);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            Rows.insertMeasurements(connection, claim.study(), claim.optimizer(), claim.index(), curve);
+            return true;
+        });
+    }
+
+    /** Marks the trial failed (an error that is not divergence), if the claim still holds it. */
+    public synchronized boolean fail(Claim claim, String message, Map<String, String> provenance) {
+        return tx(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = 'failed', finished_ms = "
+                    + dialect.now() + ", lease_expires_ms = NULL, message = ?, provenance = ?"
+                    + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
+                ps.setString(1, message);
+                ps.setString(2, Json.write(provenance));
+                Rows.bindClaim(ps, 3, claim);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Gives the trial back (pending) without a result, if the claim still holds it. */
+    public synchronized boolean release(Claim claim) {
+        return tx(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = 'pending', worker = NULL,"
+                    + " lease_expires_ms = NULL, started_ms = NULL"
+                    + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
+                Rows.bindClaim(ps, 1, claim);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Failed trials of the study go back to pending (to retry them); returns how many. */
+    public synchronized int retryFailed(String study) {
+        return tx(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = 'pending', worker = NULL,"
+                    + " started_ms = NULL, finished_ms = NULL, message = NULL WHERE state = 'failed' AND study = ?")) {
+                ps.setString(1, study);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+
+    // ---------------------------------------------------------------- import
+
+    @Override
+    public synchronized void importTrials(String study, List<Trial> trials) {
+        study(study);
+        tx(() -> {
+            Map<String, TrialState> existing = new HashMap<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, state FROM trials WHERE study = ?")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        existing.put(rs.getString(1) + "#" + rs.getInt(2), TrialState.fromId(rs.getString(3)));
+                    }
+                }
+            }
+            List<Trial> fresh = new ArrayList<>();
+            for (Trial t : trials) {
+                if (t.state() == TrialState.PENDING || t.state() == TrialState.RUNNING) {
+                    throw new InputException("cannot import trial " + t.optimizer() + "#" + t.index() + " in state "
+                            + t.state().id() + " (only completed, diverged or failed trials can be imported)");
+                }
+                String key = t.optimizer() + "#" + t.index();
+                TrialState there = existing.get(key);
+                if (there != null && there != TrialState.PENDING) {
+                    throw new InputException("study '" + study + "' already has trial " + key + " (" + there.id()
+                            + "); nothing was imported (import into a new study, or renumber the trials)");
+                }
+                if (there != null) {
+                    try (PreparedStatement del = connection.prepareStatement(
+                            "DELETE FROM trials WHERE study = ? AND optimizer = ? AND trial_index = ?")) {
+                        del.setString(1, study);
+                        del.setString(2, t.optimizer());
+                        del.setInt(3, t.index());
+                        del.executeUpdate();
+                    }
+                }
+                existing.put(key, t.state());
+                fresh.add(new Trial(study, t.optimizer(), t.index(), t.state(), t.searched(), t.hparams(), t.seed(),
+                        t.worker(), t.started(), t.finished(), t.steps(), t.seconds(), t.validationError(), t.testError(),
+                        t.stepsToTarget(), t.provenance(), t.message(), t.curve()));
+            }
+            Rows.insertTrials(connection, fresh);
+            for (Trial t : fresh) {
+                Rows.insertMeasurements(connection, study, t.optimizer(), t.index(), t.curve());
+            }
+            return null;
+        });
+    }
+
+
+
+    // ---------------------------------------------------------------- plumbing
+
+
+
+
+
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** A read in autocommit mode. */
+    private <T> T call(SqlWork<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * One write transaction (SQLite: BEGIN IMMEDIATE), retried when the database reports a
+     * transient conflict (SQLite busy past its timeout, PostgreSQL deadlock or serialization failure).
+     */
+    private <T> T tx(SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run();
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (attempt >= 5 || !transientFailure(e)) {
+                    throw failure(e);
+                }
+                try {
+                    Thread.sleep(20L * attempt * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw failure(e);
+                }
+            }
+        }
+    }
+
+    private static boolean transientFailure(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        return state.equals("40001") || state.equals("40P01") || msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_LOCKED");
+    }
+
+    private StoreException failure(SQLException e) {
+        String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        return new StoreException("store " + url.masked() + ": " + url.scrub(first), null);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Every table's rows as text, for checking that a failed command left the store as it was. */
+    public synchronized String dump() {
+        return call(() -> {
+            StringBuilder b = new StringBuilder();
+            for (String q : List.of("SELECT * FROM schema_version", "SELECT * FROM studies ORDER BY name",
+                    "SELECT * FROM trials ORDER BY study, optimizer, trial_index",
+                    "SELECT * FROM measurements ORDER BY study, optimizer, trial_index, step, split")) {
+                try (PreparedStatement ps = connection.prepareStatement(q); ResultSet rs = ps.executeQuery()) {
+                    int n = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        Map<String, Object> row = new TreeMap<>();
+                        for (int i = 1; i <= n; i++) {
+                            row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                        }
+                        b.append(row).append('\n');
+                    }
+                }
+            }
+            return b.toString();
+        });
+    }
+}

@@ -1,0 +1,96 @@
+package dev.optbench.study;
+
+import dev.optbench.InputException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.sqlite.SQLiteConfig;
+
+/** Opens a store from its URL (see {@link StoreUrl}) and brings its schema up to date. */
+public final class StudyStores {
+    private StudyStores() {}
+
+    /** Opens the store at {@code url}: bad URLs and unreachable servers are one-line InputExceptions. */
+    public static SqlStudyStore open(String url) {
+        return open(StoreUrl.parse(url));
+    }
+
+    public static SqlStudyStore open(StoreUrl url) {
+        return open(url, true);
+    }
+
+    /**
+     * Opens an existing store only: a SQLite path with no file is an InputException instead of a
+     * new empty store (so a mistyped path in a read-only command leaves no stray file behind).
+     */
+    public static SqlStudyStore openExisting(String url) {
+        return open(StoreUrl.parse(url), false);
+    }
+
+    private static SqlStudyStore open(StoreUrl url, boolean create) {
+        if (!create && url.dialect() == Dialect.SQLITE && url.file() != null && !java.nio.file.Files.exists(url.file())) {
+            throw new InputException("no store at " + url.masked() + " (check --store or $" + StoreUrl.ENV
+                    + "; 'optbench study create' makes a new one)");
+        }
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url.jdbcUrl(), properties(url));
+        } catch (SQLException e) {
+            if (url.dialect() == Dialect.SQLITE) {
+                throw new InputException("cannot open store " + url.masked() + ": " + reason(url, e)
+                        + " (give the path of an optbench SQLite file, or a new one)", null);
+            }
+            throw new InputException("cannot connect to store " + url.masked() + ": " + reason(url, e)
+                    + " (check the URL, that the server runs and accepts this user)", null);
+        }
+        try {
+            Schema.migrate(c, url.dialect());
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            if (e instanceof InputException ie) {
+                throw ie;
+            }
+            throw new InputException("cannot open store " + url.masked() + ": "
+                    + (e instanceof SQLException s ? reason(url, s) : url.scrub(e.getMessage()))
+                    + " (is it an optbench store?)", null);
+        }
+        return new SqlStudyStore(url, c);
+    }
+
+    private static Properties properties(StoreUrl url) {
+        if (url.dialect() == Dialect.SQLITE) {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            // FULL: a completed trial survives a power loss too (NORMAL in WAL mode may roll back the last commits).
+            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            config.setBusyTimeout(30_000);
+            config.enforceForeignKeys(true);
+            // Write transactions take the lock at BEGIN, so a claim never upgrades a read lock and deadlocks.
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            return config.toProperties();
+        }
+        Properties p = new Properties();
+        p.setProperty("connectTimeout", "10");
+        p.setProperty("loginTimeout", "15");
+        p.setProperty("ApplicationName", "optbench");
+        p.setProperty("tcpKeepAlive", "true");
+        return p;
+    }
+
+    private static String reason(StoreUrl url, SQLException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e.getCause() != null && e.getCause().getMessage() != null && m.contains("attempt failed")) {
+            m = m + " " + e.getCause().getMessage();
+        }
+        return url.scrub(m.lines().findFirst().orElse("").trim());
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already failing; the first error is the one to report
+        }
+    }
+}

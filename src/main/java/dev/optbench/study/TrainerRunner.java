@@ -1,0 +1,34 @@
+package dev.optbench.study;
+
+import dev.optbench.train.TrainListener;
+import dev.optbench.train.TrainRequest;
+import dev.optbench.train.TrainResult;
+import dev.optbench.train.Trainer;
+import dev.optbench.workload.Workloads;
+import java.nio.file.Path;
+
+/** The production runner: one trial = one {@link Trainer} run over the workload's full step budget. */
+public final class TrainerRunner implements TrialRunner {
+    private final Path dataDir;
+
+    /** @param dataDir where the data sets are; null for their default locations */
+    public TrainerRunner(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    @Override
+    public TrainResult run(Claim claim) {
+        return Trainer.train(new TrainRequest(claim.workload(), claim.optimizer(), claim.hparams(), claim.seed(), 0, dataDir),
+                TrainListener.NONE);
+    }
+
+    @Override
+    public String workloadDefinition(String workload) {
+        return Workloads.get(workload).toString();
+    }
+
+    @Override
+    public double targetError(String workload) {
+        return Workloads.get(workload).targetError();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.optbench.study;
+
+import dev.optbench.train.TrainResult;
+import java.util.concurrent.CancellationException;
+
+/** Runs one trial's training. The production runner calls the trainer; tests may run other real work. */
+public interface TrialRunner {
+    /**
+     * Trains {@code claim.optimizer()} with {@code claim.hparams()} and {@code claim.seed()} on
+     * {@code claim.workload()} for the full step budget.
+     *
+     * @throws CancellationException when the thread is interrupted (the trial is then released)
+     */
+    TrainResult run(Claim claim);
+
+    /** The workload's full definition, recorded as provenance with each trial. */
+    String workloadDefinition(String workload);
+
+    /** The workload's target validation error (for steps to target), NaN if it has none. */
+    double targetError(String workload);
+}

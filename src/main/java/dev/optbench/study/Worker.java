@@ -1,0 +1,231 @@
+package dev.optbench.study;
+
+import dev.optbench.Version;
+import dev.optbench.train.Measurement;
+import dev.optbench.train.RunStatus;
+import dev.optbench.train.Split;
+import dev.optbench.train.TrainResult;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One worker: claims a pending trial, trains it on its own trial thread while renewing the
+ * lease every quarter lease, and stores the result; repeats until the study (or, without one,
+ * every study) has no pending or running trial left. {@link #stop()} cancels the running trial
+ * and releases it to pending. A worker that loses its lease abandons the trial: only the
+ * current holder may complete it, so no finished trial is written twice.
+ */
+public final class Worker {
+    /** What a worker reports; every method defaults to nothing. */
+    public interface Listener {
+        default void claimed(Claim claim) {}
+
+        default void finished(Claim claim, TrialState state, double validationError, double seconds) {}
+
+        default void released(Claim claim) {}
+
+        default void lostLease(Claim claim) {}
+
+        default void failed(Claim claim, String message) {}
+    }
+
+    private final SqlStudyStore store;
+    private final TrialRunner runner;
+    private final String study;
+    private final String id;
+    private final long leaseMillis;
+    private final Listener listener;
+    private volatile boolean stopping;
+    private volatile boolean done;
+
+    public Worker(SqlStudyStore store, TrialRunner runner, String study, String id, long leaseMillis, Listener listener) {
+        if (leaseMillis < 200) {
+            throw new IllegalArgumentException("lease must be at least 200 ms, not " + leaseMillis);
+        }
+        this.store = store;
+        this.runner = runner;
+        this.study = study;
+        this.id = id;
+        this.leaseMillis = leaseMillis;
+        this.listener = listener;
+    }
+
+    /** host:pid, the default worker name; a suffix tells threads of one process apart. */
+    public static String defaultId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Asks the worker to stop: the running trial is cancelled and released; no new trial is claimed. */
+    public void stop() {
+        stopping = true;
+    }
+
+    public boolean isDone() {
+        return done;
+    }
+
+    /** Runs trials until none is left to claim or run, or until stopped; returns how many it stored. */
+    public int run() {
+        if (study != null) {
+            store.study(study);
+        }
+        ExecutorService trialThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, id + "-trial");
+            t.setDaemon(true);
+            return t;
+        });
+        int stored = 0;
+        try {
+            while (!stopping) {
+                Optional<Claim> claim = store.claim(study, id, leaseMillis);
+                if (claim.isPresent()) {
+                    stored += runClaim(claim.get(), trialThread) ? 1 : 0;
+                } else if (store.unfinished(study) == 0) {
+                    break;
+                } else {
+                    pause(Math.min(1000, leaseMillis / 4)); // others are running; wait for them or their leases
+                }
+            }
+        } finally {
+            trialThread.shutdownNow();
+            done = true;
+        }
+        return stored;
+    }
+
+    private boolean runClaim(Claim claim, ExecutorService trialThread) {
+        listener.claimed(claim);
+        Future<TrainResult> future = trialThread.submit(() -> runner.run(claim));
+        long renewEvery = Math.max(50, leaseMillis / 4);
+        long nextRenewal = System.nanoTime() + renewEvery * 1_000_000;
+        while (true) {
+            try {
+                TrainResult result = future.get(Math.min(renewEvery, 100), TimeUnit.MILLISECONDS);
+                return finish(claim, result);
+            } catch (TimeoutException e) {
+                if (stopping) {
+                    if (!future.cancel(true) && future.isDone()) {
+                        continue; // it finished just now: store it rather than throw it away
+                    }
+                    cancelAndWait(future, trialThread);
+                    if (store.release(claim)) {
+                        listener.released(claim);
+                    }
+                    return false;
+                }
+                if (System.nanoTime() >= nextRenewal) {
+                    if (!store.renew(claim, leaseMillis)) {
+                        cancelAndWait(future, trialThread);
+                        listener.lostLease(claim);
+                        return false;
+                    }
+                    nextRenewal = System.nanoTime() + renewEvery * 1_000_000;
+                }
+            } catch (InterruptedException e) { // this worker's own thread was interrupted: stop now
+                stopping = true;
+                future.cancel(true);
+                if (store.release(claim)) {
+                    listener.released(claim);
+                }
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (CancellationException e) {
+                store.release(claim);
+                return false;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof CancellationException && stopping) {
+                    if (store.release(claim)) {
+                        listener.released(claim);
+                    }
+                    return false;
+                }
+                String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                store.fail(claim, message, provenance(claim));
+                listener.failed(claim, message);
+                return false;
+            }
+        }
+    }
+
+    private boolean finish(Claim claim, TrainResult result) {
+        TrialState state = result.status() == RunStatus.DIVERGED ? TrialState.DIVERGED : TrialState.COMPLETED;
+        double validation = result.finalError(Split.VALIDATION);
+        double test = result.finalError(Split.TEST);
+        Double toTarget = stepsToTarget(result, runner.targetError(claim.workload()));
+        boolean stored = store.complete(claim, state, result.stepsRun(), result.seconds(), validation, test, toTarget,
+                provenance(claim), result.measurements());
+        if (stored) {
+            listener.finished(claim, state, validation, result.seconds());
+        } else {
+            listener.lostLease(claim);
+        }
+        return stored;
+    }
+
+    /** The first evaluated step whose validation error is at most the target; null if never reached. */
+    static Double stepsToTarget(TrainResult result, double target) {
+        if (Double.isNaN(target) || result.status() == RunStatus.DIVERGED) {
+            return null;
+        }
+        for (Measurement m : result.measurements()) {
+            if (m.split() == Split.VALIDATION && m.error() <= target) {
+                return (double) m.step();
+            }
+        }
+        return null;
+    }
+
+    private Map<String, String> provenance(Claim claim) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("optbench_version", Version.version());
+        p.put("git_commit", Version.gitCommit());
+        p.put("workload", runner.workloadDefinition(claim.workload()));
+        p.put("worker", id);
+        p.put("host", id.contains(":") ? id.substring(0, id.indexOf(':')) : id);
+        p.put("java", System.getProperty("java.version"));
+        return p;
+    }
+
+    private static void cancelAndWait(Future<?> future, ExecutorService trialThread) {
+        future.cancel(true);
+        try { // the trial thread runs one task at a time: this no-op ends once the cancelled trial has stopped
+            trialThread.submit(() -> { }).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the trial ignores interrupts; its result will be refused (the claim is gone)
+        }
+    }
+
+    private void pause(long millis) {
+        long end = System.currentTimeMillis() + millis;
+        while (!stopping && System.currentTimeMillis() < end) {
+            try {
+                Thread.sleep(Math.min(50, millis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            }
+        }
+    }
+}

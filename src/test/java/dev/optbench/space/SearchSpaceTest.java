@@ -1,0 +1,135 @@
+package dev.optbench.space;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.optbench.InputException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SearchSpaceTest {
+    /** AlgoPerf's NAdamW baseline space, as shipped (reference_algorithms/.../tuning_search_space.json). */
+    static final String ALGOPERF = """
+            {
+              "learning_rate": {"min": 2e-4, "max": 5e-3, "scaling": "log"},
+              "one_minus_beta1": {"min": 5e-3, "max": 1e-1, "scaling": "log"},
+              "beta2": {"feasible_points": [0.999]},
+              "warmup_factor": {"feasible_points": [0.05]},
+              "weight_decay": {"min": 5e-3, "max": 1.0, "scaling": "log"},
+              "label_smoothing": {"feasible_points": [0.1, 0.2]},
+              "dropout_rate": {"feasible_points": [0.0, 0.1]}
+            }""";
+
+    @Test
+    void algoPerfSpaceLoadsUnchangedAndRoundTrips() throws Exception {
+        SearchSpace space = SearchSpace.fromJson(ALGOPERF, "tuning_search_space.json");
+        assertThat(space.names()).containsExactly("learning_rate", "one_minus_beta1", "beta2", "warmup_factor",
+                "weight_decay", "label_smoothing", "dropout_rate");
+        assertThat(space.ranges().get("learning_rate")).isEqualTo(new Range.Log(2e-4, 5e-3));
+        assertThat(space.ranges().get("label_smoothing")).isEqualTo(new Range.Feasible(List.of(0.1, 0.2)));
+        String written = space.toJson();
+        assertThat(SearchSpace.fromJson(written, "again")).isEqualTo(space);
+        // The written JSON is the original tree (same names, order, numbers and fields).
+        JsonNode original = SearchSpace.JSON.readTree(ALGOPERF);
+        JsonNode back = SearchSpace.JSON.readTree(written);
+        assertThat(back.equals((a, b) -> a.isNumber() && b.isNumber()
+                ? Double.compare(a.asDouble(), b.asDouble()) : a.equals(b) ? 0 : 1, original)).isTrue();
+        assertThat(List.copyOf(iterable(back.fieldNames()))).isEqualTo(List.copyOf(iterable(original.fieldNames())));
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+        List<T> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void everyShippedDefaultSpaceRoundTripsAndIsValid() {
+        for (Protocol p : Protocol.values()) {
+            assertThat(p.optimizers()).containsExactly("sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam");
+            for (String o : p.optimizers()) {
+                for (String w : new String[] {null, "fmnist_mlp-tiny", "cifar10_vgg16"}) {
+                    SearchSpace s = p.defaultSpace(o, w);
+                    assertThat(SearchSpace.fromJson(s.toJson(), "x")).isEqualTo(s);
+                    assertThat(s.names()).contains(o.equals("rmsprop") && p == Protocol.FULL && "cifar10_vgg16".equals(w)
+                            ? "learning_rate_over_sqrt_epsilon" : (p == Protocol.FULL && w != null && w.startsWith("cifar")
+                            && (o.equals("adam") || o.equals("nadam")) ? "learning_rate_over_epsilon" : "learning_rate"));
+                    boolean scheduled = p == Protocol.LR_SCHEDULE || p == Protocol.FULL;
+                    assertThat(s.names().contains("decay_steps_factor")).isEqualTo(scheduled);
+                    assertThat(s.names().contains("decay_factor")).isEqualTo(scheduled);
+                }
+            }
+        }
+        assertThat(Protocol.LR_ONLY.defaultSpace("adam", null).ranges())
+                .isEqualTo(Map.of("learning_rate", new Range.Log(1e-5, 1e2)));
+        assertThat(Protocol.FULL.defaultSpace("momentum", null).names())
+                .containsExactly("learning_rate", "one_minus_momentum", "decay_steps_factor", "decay_factor");
+        assertThat(Protocol.LR_GRID.defaultSampler()).isEqualTo(Sampler.GRID);
+        // A -tiny workload uses its full-size workload's file when one exists.
+        assertThat(Protocol.LR_GRID.defaultSpace("sgd", "cifar10_vgg16-tiny"))
+                .isEqualTo(Protocol.LR_GRID.defaultSpace("sgd", "cifar10_vgg16"));
+    }
+
+    @Test
+    void badSpacesGiveOneLineErrorsNamingTheProblem() {
+        assertThatThrownBy(() -> SearchSpace.fromJson("{\"learning_rate\": {\"min\": 0, \"max\": 1, \"scaling\": \"log\"}}", "f.json"))
+                .isInstanceOf(InputException.class).hasMessageContaining("f.json").hasMessageContaining("learning_rate")
+                .hasMessageContaining("min > 0");
+        assertThatThrownBy(() -> SearchSpace.fromJson("{\"lr\": {\"min\": 1, \"max\": 2, \"scaling\": \"cubic\"}}", "f.json"))
+                .hasMessageContaining("unknown scaling 'cubic'");
+        assertThatThrownBy(() -> SearchSpace.fromJson("{oops", "f.json")).hasMessageStartingWith("f.json is not valid JSON");
+        assertThatThrownBy(() -> Protocol.fromId("lr-magic")).hasMessageContaining("lr-grid, lr-only, lr-schedule, full");
+        assertThatThrownBy(() -> SpaceFile.parse(ALGOPERF, "algoperf.json", List.of("adam")))
+                .isInstanceOf(InputException.class).hasMessageContaining("warmup_factor").hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void userSpaceFileIsPerOptimizerOrSharedByAll() {
+        String shared = "{\"learning_rate\": {\"min\": 0.001, \"max\": 0.1, \"scaling\": \"log\"}}";
+        Map<String, SearchSpace> s = SpaceFile.parse(shared, "s.json", List.of("sgd", "adam"));
+        assertThat(s.get("sgd")).isEqualTo(s.get("adam"));
+        String per = "{\"sgd\": " + shared + ", \"adam\": {\"learning_rate_over_epsilon\": {\"feasible_points\": [10]},"
+                + " \"epsilon\": {\"min\": 1e-3, \"max\": 1, \"scaling\": \"log\"}}}";
+        Map<String, SearchSpace> p = SpaceFile.parse(per, "p.json", List.of("sgd", "adam"));
+        assertThat(p.get("adam").names()).containsExactly("learning_rate_over_epsilon", "epsilon");
+        assertThatThrownBy(() -> SpaceFile.parse(per, "p.json", List.of("sgd", "rmsprop")))
+                .hasMessageContaining("no space for optimizer rmsprop");
+        assertThat(SpaceFile.parse(per, "p.json", List.of("adam", "sgd"))).containsOnlyKeys("adam", "sgd");
+    }
+
+    @Test
+    void derivedNamesResolveToCanonicalValues() {
+        // Adam: beta1 = 1 - 0.1 = 0.9, beta2 = 1 - 0.001 = 0.999, lr = (α0/ε) · ε = 200 · 0.01 = 2.
+        Map<String, Double> adam = Hyperparameters.resolve("adam", Map.of(
+                "learning_rate_over_epsilon", 200.0, "epsilon", 0.01, "one_minus_beta1", 0.1, "one_minus_beta2", 0.001));
+        assertThat(adam.get("learning_rate")).isCloseTo(2.0, within(1e-12));
+        assertThat(adam.get("beta1")).isCloseTo(0.9, within(1e-15));
+        assertThat(adam.get("beta2")).isCloseTo(0.999, within(1e-15));
+        assertThat(adam.get("epsilon")).isEqualTo(0.01);
+        assertThat(adam).doesNotContainKeys("one_minus_beta1", "learning_rate_over_epsilon");
+        // Adam with ε not searched: its default 1e-8, so lr = 5e5 · 1e-8 = 5e-3.
+        assertThat(Hyperparameters.resolve("nadam", Map.of("learning_rate_over_epsilon", 5e5)).get("learning_rate"))
+                .isCloseTo(5e-3, within(1e-15));
+        // RMSProp: lr = (η0/√ε) · √ε = 0.3 · √0.04 = 0.06; rho = 1 - 0.25; momentum default 0.9.
+        Map<String, Double> rms = Hyperparameters.resolve("rmsprop", Map.of(
+                "learning_rate_over_sqrt_epsilon", 0.3, "epsilon", 0.04, "one_minus_rho", 0.25));
+        assertThat(rms.get("learning_rate")).isCloseTo(0.06, within(1e-15));
+        assertThat(rms.get("rho")).isEqualTo(0.75);
+        assertThat(rms.get("momentum")).isEqualTo(0.9);
+        // Momentum: one_minus_momentum 0.01 → 0.99; schedule names pass through.
+        Map<String, Double> mom = Hyperparameters.resolve("momentum", Map.of(
+                "learning_rate", 0.1, "one_minus_momentum", 0.01, "decay_factor", 0.05));
+        assertThat(mom).containsEntry("momentum", 0.99).containsEntry("learning_rate", 0.1).containsEntry("decay_factor", 0.05);
+        // Not applicable or doubled names are refused.
+        assertThatThrownBy(() -> Hyperparameters.resolve("sgd", Map.of("one_minus_momentum", 0.1)))
+                .hasMessageContaining("optimizer sgd cannot search one_minus_momentum");
+        assertThatThrownBy(() -> Hyperparameters.resolve("adam", Map.of("learning_rate_over_sqrt_epsilon", 0.1)))
+                .hasMessageContaining("cannot search learning_rate_over_sqrt_epsilon");
+        assertThatThrownBy(() -> Hyperparameters.resolve("adam", Map.of("beta1", 0.9, "one_minus_beta1", 0.1)))
+                .hasMessageContaining("sets beta1 more than once");
+        assertThatThrownBy(() -> Hyperparameters.resolve("adamw", Map.of())).hasMessageContaining("unknown optimizer 'adamw'");
+    }
+}

@@ -1,0 +1,13 @@
+package dev.optbench.study;
+
+class PostgresStoreTest extends StoreContract {
+    @Override
+    String newStoreUrl() {
+        return TestStores.postgresFreshSchema();
+    }
+
+    @Override
+    void cleanUp() {
+        TestStores.dropSchema(url);
+    }
+}

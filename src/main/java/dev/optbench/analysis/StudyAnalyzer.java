@@ -146,7 +146,10 @@ final class StudyAnalyzer {
             for (double v : s) {
                 reached += Double.isInfinite(v) ? 0 : 1;
             }
-            steps = new StepsToTarget(data.target(), s[0], reached, s.length - reached, bootstrap.curve(s));
+            boolean fromCurves = data.target() != null
+                    && usable.stream().anyMatch(t -> Curves.has(t.curve(), dev.optbench.train.Split.VALIDATION));
+            steps = new StepsToTarget(fromCurves ? data.target() : null, s[0], reached, s.length - reached,
+                    bootstrap.curve(s));
         }
 
         List<BudgetQuantiles> lossCurve = null;

@@ -75,7 +75,7 @@ final class Figures {
     /** Figure 1: best trial's test error per optimizer and study, bars = bootstrap 5–95% at N. */
     private Figure bestTestError() {
         List<String> names = optimizers();
-        XYChart c = Charts.xy("Test error of the best trial", "", "test error");
+        XYChart c = Charts.xy("Test error of the best trial", "optimizer", "test error");
         c.getStyler().setYAxisDecimalPattern("0.000");
         double yMin = Double.POSITIVE_INFINITY;
         double yMax = Double.NEGATIVE_INFINITY;
@@ -299,7 +299,7 @@ final class Figures {
     /** Figure 5: steps to target of the best trial, bars = bootstrap 5–95% at N. */
     private Figure stepsToTarget() {
         List<String> names = optimizers();
-        XYChart c = Charts.xy("Steps to target", "", "steps to reach the target validation error");
+        XYChart c = Charts.xy("Steps to target", "optimizer", "steps to reach the target validation error");
         double yMin = Double.POSITIVE_INFINITY;
         double yMax = Double.NEGATIVE_INFINITY;
         for (StudyAnalysis s : result.studies()) {
@@ -386,11 +386,15 @@ final class Figures {
         c.getStyler().setxAxisTickLabelsFormattingFunction(
                 v -> Math.abs(v * 2 - Math.round(v * 2)) < 1e-6 ? Charts.compact(v) : " ");
         double[] taus = pp.taus().stream().mapToDouble(Double::doubleValue).toArray();
-        pp.rho().forEach((o, rho) -> {
-            XYSeries s = Charts.line(c, unique(c, o), taus, rho.stream().mapToDouble(Double::doubleValue).toArray(),
-                    Palette.of(o), false, true);
+        int n = pp.rho().size();
+        int i = 0;
+        for (Map.Entry<String, List<Double>> e : pp.rho().entrySet()) {
+            XYSeries s = Charts.line(c, unique(c, e.getKey()), taus,
+                    e.getValue().stream().mapToDouble(Double::doubleValue).toArray(), Palette.of(e.getKey()), false, true);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-        });
+            // identical profiles are common: earlier lines are wider so that they show around later ones
+            s.setLineStyle(new java.awt.BasicStroke(2f + 2.5f * (n - 1 - i++) / Math.max(1, n - 1)));
+        }
         return new Figure("fig8-profile-" + slug(p, pp.protocol()), 8, "Performance profile: protocol " + pp.protocol(),
                 "ρ(τ): fraction of the studies (" + pp.studies().size() + ") in which the optimizer's best trial reached "
                         + "the target within τ times the steps of the fastest optimizer's best trial.", c);

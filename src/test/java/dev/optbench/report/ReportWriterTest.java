@@ -61,4 +61,17 @@ class ReportWriterTest {
         assertThat(html).contains(escaped + " = "); // the hyperparameter name in the best-trial table
         assertThat(Html.escape("a<b>&\"'")).isEqualTo("a&lt;b&gt;&amp;&quot;&#39;");
     }
+
+    @Test
+    void studyWithoutFinishedTrialsStillGivesAReport() throws Exception {
+        var def = new dev.optbench.study.StudyDefinition("empty", "w", "full", java.util.List.of("sgd"), 2, 0, "random",
+                java.util.Map.of(), java.time.Instant.EPOCH);
+        var pending = new dev.optbench.study.Trial("empty", "sgd", 0, dev.optbench.study.TrialState.PENDING,
+                java.util.Map.of("learning_rate", 0.1), java.util.Map.of(), 0, null, null, null, 0, 0, null, null, null,
+                java.util.Map.of(), null, java.util.List.of());
+        var data = java.util.List.of(new dev.optbench.analysis.StudyData(def, java.util.List.of(pending), null));
+        var result = new dev.optbench.analysis.Analyzer(dev.optbench.analysis.AnalysisOptions.of(100, 0)).analyze(data);
+        ReportWriter.Written w = ReportWriter.write(result, data, dir);
+        assertThat(Files.readString(w.html())).contains("no finished trial");
+    }
 }

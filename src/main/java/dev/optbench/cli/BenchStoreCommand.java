@@ -28,7 +28,7 @@ final class BenchStoreCommand implements Callable<Integer> {
         if (trials < 1 || workers < 1) {
             throw new dev.optbench.InputException("--trials and --workers must be at least 1");
         }
-        try (SqlStudyStore s = store.open();
+        try (SqlStudyStore s = store.openOrCreate();
                 me.tongfei.progressbar.ProgressBar bar = Progress.bar("claim+complete", trials, " trials", 0)) {
             StoreBenchmark.Result r = StoreBenchmark.run(s, trials, workers, (Claim c) -> bar.step());
             bar.close();

@@ -208,6 +208,48 @@ abstract class StoreContract {
     }
 
     @Test
+    void manyWorkersOpeningAFreshStoreAtOnceAllSucceed() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 6; i++) {
+            Thread t = new Thread(() -> {
+                try (SqlStudyStore s = StudyStores.open(url)) {
+                    s.studies();
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertThat(errors).isEmpty();
+        try (SqlStudyStore s = StudyStores.open(url)) {
+            assertThat(s.dump()).isEqualTo("{version=" + Schema.latest() + "}\n");
+        }
+    }
+
+    @Test
+    void aStoreFromANewerOptbenchIsRefusedUntouched() throws Exception {
+        try (SqlStudyStore s = StudyStores.open(url)) {
+            s.createStudy(definition("old", List.of("sgd"), 1));
+        }
+        StoreUrl u = StoreUrl.parse(url);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(u.jdbcUrl()); java.sql.Statement st = c.createStatement()) {
+            st.execute("UPDATE schema_version SET version = " + (Schema.latest() + 1));
+        }
+        assertThatThrownBy(() -> StudyStores.open(url)).isInstanceOf(InputException.class)
+                .hasMessageContaining("schema version " + (Schema.latest() + 1)).hasMessageContaining("upgrade optbench");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(u.jdbcUrl()); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM trials")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void reopeningKeepsDataAndSchemaVersion() {
         try (SqlStudyStore store = StudyStores.open(url)) {
             store.createStudy(definition("keep", List.of("sgd"), 2));

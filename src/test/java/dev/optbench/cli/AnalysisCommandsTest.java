@@ -140,7 +140,14 @@ class AnalysisCommandsTest {
     }
 
     @Test
-    void unknownStudyAndBadOptionsAreInputErrors() {
+    void unknownStudyAndBadOptionsAreInputErrors() throws Exception {
+        CliRun none = CliRun.of("analyze", "nope", "--store", store()); // no store file yet: not created by a read
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(dir.resolve("s.db")).doesNotExist();
+        Path csv = dir.resolve("t.csv");
+        Files.writeString(csv, CSV);
+        assertThat(CliRun.of("import", csv.toString(), "--study", "ext", "--workload", "w", "--protocol", "p",
+                "--store", store()).exit()).isZero();
         CliRun r = CliRun.of("analyze", "nope", "--store", store());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().lines().count()).isEqualTo(1);

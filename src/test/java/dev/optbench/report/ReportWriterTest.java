@@ -47,6 +47,8 @@ class ReportWriterTest {
         }
         assertThat(inline).isEqualTo(w.pngs().size());
         assertThat(html).doesNotContain("http://", "https://", "<script", "<link");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("analysis.json").toFile())
+                .at("/studies/1/study").asText()).isEqualTo("mlp-full");
         assertThat(html).contains("6. Ranking across protocols and workloads", "7. Rankings by training loss",
                 "Inclusion consistency", "Rank flips between protocols", "Boundary check");
     }

@@ -118,7 +118,7 @@ final class StudyAnalyzer {
         for (double v : values) {
             List<RankEntry> ranking = rankings.get(v);
             out.add(new SensitivityRanking(kind, v, ranking,
-                    !Rankings.medianOrder(ranking).equals(Rankings.medianOrder(ref)),
+                    Rankings.medianOrderReversed(ref, ranking),
                     Rankings.significantlyReordered(ref, ranking)));
         }
         return out;

@@ -76,4 +76,28 @@ class ReportWriterTest {
         ReportWriter.Written w = ReportWriter.write(result, data, dir);
         assertThat(Files.readString(w.html())).contains("no finished trial");
     }
+
+    @Test
+    void targetReachedByNoTrialIsDrawnAsNotReached() throws Exception {
+        var syn = dev.optbench.analysis.SyntheticStudies.study("hard", "w", "full", java.util.List.of("sgd", "adam"), 8, 5);
+        var data = java.util.List.of(new dev.optbench.analysis.StudyData(syn.definition(), syn.trials(), 1e-6));
+        var result = new dev.optbench.analysis.Analyzer(dev.optbench.analysis.AnalysisOptions.of(200, 0)).analyze(data);
+        assertThat(result.studies().get(0).optimizers().get("adam").stepsToTarget().notReached()).isEqualTo(8);
+        ReportWriter.Written w = ReportWriter.write(result, data, dir);
+        assertThat(dir.resolve("fig5-steps-to-target.png")).doesNotExist();
+        assertThat(Files.readString(w.html())).contains("No trial reached the target: nothing to plot")
+                .contains("<td class=\"num\">not reached</td>").contains("0 of 8");
+    }
+
+    @Test
+    void aStudyWhereNothingReachesTheTargetNextToOneWhereSomethingDoes() throws Exception {
+        var syn = dev.optbench.analysis.SyntheticStudies.study("hard", "w", "full", java.util.List.of("sgd", "adam"), 8, 5);
+        var easy = dev.optbench.analysis.SyntheticStudies.study("easy", "w", "lr-only", java.util.List.of("sgd", "adam"), 8, 6);
+        var data = java.util.List.of(new dev.optbench.analysis.StudyData(syn.definition(), syn.trials(), 1e-6),
+                new dev.optbench.analysis.StudyData(easy.definition(), easy.trials(), 0.5));
+        var result = new dev.optbench.analysis.Analyzer(dev.optbench.analysis.AnalysisOptions.of(200, 0)).analyze(data);
+        ReportWriter.Written w = ReportWriter.write(result, data, dir);
+        assertThat(dir.resolve("fig5-steps-to-target.png")).exists();
+        assertThat(Files.readString(w.html())).contains("Not reached: sgd in hard; adam in hard.");
+    }
 }

@@ -142,11 +142,11 @@ final class BenchTrainCommand implements Callable<Integer> {
         throw new InputException("bench/torch_models.py not found beside the jar or here: pass --torch-script PATH, or --no-torch");
     }
 
-    /** Many tiny trials in this process; RSS after trial 10 (warm-up: JIT, allocator pools) is the baseline, the rest must stay within 10%. */
+    /** Many tiny trials in this process; RSS after trial 20 (warm-up: JIT, allocator pools) is the baseline, the rest must stay within 10%. */
     private int memory(PrintWriter out) {
         long warm = 0;
         long peak = 0;
-        int warmTrials = Math.min(10, memoryTrials);
+        int warmTrials = Math.min(20, memoryTrials);
         for (int trial = 1; trial <= memoryTrials; trial++) {
             Trainer.train(new TrainRequest("fmnist_mlp-tiny", "adam", Map.of("learning_rate", 0.001), trial,
                     memorySteps, dataDir), TrainListener.NONE);

@@ -99,7 +99,7 @@ public final class Workloads {
             case FASHION_MNIST -> 0.25;
             case CIFAR10 -> 0.65;
             case CIFAR100 -> 0.92;
-            case TEXT -> 0.70;
+            case TEXT -> 0.80;
             case IMAGENET -> 0.99;
         };
         return new Workload(w.name() + "-tiny", tinyData, w.architecture(),

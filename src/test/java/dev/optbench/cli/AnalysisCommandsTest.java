@@ -39,7 +39,7 @@ class AnalysisCommandsTest {
         Files.writeString(csv, CSV);
         CliRun imp = CliRun.of("import", csv.toString(), "--study", "ext", "--workload", "paper_vgg", "--protocol", "lr-grid",
                 "--store", store());
-        assertThat(imp.exit()).as(imp.err()).isZero();
+        assertThat(imp.exitCode()).as(imp.err()).isZero();
         assertThat(imp.out()).contains("imported 5 trials (sgd, adam) into new study ext");
         try (SqlStudyStore s = StudyStores.open(store())) {
             StudyDefinition d = s.study("ext");
@@ -48,7 +48,7 @@ class AnalysisCommandsTest {
             assertThat(s.trials("ext", false)).hasSize(5); // no pending placeholders
         }
         CliRun r = CliRun.of("analyze", "ext", "--json", "--bootstrap", "2000", "--seed", "3", "--store", store());
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         JsonNode s = j.at("/studies/0");
         assertThat(s.get("workload").asText()).isEqualTo("paper_vgg");
@@ -66,7 +66,7 @@ class AnalysisCommandsTest {
         assertThat(j.get("rank_flips").isArray()).isTrue();
 
         CliRun text = CliRun.of("analyze", "ext", "--bootstrap", "500", "--store", store());
-        assertThat(text.exit()).isZero();
+        assertThat(text.exitCode()).isZero();
         assertThat(text.out()).contains("Study ext: workload paper_vgg, protocol lr-grid").contains("sgd ⊆ adam");
     }
 
@@ -75,13 +75,13 @@ class AnalysisCommandsTest {
         Path good = dir.resolve("good.csv");
         Files.writeString(good, CSV);
         assertThat(CliRun.of("import", good.toString(), "--study", "ext", "--workload", "w", "--protocol", "p",
-                "--store", store()).exit()).isZero();
+                "--store", store()).exitCode()).isZero();
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "optimizer,trial,validation_error,test_error\nsgd,7,0.2,0.2\nsgd,8,oops,0.2\n");
         for (String study : List.of("ext", "fresh")) {
             CliRun r = CliRun.of("import", bad.toString(), "--study", study, "--workload", "w", "--protocol", "p",
                     "--store", store());
-            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.exitCode()).isEqualTo(2);
             assertThat(r.err().strip()).isEqualTo("optbench: " + bad
                     + " line 3: validation_error 'oops' is not a finite number; fix the value");
         }
@@ -93,14 +93,14 @@ class AnalysisCommandsTest {
         Files.writeString(clash, "optimizer,trial,validation_error,test_error\nsgd,9,0.2,0.2\nsgd,0,0.1,0.1\n");
         CliRun r = CliRun.of("import", clash.toString(), "--study", "ext", "--workload", "w", "--protocol", "p",
                 "--store", store());
-        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("already has trial sgd#0");
         try (SqlStudyStore s = StudyStores.open(store())) {
             assertThat(s.trials("ext", false)).hasSize(5); // sgd#9 was not half-imported
         }
         CliRun other = CliRun.of("import", good.toString(), "--study", "ext", "--workload", "w2", "--protocol", "p",
                 "--store", store());
-        assertThat(other.exit()).isEqualTo(2);
+        assertThat(other.exitCode()).isEqualTo(2);
         assertThat(other.err()).contains("is on workload w with protocol p");
     }
 
@@ -122,7 +122,7 @@ class AnalysisCommandsTest {
             }
         }
         CliRun r = CliRun.of("analyze", "mlp-lr-only", "mlp-full", "--json", "--bootstrap", "1000", "--store", store());
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.at("/studies/0/target").asDouble()).isEqualTo(0.12);
         assertThat(j.at("/studies/0/optimizers/adam/steps_to_target/target").asDouble()).isEqualTo(0.12);
@@ -133,7 +133,7 @@ class AnalysisCommandsTest {
         Path out = dir.resolve("report");
         CliRun rep = CliRun.of("report", "mlp-lr-only", "mlp-full", "--out", out.toString(), "--bootstrap", "1000",
                 "--store", store());
-        assertThat(rep.exit()).as(rep.err()).isZero();
+        assertThat(rep.exitCode()).as(rep.err()).isZero();
         assertThat(out.resolve("report.html")).exists();
         assertThat(out.resolve("fig1-best-test-error.svg")).exists();
         assertThat(Files.readString(out.resolve("report.html"))).contains("mlp-lr-only").contains("mlp-full");
@@ -142,28 +142,28 @@ class AnalysisCommandsTest {
     @Test
     void unknownStudyAndBadOptionsAreInputErrors() throws Exception {
         CliRun none = CliRun.of("analyze", "nope", "--store", store()); // no store file yet: not created by a read
-        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.exitCode()).isEqualTo(2);
         assertThat(dir.resolve("s.db")).doesNotExist();
         Path csv = dir.resolve("t.csv");
         Files.writeString(csv, CSV);
         assertThat(CliRun.of("import", csv.toString(), "--study", "ext", "--workload", "w", "--protocol", "p",
-                "--store", store()).exit()).isZero();
+                "--store", store()).exitCode()).isZero();
         CliRun r = CliRun.of("analyze", "nope", "--store", store());
-        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().lines().count()).isEqualTo(1);
         assertThat(r.err()).contains("nope");
-        assertThat(CliRun.of("analyze", "x", "--bootstrap", "0", "--store", store()).exit()).isEqualTo(2);
-        assertThat(CliRun.of("report", "x", "--store", store()).exit()).isEqualTo(2); // --out missing
+        assertThat(CliRun.of("analyze", "x", "--bootstrap", "0", "--store", store()).exitCode()).isEqualTo(2);
+        assertThat(CliRun.of("report", "x", "--store", store()).exitCode()).isEqualTo(2); // --out missing
         CliRun missing = CliRun.of("import", dir.resolve("missing.csv").toString(), "--study", "a", "--workload", "w",
                 "--protocol", "p", "--store", store());
-        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).startsWith("optbench: cannot read");
     }
 
     @Test
     void benchAnalysisRunsAndReportsMedians() {
         CliRun r = CliRun.of("bench", "analysis", "--trials", "20", "--bootstrap", "200", "--runs", "1");
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("synthetic study: 20 trials x 6 optimizers").contains("analysis: median")
                 .contains("report (analysis + ");
     }

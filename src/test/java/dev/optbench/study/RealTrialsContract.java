@@ -90,7 +90,7 @@ abstract class RealTrialsContract {
     @Test
     void aWorkerKilledMidTrialLeavesItToAnotherAfterTheLeaseExpires() throws Exception {
         create("crash", List.of("momentum"), 1);
-        Process victim = workerProcess("crash", "victim", 1.5);
+        Process victim = workerProcess("crash", "victim", 3);
         try (SqlStudyStore store = StudyStores.open(url)) {
             awaitRunningBy(store, "crash", "victim", victim);
             victim.destroyForcibly(); // SIGKILL: no shutdown hook, no release

@@ -100,6 +100,22 @@ class TrainerTest {
     }
 
     @Test
+    void trialsOnParallelThreadsMatchTheirSequentialRuns() throws Exception {
+        Map<String, Double> h = Map.of("learning_rate", 0.01, "momentum", 0.9);
+        TrainResult seqA = run("momentum", h, 11, 50);
+        TrainResult seqB = run("momentum", h, 12, 50);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> run("momentum", h, 11, 50));
+            var b = pool.submit(() -> run("momentum", h, 12, 50));
+            assertThat(a.get().measurements()).isEqualTo(seqA.measurements());
+            assertThat(b.get().measurements()).isEqualTo(seqB.measurements());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void interruptedThreadCancels() {
         Thread.currentThread().interrupt();
         try {

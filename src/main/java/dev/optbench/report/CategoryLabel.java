@@ -6,7 +6,7 @@ import java.awt.Graphics2D;
 import org.knowm.xchart.internal.chartpart.Annotation;
 
 /**
- * A category name drawn centred under x = {@code x}, just below the plot area. XChart chooses
+ * A category name (or budget) drawn centred under x = {@code x}, just below the plot area. XChart chooses
  * numeric tick positions itself, so categorical labels are drawn as annotations instead; the
  * y position comes from the plot's bottom edge in screen space, whatever the axis range.
  */

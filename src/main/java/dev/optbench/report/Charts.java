@@ -128,11 +128,6 @@ final class Charts {
         };
     }
 
-    /** Tick labels for an axis that plots log2 of the budget. */
-    static Function<Double, String> pow2() {
-        return v -> Math.abs(v - Math.round(v)) < 1e-6 ? String.valueOf(Math.round(Math.pow(2, v))) : " ";
-    }
-
     static String compact(double v) {
         if (v == 0) {
             return "0";

@@ -113,7 +113,15 @@ final class Figures {
         StudyAnalysis s = result.studies().get(j);
         XYChart c = Charts.xy("Best test error vs number of trials: " + label(s), "number of trials (log2 scale)",
                 "test error of the best trial");
-        c.getStyler().setxAxisTickLabelsFormattingFunction(Charts.pow2());
+        // XChart puts numeric ticks where it likes; label every budget k at log2 k instead
+        c.getStyler().setXAxisTicksVisible(false);
+        c.getStyler().setAxisTitlePadding(26);
+        java.util.TreeSet<Integer> budgets = new java.util.TreeSet<>();
+        s.optimizers().values().forEach(a -> a.bootstrap().forEach(q -> budgets.add(q.budget())));
+        for (int k : budgets) {
+            c.addAnnotation(new CategoryLabel(String.valueOf(k), Math.log(k) / Math.log(2),
+                    new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13)));
+        }
         for (OptimizerAnalysis a : s.optimizers().values()) {
             if (a.bootstrap().isEmpty()) {
                 continue;

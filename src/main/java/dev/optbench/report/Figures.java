@@ -212,6 +212,9 @@ final class Figures {
         }
         double min = with.stream().mapToDouble(t -> t.searched().get(h)).min().orElse(0);
         double max = with.stream().mapToDouble(t -> t.searched().get(h)).max().orElse(1);
+        if (ranges.isEmpty() && min == max) {
+            return null; // the same value in every trial and no range: not a searched hyperparameter
+        }
         for (SearchRange r : ranges.values()) {
             min = Math.min(min, r.min());
             max = Math.max(max, r.max());

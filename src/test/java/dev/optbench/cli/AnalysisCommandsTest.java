@@ -130,6 +130,27 @@ class AnalysisCommandsTest {
         assertThat(j.at("/studies/1/training_loss_ranking")).hasSize(3);
         assertThat(j.at("/performance_profiles/0/protocol").asText()).isEqualTo("lr-only");
 
+        // an export imports back: same trials, same best trials and bootstrap
+        Path exported = dir.resolve("export.csv");
+        assertThat(CliRun.of("study", "export", "mlp-full", "-o", exported.toString(), "--store", store()).exitCode())
+                .isZero();
+        assertThat(CliRun.of("import", exported.toString(), "--study", "back", "--workload", "fmnist_mlp", "--protocol",
+                "full", "--store", store()).exitCode()).isZero();
+        JsonNode both = new ObjectMapper().readTree(CliRun.of("analyze", "mlp-full", "back", "--json", "--bootstrap",
+                "1000", "--store", store()).out());
+        for (String o : List.of("sgd", "momentum", "adam")) {
+            JsonNode a = both.at("/studies/0/optimizers/" + o);
+            JsonNode b = both.at("/studies/1/optimizers/" + o);
+            assertThat(b.get("trials")).isEqualTo(a.get("trials"));
+            assertThat(b.get("diverged")).isEqualTo(a.get("diverged"));
+            assertThat(b.get("best")).isEqualTo(a.get("best"));
+            assertThat(b.get("bootstrap")).isEqualTo(a.get("bootstrap"));
+        }
+        try (SqlStudyStore s = StudyStores.open(store())) {
+            Trial t = s.trials("back", false).stream().filter(x -> x.optimizer().equals("momentum")).findFirst().orElseThrow();
+            assertThat(t.searched()).containsKeys("learning_rate", "one_minus_momentum").doesNotContainKey("momentum");
+        }
+
         Path out = dir.resolve("report");
         CliRun rep = CliRun.of("report", "mlp-lr-only", "mlp-full", "--out", out.toString(), "--bootstrap", "1000",
                 "--store", store());

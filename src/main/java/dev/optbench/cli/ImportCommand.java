@@ -1,13 +1,74 @@
 package dev.optbench.cli;
 
+import dev.optbench.InputException;
+import dev.optbench.analysis.TrialCsv;
+import dev.optbench.study.SqlStudyStore;
+import dev.optbench.study.StudyDefinition;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-// PLACEHOLDER: replaced by the issue that owns this command.
-@Command(name = "import", mixinStandardHelpOptions = true, description = "Not built yet.")
-final class ImportCommand implements java.util.concurrent.Callable<Integer> {
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Load trials made elsewhere from CSV into a study (created if absent).",
+            "Columns: optimizer, trial, validation_error, test_error, optional steps_to_target (empty = not reached), "
+                + "then any hyperparameter columns. The columns of 'optbench study export' work too.",
+            "The whole file is checked first: a bad row is reported with its line number and nothing is imported."})
+final class ImportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE.csv")
+    Path file;
+
+    @Option(names = "--study", required = true, paramLabel = "NAME")
+    String study;
+
+    @Option(names = "--workload", required = true, paramLabel = "W",
+            description = "The workload the trials ran on (its target gives steps to target when known).")
+    String workload;
+
+    @Option(names = "--protocol", required = true, paramLabel = "P", description = "The tuning protocol they followed.")
+    String protocol;
+
+    @Mixin StoreOption store;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.err.println("optbench: 'import' is not built yet");
-        return 1;
+        if (workload.isBlank() || protocol.isBlank()) {
+            throw new InputException("--workload and --protocol must not be empty");
+        }
+        TrialCsv csv = TrialCsv.read(file, study); // every row checked before the store is opened
+        try (SqlStudyStore s = store.openOrCreate()) { // an import may start a new store
+            Optional<StudyDefinition> existing = s.findStudy(study);
+            boolean created = existing.isEmpty();
+            if (existing.isPresent()) {
+                check(existing.get(), csv);
+            } else {
+                s.createStudy(csv.definition(study, workload, protocol, Instant.ofEpochMilli(System.currentTimeMillis())));
+            }
+            s.importTrials(study, csv.trials());
+            spec.commandLine().getOut().println("imported " + csv.trials().size() + " trials ("
+                    + String.join(", ", csv.optimizers()) + ") into " + (created ? "new " : "") + "study " + study);
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+
+    private void check(StudyDefinition def, TrialCsv csv) {
+        if (!def.workload().equals(workload) || !def.protocol().equals(protocol)) {
+            throw new InputException("study '" + study + "' is on workload " + def.workload() + " with protocol "
+                    + def.protocol() + ", not " + workload + "/" + protocol + "; import into another study or fix the flags");
+        }
+        List<String> unknown = csv.optimizers().stream().filter(o -> !def.optimizers().contains(o)).toList();
+        if (!unknown.isEmpty()) {
+            throw new InputException("study '" + study + "' has no optimizer " + String.join(", ", unknown) + " (it has "
+                    + String.join(", ", def.optimizers()) + "); import into a new study instead");
+        }
     }
 }

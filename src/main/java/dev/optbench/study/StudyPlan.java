@@ -17,7 +17,13 @@ import java.util.Map;
 public final class StudyPlan {
     private StudyPlan() {}
 
+    /** Sampler id of a study made by 'optbench import': its trials come from elsewhere, none is pending. */
+    public static final String IMPORTED = "imported";
+
     public static List<Trial> pendingTrials(StudyDefinition def) {
+        if (IMPORTED.equals(def.sampler())) {
+            return List.of();
+        }
         Sampler sampler = Sampler.fromId(def.sampler());
         List<Trial> out = new ArrayList<>();
         for (String optimizer : def.optimizers()) {

@@ -1,0 +1,28 @@
+package dev.optbench.analysis;
+
+import java.util.List;
+import java.util.Map;
+
+/** The analysis of one study (one workload × protocol). Maps keep the study's optimizer order. */
+public record StudyAnalysis(
+        String study,
+        String workload,
+        String protocol,
+        Double target,
+        Map<String, OptimizerAnalysis> optimizers,
+        List<RankEntry> ranking,
+        List<InclusionCheck> inclusion,
+        List<RankEntry> trainingLossRanking,
+        List<InclusionCheck> trainingLossInclusion,
+        List<SensitivityRanking> budgetSensitivity,
+        List<SensitivityRanking> targetSensitivity) {
+    public StudyAnalysis {
+        optimizers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizers));
+        ranking = List.copyOf(ranking);
+        inclusion = List.copyOf(inclusion);
+        trainingLossRanking = List.copyOf(trainingLossRanking);
+        trainingLossInclusion = List.copyOf(trainingLossInclusion);
+        budgetSensitivity = List.copyOf(budgetSensitivity);
+        targetSensitivity = List.copyOf(targetSensitivity);
+    }
+}

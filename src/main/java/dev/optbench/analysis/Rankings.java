@@ -59,6 +59,22 @@ public final class Rankings {
         return sorted.stream().map(RankEntry::optimizer).toList();
     }
 
+    /** True when some pair present in both has strictly opposite orders by median (ties do not count). */
+    public static boolean medianOrderReversed(List<RankEntry> a, List<RankEntry> b) {
+        Map<String, Double> ma = new LinkedHashMap<>();
+        Map<String, Double> mb = new LinkedHashMap<>();
+        a.forEach(e -> ma.put(e.optimizer(), e.median()));
+        b.forEach(e -> mb.put(e.optimizer(), e.median()));
+        for (String x : ma.keySet()) {
+            for (String y : ma.keySet()) {
+                if (mb.containsKey(x) && mb.containsKey(y) && ma.get(x) < ma.get(y) && mb.get(x) > mb.get(y)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** True when some pair present in both is separated in both rankings, in opposite orders. */
     public static boolean significantlyReordered(List<RankEntry> a, List<RankEntry> b) {
         Map<String, Integer> ra = ranks(a);

@@ -24,32 +24,104 @@ final class StudyAnalyzer {
         for (Trial t : data.trials()) {
             byOptimizer.computeIfAbsent(t.optimizer(), o -> new ArrayList<>()).add(t);
         }
-        Map<String, OptimizerAnalysis> optimizers = new LinkedHashMap<>();
-        Map<String, Bootstrap> bootstraps = new LinkedHashMap<>();
-        Map<String, List<Trial>> finished = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Trial>> e : byOptimizer.entrySet()) {
-            Bootstrap bootstrap = new Bootstrap(options.resamples(), options.seed(), e.getKey());
-            List<Trial> usable = e.getValue().stream().filter(TrialMetrics::usable).toList();
-            bootstraps.put(e.getKey(), bootstrap);
-            finished.put(e.getKey(), usable);
-            optimizers.put(e.getKey(), optimizer(e.getKey(), e.getValue(), usable, bootstrap, data, def));
+        long budget = 0;
+        for (Trial t : data.trials()) {
+            budget = Math.max(budget, Curves.lastStep(t.curve()));
         }
+        boolean curves = data.trials().stream().anyMatch(t -> Curves.has(t.curve(), dev.optbench.train.Split.VALIDATION));
+        List<Double> targets = new ArrayList<>();
+        if (data.target() != null && curves) {
+            options.targetFactors().forEach(f -> targets.add(data.target() * f));
+        }
+        long stepBudget = budget;
+        // Optimizers are independent (each has its own seeded bootstrap): analyse them in parallel.
+        List<PerOptimizer> work = byOptimizer.entrySet().parallelStream()
+                .map(e -> perOptimizer(e.getKey(), e.getValue(), data, def, stepBudget, targets)).toList();
 
+        Map<String, OptimizerAnalysis> optimizers = new LinkedHashMap<>();
         Map<String, BudgetQuantiles> full = new LinkedHashMap<>();
         Map<String, BudgetQuantiles> loss = new LinkedHashMap<>();
-        optimizers.forEach((name, a) -> {
+        for (PerOptimizer w : work) {
+            OptimizerAnalysis a = w.analysis();
+            optimizers.put(a.optimizer(), a);
             if (a.full() != null) {
-                full.put(name, a.full());
+                full.put(a.optimizer(), a.full());
             }
             if (a.trainingLoss() != null) {
-                loss.put(name, a.trainingLoss().get(a.trainingLoss().size() - 1));
+                loss.put(a.optimizer(), a.trainingLoss().get(a.trainingLoss().size() - 1));
             }
-        });
-        List<RankEntry> ranking = Rankings.rank(full);
-        List<RankEntry> lossRanking = Rankings.rank(loss);
-        return new StudyAnalysis(def.name(), def.workload(), def.protocol(), data.target(), optimizers, ranking,
-                Rankings.inclusion(full), lossRanking, Rankings.inclusion(loss),
-                budgetSensitivity(finished, bootstraps), targetSensitivity(finished, bootstraps, data.target()));
+        }
+        List<SensitivityRanking> budgetSensitivity = new ArrayList<>();
+        if (stepBudget > 0) {
+            double reference = options.budgetFractions().stream().mapToDouble(Double::doubleValue).max().orElse(1.0);
+            budgetSensitivity = sensitivity("budget", options.budgetFractions(), reference, work, PerOptimizer::atFraction);
+        }
+        List<SensitivityRanking> targetSensitivity = targets.isEmpty() ? List.of()
+                : sensitivity("target", targets, targets.get(0), work, PerOptimizer::atTarget);
+        return new StudyAnalysis(def.name(), def.workload(), def.protocol(), data.target(), optimizers,
+                Rankings.rank(full), Rankings.inclusion(full), Rankings.rank(loss), Rankings.inclusion(loss),
+                budgetSensitivity, targetSensitivity);
+    }
+
+    /** One optimizer's analysis plus its full-budget bootstrap at each budget fraction and target. */
+    private record PerOptimizer(OptimizerAnalysis analysis, Map<Double, BudgetQuantiles> atFraction,
+            Map<Double, BudgetQuantiles> atTarget) {}
+
+    private PerOptimizer perOptimizer(String name, List<Trial> all, StudyData data, StudyDefinition def, long stepBudget,
+            List<Double> targets) {
+        Bootstrap bootstrap = new Bootstrap(options.resamples(), options.seed(), name);
+        List<Trial> usable = all.stream().filter(TrialMetrics::usable).toList();
+        OptimizerAnalysis analysis = optimizer(name, all, usable, bootstrap, data, def);
+        Map<Double, BudgetQuantiles> atFraction = new LinkedHashMap<>();
+        Map<Double, BudgetQuantiles> atTarget = new LinkedHashMap<>();
+        if (!usable.isEmpty()) {
+            if (stepBudget > 0) {
+                for (double f : options.budgetFractions()) {
+                    double cutoff = f * stepBudget;
+                    Map<Trial, double[]> at = new IdentityHashMap<>();
+                    usable.forEach(t -> at.put(t, TrialMetrics.errorsAt(t, cutoff)));
+                    Ranked r = Ranked.by(usable, t -> at.get(t)[0]);
+                    atFraction.put(f, bootstrap.full(r.values(t -> at.get(t)[1])));
+                }
+            }
+            Ranked byValidation = Ranked.by(usable, TrialMetrics::validation);
+            for (double target : targets) {
+                atTarget.put(target, bootstrap.full(byValidation.values(t -> TrialMetrics.steps(t, target))));
+            }
+        }
+        return new PerOptimizer(analysis, atFraction, atTarget);
+    }
+
+    /**
+     * Rankings at each value (budget fraction or target), each compared with the ranking at
+     * {@code reference}: has the order by median changed, and has some pair significantly swapped?
+     */
+    private static List<SensitivityRanking> sensitivity(String kind, List<Double> values, double reference,
+            List<PerOptimizer> work, java.util.function.Function<PerOptimizer, Map<Double, BudgetQuantiles>> at) {
+        Map<Double, List<RankEntry>> rankings = new LinkedHashMap<>();
+        List<Double> all = new ArrayList<>(values);
+        if (!all.contains(reference)) {
+            all.add(reference);
+        }
+        for (double v : all) {
+            Map<String, BudgetQuantiles> full = new LinkedHashMap<>();
+            for (PerOptimizer w : work) {
+                BudgetQuantiles q = at.apply(w).get(v);
+                if (q != null) {
+                    full.put(w.analysis().optimizer(), q);
+                }
+            }
+            rankings.put(v, Rankings.rank(full));
+        }
+        List<RankEntry> ref = rankings.get(reference);
+        List<SensitivityRanking> out = new ArrayList<>();
+        for (double v : values) {
+            List<RankEntry> ranking = rankings.get(v);
+            out.add(new SensitivityRanking(kind, v, ranking,
+                    Rankings.medianOrderReversed(ref, ranking),
+                    Rankings.significantlyReordered(ref, ranking)));
+        }
+        return out;
     }
 
     private OptimizerAnalysis optimizer(String name, List<Trial> all, List<Trial> usable, Bootstrap bootstrap,
@@ -74,7 +146,10 @@ final class StudyAnalyzer {
             for (double v : s) {
                 reached += Double.isInfinite(v) ? 0 : 1;
             }
-            steps = new StepsToTarget(data.target(), s[0], reached, s.length - reached, bootstrap.curve(s));
+            boolean fromCurves = data.target() != null
+                    && usable.stream().anyMatch(t -> Curves.has(t.curve(), dev.optbench.train.Split.VALIDATION));
+            steps = new StepsToTarget(fromCurves ? data.target() : null, s[0], reached, s.length - reached,
+                    bootstrap.curve(s));
         }
 
         List<BudgetQuantiles> lossCurve = null;
@@ -86,78 +161,5 @@ final class StudyAnalyzer {
         List<BoundaryWarning> warnings = BoundaryCheck.check(ranked.trials(),
                 SearchRange.parse(def.spaces().get(name)));
         return new OptimizerAnalysis(name, usable.size(), diverged, excluded, best, testCurve, steps, lossCurve, warnings);
-    }
-
-    /** Rankings from the curves at fractions of the step budget (the largest step evaluated). */
-    private List<SensitivityRanking> budgetSensitivity(Map<String, List<Trial>> finished, Map<String, Bootstrap> bs) {
-        long budget = 0;
-        for (List<Trial> ts : finished.values()) {
-            for (Trial t : ts) {
-                budget = Math.max(budget, Curves.lastStep(t.curve()));
-            }
-        }
-        List<SensitivityRanking> out = new ArrayList<>();
-        if (budget == 0) {
-            return out;
-        }
-        List<RankEntry> reference = null;
-        List<Double> fractions = new ArrayList<>(options.budgetFractions());
-        fractions.sort(java.util.Comparator.reverseOrder()); // reference (largest) first
-        Map<Double, List<RankEntry>> rankings = new LinkedHashMap<>();
-        for (double f : fractions) {
-            double cutoff = f * budget;
-            Map<String, BudgetQuantiles> full = new LinkedHashMap<>();
-            finished.forEach((name, ts) -> {
-                if (ts.isEmpty()) {
-                    return;
-                }
-                Map<Trial, double[]> at = new IdentityHashMap<>();
-                ts.forEach(t -> at.put(t, TrialMetrics.errorsAt(t, cutoff)));
-                Ranked r = Ranked.by(ts, t -> at.get(t)[0]);
-                full.put(name, bs.get(name).full(r.values(t -> at.get(t)[1])));
-            });
-            rankings.put(f, Rankings.rank(full));
-        }
-        for (double f : options.budgetFractions()) {
-            List<RankEntry> ranking = rankings.get(f);
-            if (reference == null) {
-                reference = rankings.get(fractions.get(0));
-            }
-            out.add(new SensitivityRanking("budget", f, ranking,
-                    !Rankings.medianOrder(ranking).equals(Rankings.medianOrder(reference)),
-                    Rankings.significantlyReordered(reference, ranking)));
-        }
-        return out;
-    }
-
-    /** Rankings by bootstrapped steps to target at several targets (factors of the workload's). */
-    private List<SensitivityRanking> targetSensitivity(Map<String, List<Trial>> finished, Map<String, Bootstrap> bs,
-            Double target) {
-        List<SensitivityRanking> out = new ArrayList<>();
-        boolean curves = finished.values().stream().flatMap(List::stream)
-                .anyMatch(t -> Curves.has(t.curve(), dev.optbench.train.Split.VALIDATION));
-        if (target == null || !curves) {
-            return out;
-        }
-        Map<String, Ranked> ranked = new LinkedHashMap<>();
-        finished.forEach((name, ts) -> {
-            if (!ts.isEmpty()) {
-                ranked.put(name, Ranked.by(ts, TrialMetrics::validation));
-            }
-        });
-        List<RankEntry> reference = null;
-        for (double factor : options.targetFactors()) {
-            double t = target * factor;
-            Map<String, BudgetQuantiles> full = new LinkedHashMap<>();
-            ranked.forEach((name, r) -> full.put(name, bs.get(name).full(r.values(x -> TrialMetrics.steps(x, t)))));
-            List<RankEntry> ranking = Rankings.rank(full);
-            if (reference == null) {
-                reference = ranking;
-            }
-            out.add(new SensitivityRanking("target", t, ranking,
-                    !Rankings.medianOrder(ranking).equals(Rankings.medianOrder(reference)),
-                    Rankings.significantlyReordered(reference, ranking)));
-        }
-        return out;
     }
 }

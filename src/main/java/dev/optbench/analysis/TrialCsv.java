@@ -149,8 +149,13 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
                     searched.put(name, number(cell, header.get(c), source, line));
                 }
             }
-            if (searchedCols.isEmpty()) {
-                searched = hparams;
+            // an export lists searched names that are also run values (learning_rate …) only once,
+            // as run values: they were searched too, unless derived from a searched one_minus_X
+            for (Map.Entry<String, Double> h : hparams.entrySet()) {
+                String derivedFrom = "one_minus_" + h.getKey();
+                if (!searched.containsKey(derivedFrom) && !hparams.containsKey(derivedFrom)) {
+                    searched.putIfAbsent(h.getKey(), h.getValue());
+                }
             }
             if (!optimizers.contains(optimizer)) {
                 optimizers.add(optimizer);

@@ -28,11 +28,12 @@ final class BenchStoreCommand implements Callable<Integer> {
         if (trials < 1 || workers < 1) {
             throw new dev.optbench.InputException("--trials and --workers must be at least 1");
         }
-        try (SqlStudyStore s = store.open();
-                me.tongfei.progressbar.ProgressBar bar = Progress.bar("claim+complete", trials, " trials", 0)) {
-            StoreBenchmark.Result r = StoreBenchmark.run(s, trials, workers, (Claim c) -> bar.step());
-            bar.close();
-            spec.commandLine().getOut().printf("store %s (%s): created %d trials in %.2f s; claim + complete: %.2f s, "
+        try (SqlStudyStore s = store.openOrCreate()) {
+            StoreBenchmark.Result r;
+            try (me.tongfei.progressbar.ProgressBar bar = Progress.bar("claim+complete", trials, " trials", 0)) {
+                r = StoreBenchmark.run(s, trials, workers, (Claim c) -> bar.step());
+            }
+            spec.commandLine().getOut().printf(java.util.Locale.ROOT, "store %s (%s): created %d trials in %.2f s; claim + complete: %.2f s, "
                     + "%.0f trials/s with %d worker%s%n", s.url().masked(), s.dialect().name().toLowerCase(java.util.Locale.ROOT),
                     trials, r.createSeconds(), r.runSeconds(), trials / r.runSeconds(), workers, workers == 1 ? "" : "s");
         }

@@ -45,6 +45,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (!Arrays.asList(args).contains("--verbose")) {
+            NativeStderrFilter.install();
+        }
         System.exit(execute(args));
     }
 

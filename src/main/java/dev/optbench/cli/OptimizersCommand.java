@@ -1,13 +1,41 @@
 package dev.optbench.cli;
 
+import dev.optbench.optim.HyperparameterSpec;
+import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.Schedules;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-// PLACEHOLDER: replaced by the issue that owns this command.
-@Command(name = "optimizers", mixinStandardHelpOptions = true, description = "Not built yet.")
-final class OptimizersCommand implements java.util.concurrent.Callable<Integer> {
+/** Lists the optimizers of SPEC section 2 with hyperparameters, defaults and update rule. */
+@Command(name = "optimizers", mixinStandardHelpOptions = true,
+        description = "List the optimizers with their hyperparameters, defaults and update rules.")
+final class OptimizersCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.err.println("optbench: 'optimizers' is not built yet");
-        return 1;
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Update rules (SPEC §2; g = gradient, η_t/α_t = scheduled rate at step t = 0, 1, ...):");
+        for (String name : Optimizers.names()) {
+            out.println();
+            out.printf("%-9s %s%n", name, Optimizers.formula(name));
+            for (HyperparameterSpec h : Optimizers.hyperparameters(name)) {
+                String dflt = h.defaultValue() == null ? "required" : "default " + h.defaultValue();
+                out.printf("    %-14s %-16s range %-7s %s%n", h.name(), dflt, h.allowedRange(), h.description());
+            }
+        }
+        out.println();
+        out.println("Schedules (SPEC §3; --schedule, parameters go in --hparams):");
+        out.println("constant      η_t = η0");
+        out.printf("linear_decay  η_t = η0·(f + (1−f)·(1 − min(t,T)/T)), T = decay_steps_factor·total_steps,"
+                + " f = decay_factor%n");
+        out.printf("    %-18s default %-6s range (0, 1]%n", "decay_steps_factor",
+                Schedules.DEFAULT_DECAY_STEPS_FACTOR);
+        out.printf("    %-18s default %-6s range (0, 1]%n", "decay_factor", Schedules.DEFAULT_DECAY_FACTOR);
+        out.flush();
+        return 0;
     }
 }

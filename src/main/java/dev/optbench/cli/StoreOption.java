@@ -16,7 +16,13 @@ final class StoreOption {
         return StoreUrl.resolve(store);
     }
 
-    SqlStudyStore open() {
+    /** Opens the store, creating it if new (study create, bench store). */
+    SqlStudyStore openOrCreate() {
         return StudyStores.open(url());
+    }
+
+    /** Opens an existing store: a missing SQLite file is an error, not a new empty store. */
+    SqlStudyStore open() {
+        return StudyStores.openExisting(url());
     }
 }

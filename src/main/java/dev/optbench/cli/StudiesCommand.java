@@ -25,11 +25,11 @@ final class StudiesCommand implements Callable<Integer> {
                 out.println("no studies in " + s.url().masked() + " (create one with 'optbench study create')");
                 return 0;
             }
-            out.printf("%-24s %-20s %-12s %-28s %7s %11s  %s%n", "study", "workload", "protocol", "optimizers",
+            out.printf(java.util.Locale.ROOT, "%-24s %-20s %-12s %-28s %7s %11s  %s%n", "study", "workload", "protocol", "optimizers",
                     "trials", "done/total", "created");
             for (StudyDefinition d : studies) {
                 StudySummary sum = StudySummary.of(s, d.name());
-                out.printf("%-24s %-20s %-12s %-28s %7d %11s  %s%n", d.name(), d.workload(), d.protocol(),
+                out.printf(java.util.Locale.ROOT, "%-24s %-20s %-12s %-28s %7d %11s  %s%n", d.name(), d.workload(), d.protocol(),
                         String.join(",", d.optimizers()), d.trialsPerOptimizer(), sum.done() + "/" + sum.total(), d.created());
             }
         }

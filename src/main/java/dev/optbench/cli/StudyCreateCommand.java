@@ -47,9 +47,9 @@ final class StudyCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StudyDefinition def = StudySetup.define(name, workload, protocol, optimizers, trials, seed, sampler, space);
-        try (SqlStudyStore s = store.open()) {
+        try (SqlStudyStore s = store.openOrCreate()) {
             s.createStudy(def);
-            spec.commandLine().getOut().printf("created study %s: %d optimizers × %d trials (%s, %s sampler) on %s in %s%n"
+            spec.commandLine().getOut().printf(java.util.Locale.ROOT, "created study %s: %d optimizers × %d trials (%s, %s sampler) on %s in %s%n"
                     + "run it with: optbench study run %s --workers K%s%n",
                     def.name(), def.optimizers().size(), def.trialsPerOptimizer(), def.protocol(), def.sampler(),
                     def.workload(), s.url().masked(), def.name(), store.store == null ? "" : " --store URL");

@@ -113,26 +113,36 @@ final class TrainCommand implements Callable<Integer> {
         root.put("steps", result.stepsRun());
         root.put("device", request.device());
         root.put("status", result.status().id());
-        root.put("validation_error", result.finalError(Split.VALIDATION));
-        root.put("test_error", result.finalError(Split.TEST));
-        root.put("validation_loss", result.finalLoss(Split.VALIDATION));
-        root.put("test_loss", result.finalLoss(Split.TEST));
-        root.put("train_eval_error", result.finalError(Split.TRAIN_EVAL));
-        root.put("train_eval_loss", result.finalLoss(Split.TRAIN_EVAL));
+        number(root, "validation_error", result.finalError(Split.VALIDATION));
+        number(root, "test_error", result.finalError(Split.TEST));
+        number(root, "validation_loss", result.finalLoss(Split.VALIDATION));
+        number(root, "test_loss", result.finalLoss(Split.TEST));
+        number(root, "train_eval_error", result.finalError(Split.TRAIN_EVAL));
+        number(root, "train_eval_loss", result.finalLoss(Split.TRAIN_EVAL));
         Map<Long, ObjectNode> points = new LinkedHashMap<>();
         ArrayNode curve = root.putArray("curve");
         for (Measurement m : result.measurements()) {
             ObjectNode p = points.computeIfAbsent(m.step(), s -> curve.addObject().put("step", s));
             switch (m.split()) {
-                case TRAIN -> p.put("train_loss", m.loss());
-                case TRAIN_EVAL -> p.put("train_eval_error", m.error()).put("train_eval_loss", m.loss());
-                case VALIDATION -> p.put("validation_error", m.error()).put("validation_loss", m.loss());
-                case TEST -> p.put("test_error", m.error()).put("test_loss", m.loss());
+                case TRAIN -> number(p, "train_loss", m.loss());
+                case TRAIN_EVAL -> number(number(p, "train_eval_error", m.error()), "train_eval_loss", m.loss());
+                case VALIDATION -> number(number(p, "validation_error", m.error()), "validation_loss", m.loss());
+                case TEST -> number(number(p, "test_error", m.error()), "test_loss", m.loss());
             }
         }
         root.put("seconds", result.seconds());
         root.put("steps_per_second", result.stepsPerSecond());
         return root;
+    }
+
+    /** Puts {@code value}, or null when it is NaN or infinite (a diverged run), keeping the JSON strict. */
+    private static ObjectNode number(ObjectNode node, String key, double value) {
+        if (Double.isFinite(value)) {
+            node.put(key, value);
+        } else {
+            node.putNull(key);
+        }
+        return node;
     }
 
     /** Progress bar on stderr: steps, steps/s, ETA and the latest minibatch loss. */

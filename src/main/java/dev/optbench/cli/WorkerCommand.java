@@ -67,7 +67,7 @@ final class WorkerCommand implements Callable<Integer> {
 
         @Override
         public void finished(Claim c, TrialState state, double validationError, double seconds) {
-            System.err.printf("optbench: %s finished %s: %s, validation error %.4f, %.1f s%n", id, c.label(), state.id(),
+            System.err.printf(java.util.Locale.ROOT, "optbench: %s finished %s: %s, validation error %.4f, %.1f s%n", id, c.label(), state.id(),
                     validationError, seconds);
         }
 

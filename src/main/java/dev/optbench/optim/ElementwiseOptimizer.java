@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * Shared bookkeeping of the elementwise optimizers: one {@link ParamState} per parameter, created
  * on the first step in a manager owned by this optimizer (freed by {@link #close()}), and a
- * sub-manager per step that owns every temporary the update creates, so memory does not grow
- * from step to step. Subclasses write only the rule for one parameter.
+ * sub-manager per parameter update that owns every temporary the update creates, so memory does
+ * not grow from step to step. Subclasses write only the rule for one parameter.
  */
 abstract class ElementwiseOptimizer<S extends ParamState> implements Optimizer {
     private final String name;
@@ -69,22 +69,26 @@ abstract class ElementwiseOptimizer<S extends ParamState> implements Optimizer {
             stateManager = NDManager.newBaseManager(
                     first.getDevice(), first.getManager().getEngine().getEngineName());
         }
-        try (NDManager scope = stateManager.newSubManager()) {
-            for (int i = 0; i < params.size(); i++) {
-                NDArray param = params.get(i);
-                NDArray grad = grads.get(i);
-                checkMatch(i, param, grad);
-                if (states.size() == i) {
-                    states.add(initState(param, stateManager));
-                }
-                S state = states.get(i);
+        for (int i = 0; i < params.size(); i++) {
+            NDArray param = params.get(i);
+            NDArray grad = grads.get(i);
+            checkMatch(i, param, grad);
+            if (states.size() == i) {
+                states.add(initState(param, stateManager));
+            }
+            S state = states.get(i);
+            // One scope per parameter, so peak extra memory is a few copies of the largest
+            // parameter, not of the whole model.
+            try (NDManager scope = stateManager.newSubManager()) {
                 // Results of an op belong to its operand's manager: attaching the operands to the
-                // step scope for the duration of the step puts every temporary there.
+                // scope for the update puts every temporary there; they return to their owners
+                // when the scope closes.
                 scope.tempAttachAll(param, grad);
                 for (NDArray a : state.arrays()) {
-                    if (!a.getShape().equals(param.getShape())) {
-                        throw new IllegalArgumentException("parameter " + i + " changed shape from "
-                                + a.getShape() + " to " + param.getShape());
+                    if (!a.getShape().equals(param.getShape()) || a.getDataType() != param.getDataType()) {
+                        throw new IllegalArgumentException("parameter " + i + " changed from "
+                                + a.getShape() + " " + a.getDataType() + " to " + param.getShape()
+                                + " " + param.getDataType() + ": pass the same list every step");
                     }
                     a.tempAttach(scope);
                 }

@@ -21,13 +21,13 @@ public final class Optimizers {
     private static final HyperparameterSpec RHO = new HyperparameterSpec(
             "rho", 0.9, "decay ρ of the squared-gradient average", "(0, 1]");
     private static final HyperparameterSpec RMS_EPSILON = new HyperparameterSpec(
-            "epsilon", 1e-10, "ε inside the square root", ">= 0");
+            "epsilon", 1e-10, "ε inside the square root", "≥ 0");
     private static final HyperparameterSpec BETA1 = new HyperparameterSpec(
             "beta1", 0.9, "decay β1 of the first moment", "[0, 1)");
     private static final HyperparameterSpec BETA2 = new HyperparameterSpec(
             "beta2", 0.999, "decay β2 of the second moment", "[0, 1)");
     private static final HyperparameterSpec ADAM_EPSILON = new HyperparameterSpec(
-            "epsilon", 1e-8, "ε added to √v", ">= 0");
+            "epsilon", 1e-8, "ε added to √v", "≥ 0");
 
     private static final Map<String, List<HyperparameterSpec>> SPECS = specs();
     private static final Map<String, String> FORMULAS = formulas();
@@ -131,7 +131,7 @@ public final class Optimizers {
             case "> 0" -> n + " > 0";
             case "[0, 1)" -> "0 ≤ " + n + " < 1";
             case "(0, 1]" -> "0 < " + n + " ≤ 1";
-            case ">= 0" -> n + " ≥ 0";
+            case "≥ 0" -> n + " ≥ 0";
             default -> n + " in " + spec.allowedRange();
         };
     }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import org.knowm.xchart.style.AxesChartStyler;
-import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -98,8 +97,8 @@ final class Charts {
 
     /**
      * Categorical x axis: category i sits at x = i. XChart places numeric ticks where it likes,
-     * so the names are drawn as text annotations just below the plot, and the y range is fixed
-     * ([yMin, yMax], padded) so that "just below" is known.
+     * so the names are drawn as annotations just below the plot ({@link CategoryLabel}); the
+     * y range is [yMin, yMax], padded.
      */
     static void categories(XYChart c, List<String> names, double yMin, double yMax) {
         double pad = Math.max(0.06 * (yMax - yMin), 1e-9 + Math.abs(yMax) * 0.02);
@@ -111,11 +110,12 @@ final class Charts {
         s.setYAxisMin(lo);
         s.setYAxisMax(hi);
         s.setXAxisTicksVisible(false);
+        s.setAxisTitlePadding(26); // the gap under the plot where the names are drawn
         s.setPlotGridVerticalLinesVisible(false);
         s.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         s.setAnnotationTextFontColor(new Color(0x222222));
         for (int i = 0; i < names.size(); i++) {
-            c.addAnnotation(new AnnotationText(names.get(i), i, lo - 0.045 * (hi - lo), false));
+            c.addAnnotation(new CategoryLabel(names.get(i), i, new Font(Font.SANS_SERIF, Font.PLAIN, 14)));
         }
     }
 
@@ -126,11 +126,6 @@ final class Charts {
             double r = Double.parseDouble(String.format(Locale.ROOT, "%.2g", x)); // 2 significant digits
             return compact(r);
         };
-    }
-
-    /** Tick labels for an axis that plots log2 of the budget. */
-    static Function<Double, String> pow2() {
-        return v -> Math.abs(v - Math.round(v)) < 1e-6 ? String.valueOf(Math.round(Math.pow(2, v))) : " ";
     }
 
     static String compact(double v) {

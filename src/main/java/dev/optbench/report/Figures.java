@@ -75,7 +75,7 @@ final class Figures {
     /** Figure 1: best trial's test error per optimizer and study, bars = bootstrap 5–95% at N. */
     private Figure bestTestError() {
         List<String> names = optimizers();
-        XYChart c = Charts.xy("Test error of the best trial", "", "test error");
+        XYChart c = Charts.xy("Test error of the best trial", "optimizer", "test error");
         c.getStyler().setYAxisDecimalPattern("0.000");
         double yMin = Double.POSITIVE_INFINITY;
         double yMax = Double.NEGATIVE_INFINITY;
@@ -113,7 +113,15 @@ final class Figures {
         StudyAnalysis s = result.studies().get(j);
         XYChart c = Charts.xy("Best test error vs number of trials: " + label(s), "number of trials (log2 scale)",
                 "test error of the best trial");
-        c.getStyler().setxAxisTickLabelsFormattingFunction(Charts.pow2());
+        // XChart puts numeric ticks where it likes; label every budget k at log2 k instead
+        c.getStyler().setXAxisTicksVisible(false);
+        c.getStyler().setAxisTitlePadding(26);
+        java.util.TreeSet<Integer> budgets = new java.util.TreeSet<>();
+        s.optimizers().values().forEach(a -> a.bootstrap().forEach(q -> budgets.add(q.budget())));
+        for (int k : budgets) {
+            c.addAnnotation(new CategoryLabel(String.valueOf(k), Math.log(k) / Math.log(2),
+                    new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13)));
+        }
         for (OptimizerAnalysis a : s.optimizers().values()) {
             if (a.bootstrap().isEmpty()) {
                 continue;
@@ -169,9 +177,11 @@ final class Figures {
     private List<Figure> hyperparameters(int j) {
         StudyAnalysis s = result.studies().get(j);
         StudyData d = data.get(j);
-        Map<String, SearchRange> bounds = new LinkedHashMap<>();
-        d.definition().spaces().values().forEach(json -> SearchRange.parse(json).forEach(bounds::putIfAbsent));
-        Set<String> names = new LinkedHashSet<>(bounds.keySet());
+        // each optimizer has its own space (the full protocol fits ranges per optimizer)
+        Map<String, Map<String, SearchRange>> spaces = new LinkedHashMap<>();
+        d.definition().spaces().forEach((o, json) -> spaces.put(o, SearchRange.parse(json)));
+        Set<String> names = new LinkedHashSet<>();
+        spaces.values().forEach(m -> names.addAll(m.keySet()));
         d.trials().forEach(t -> names.addAll(t.searched().keySet()));
         List<Figure> out = new ArrayList<>();
         int count = 0;
@@ -179,7 +189,13 @@ final class Figures {
             if (count >= MAX_HPARAMS) {
                 break;
             }
-            Figure f = hyperparameter(j, s, d, h, count++, bounds);
+            Map<String, SearchRange> ranges = new LinkedHashMap<>();
+            spaces.forEach((o, m) -> {
+                if (m.containsKey(h)) {
+                    ranges.put(o, m.get(h));
+                }
+            });
+            Figure f = hyperparameter(j, s, d, h, count++, ranges);
             if (f != null) {
                 out.add(f);
             }
@@ -187,28 +203,34 @@ final class Figures {
         return out;
     }
 
-    private Figure hyperparameter(int j, StudyAnalysis s, StudyData d, String h, int k, Map<String, SearchRange> bounds) {
+    /** {@code ranges}: h's range in each optimizer's space that has one. */
+    private Figure hyperparameter(int j, StudyAnalysis s, StudyData d, String h, int k, Map<String, SearchRange> ranges) {
         List<Trial> with = d.trials().stream().filter(t -> t.state().countsAsFinished() && t.searched().containsKey(h))
                 .filter(t -> t.state() == TrialState.DIVERGED || t.validationError() != null).toList();
         if (with.isEmpty()) {
             return null;
         }
-        SearchRange range = bounds.get(h);
         double min = with.stream().mapToDouble(t -> t.searched().get(h)).min().orElse(0);
         double max = with.stream().mapToDouble(t -> t.searched().get(h)).max().orElse(1);
-        boolean log = range != null ? range.log() : (min > 0 && max / min >= 100);
+        if (ranges.isEmpty() && min == max) {
+            return null; // the same value in every trial and no range: not a searched hyperparameter
+        }
+        for (SearchRange r : ranges.values()) {
+            min = Math.min(min, r.min());
+            max = Math.max(max, r.max());
+        }
+        boolean log = !ranges.isEmpty() ? ranges.values().stream().allMatch(SearchRange::log) && min > 0
+                : (min > 0 && max / min >= 100);
         double top = with.stream().filter(t -> t.state() != TrialState.DIVERGED)
                 .mapToDouble(Trial::validationError).max().orElse(1.0);
         double bottom = with.stream().filter(t -> t.state() != TrialState.DIVERGED)
                 .mapToDouble(Trial::validationError).min().orElse(0.0);
         top = top + 0.08 * Math.max(top - bottom, 0.01);
+        double y0 = Math.max(0, bottom - 0.02);
         XYChart c = Charts.xy(h + ": " + label(s), h + (log ? " (log scale)" : ""), "final validation error");
-        if (log) {
-            c.getStyler().setxAxisTickLabelsFormattingFunction(Charts.pow10());
-        } else {
-            c.getStyler().setxAxisTickLabelsFormattingFunction(Charts::compact);
-        }
+        c.getStyler().setxAxisTickLabelsFormattingFunction(log ? Charts.pow10() : Charts::compact);
         c.getStyler().setYAxisMax(top);
+        c.getStyler().setYAxisMin(y0);
         c.getStyler().setMarkerSize(6);
         Map<String, List<Trial>> byOptimizer = new LinkedHashMap<>();
         with.forEach(t -> byOptimizer.computeIfAbsent(t.optimizer(), o -> new ArrayList<>()).add(t));
@@ -237,25 +259,34 @@ final class Figures {
             x.setMarker(SeriesMarkers.CROSS);
             x.setMarkerColor(Color.BLACK);
         }
-        if (range != null) {
-            double lo = log ? Math.log10(range.min()) : range.min();
-            double hi = log ? Math.log10(range.max()) : range.max();
-            double y0 = Math.max(0, bottom - 0.02);
-            XYSeries b = Charts.line(c, unique(c, "search bounds"), new double[] {lo, lo}, new double[] {y0, top},
-                    new Color(0x444444), false, true);
+        // one grey pair of bounds when all optimizers share the range, else a pair per optimizer in its colour
+        boolean shared = new LinkedHashSet<>(ranges.values().stream().map(r -> List.of(r.min(), r.max())).toList()).size() <= 1;
+        List<String> described = new ArrayList<>();
+        for (Map.Entry<String, SearchRange> e : ranges.entrySet()) {
+            SearchRange r = e.getValue();
+            double lo = log ? Math.log10(r.min()) : r.min();
+            double hi = log ? Math.log10(r.max()) : r.max();
+            Color color = shared ? new Color(0x444444) : Palette.of(e.getKey());
+            String name = shared ? "search bounds" : "bounds: " + e.getKey();
+            XYSeries b = Charts.line(c, unique(c, name), new double[] {lo, lo}, new double[] {y0, top}, color, false, true);
             b.setLineStyle(Palette.DASHED);
-            XYSeries b2 = Charts.line(c, unique(c, "upper bound"), new double[] {hi, hi}, new double[] {y0, top},
-                    new Color(0x444444), false, false);
+            XYSeries b2 = Charts.line(c, unique(c, name + " (upper)"), new double[] {hi, hi}, new double[] {y0, top},
+                    color, false, false);
             b2.setLineStyle(Palette.DASHED);
-            c.getStyler().setYAxisMin(Math.max(0, bottom - 0.02));
-            double pad = 0.03 * (hi - lo);
-            c.getStyler().setXAxisMin(Math.min(lo, log ? Math.log10(min) : min) - pad);
-            c.getStyler().setXAxisMax(Math.max(hi, log ? Math.log10(max) : max) + pad);
+            described.add((shared ? "" : e.getKey() + " ") + "[" + Charts.compact(r.min()) + ", " + Charts.compact(r.max()) + "]");
+            if (shared) {
+                break;
+            }
         }
+        double lo = log ? Math.log10(min) : min;
+        double hi = log ? Math.log10(max) : max;
+        double pad = 0.03 * Math.max(hi - lo, 1e-12);
+        c.getStyler().setXAxisMin(lo - pad);
+        c.getStyler().setXAxisMax(hi + pad);
         return new Figure("fig3-hparam-" + slug(j, s.study()) + "-" + slug(k, h), 3, h + ": " + label(s),
-                "Each finished trial's final validation error against " + h + (range == null
-                        ? " (no search bounds recorded)" : "; dashed lines: search bounds [" + Charts.compact(range.min())
-                        + ", " + Charts.compact(range.max()) + "]") + "; crosses at the top: diverged trials.", c);
+                "Each finished trial's final validation error against " + h + (ranges.isEmpty()
+                        ? " (no search bounds recorded)" : "; dashed lines: search bounds " + String.join(", ", described))
+                        + "; crosses at the top: diverged trials.", c);
     }
 
     /** Figure 4: validation curves of each optimizer's best trial. */
@@ -299,7 +330,7 @@ final class Figures {
     /** Figure 5: steps to target of the best trial, bars = bootstrap 5–95% at N. */
     private Figure stepsToTarget() {
         List<String> names = optimizers();
-        XYChart c = Charts.xy("Steps to target", "", "steps to reach the target validation error");
+        XYChart c = Charts.xy("Steps to target", "optimizer", "steps to reach the target validation error");
         double yMin = Double.POSITIVE_INFINITY;
         double yMax = Double.NEGATIVE_INFINITY;
         for (StudyAnalysis s : result.studies()) {
@@ -386,11 +417,15 @@ final class Figures {
         c.getStyler().setxAxisTickLabelsFormattingFunction(
                 v -> Math.abs(v * 2 - Math.round(v * 2)) < 1e-6 ? Charts.compact(v) : " ");
         double[] taus = pp.taus().stream().mapToDouble(Double::doubleValue).toArray();
-        pp.rho().forEach((o, rho) -> {
-            XYSeries s = Charts.line(c, unique(c, o), taus, rho.stream().mapToDouble(Double::doubleValue).toArray(),
-                    Palette.of(o), false, true);
+        int n = pp.rho().size();
+        int i = 0;
+        for (Map.Entry<String, List<Double>> e : pp.rho().entrySet()) {
+            XYSeries s = Charts.line(c, unique(c, e.getKey()), taus,
+                    e.getValue().stream().mapToDouble(Double::doubleValue).toArray(), Palette.of(e.getKey()), false, true);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-        });
+            // identical profiles are common: earlier lines are wider so that they show around later ones
+            s.setLineStyle(new java.awt.BasicStroke(2f + 2.5f * (n - 1 - i++) / Math.max(1, n - 1)));
+        }
         return new Figure("fig8-profile-" + slug(p, pp.protocol()), 8, "Performance profile: protocol " + pp.protocol(),
                 "ρ(τ): fraction of the studies (" + pp.studies().size() + ") in which the optimizer's best trial reached "
                         + "the target within τ times the steps of the fastest optimizer's best trial.", c);

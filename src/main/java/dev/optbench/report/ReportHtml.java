@@ -98,7 +98,12 @@ final class ReportHtml {
     private void section(int number, String title) {
         List<RenderedFigure> mine = figures.stream().filter(f -> f.figure().section() == number).toList();
         if (mine.isEmpty() && number >= 4) {
-            if (number != 8) {
+            boolean steps = result.studies().stream().flatMap(s -> s.optimizers().values().stream())
+                    .anyMatch(a -> a.stepsToTarget() != null);
+            if (number == 5 && steps) {
+                h.append("<h2>").append(escape(title)).append("</h2>\n<p>No trial reached the target: nothing to plot "
+                        + "(see the table).</p>\n");
+            } else if (number != 8) {
                 h.append("<h2>").append(escape(title)).append("</h2>\n<p class=\"muted\">No data for this figure "
                         + "(it needs stored curves or steps to target).</p>\n");
             }

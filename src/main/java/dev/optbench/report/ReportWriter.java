@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Writes the report of SPEC section 9: DIR/report.html, one self-contained file (CSS inline,
- * figures inline as base64 PNG, no network), and every figure as DIR/ID.png and DIR/ID.svg.
+ * figures inline as base64 PNG, no network), every figure as DIR/ID.png and DIR/ID.svg, and the
+ * numbers as DIR/analysis.json (the output of {@code analyze --json}).
  */
 public final class ReportWriter {
     private ReportWriter() {}
@@ -45,6 +46,8 @@ public final class ReportWriter {
                 pngs.add(png);
                 svgs.add(svg);
             }
+            Files.writeString(dir.resolve("analysis.json"), dev.optbench.analysis.AnalysisJson.write(result) + "\n",
+                    StandardCharsets.UTF_8);
             Path html = dir.resolve("report.html");
             Files.writeString(html, new ReportHtml(result, figures, Version.version()).render(), StandardCharsets.UTF_8);
             return new Written(html, pngs, svgs);

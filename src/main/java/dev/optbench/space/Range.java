@@ -56,6 +56,9 @@ public sealed interface Range permits Range.Linear, Range.Log, Range.Feasible {
 
         @Override
         public double fromUnit(double u) {
+            if (u <= 0 || u >= 1) { // the bounds exactly, as written (exp(log(a)) may differ in the last bit)
+                return u <= 0 ? min : max;
+            }
             return Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min)));
         }
 

@@ -63,6 +63,9 @@ final class Schema {
                         REFERENCES trials (study, optimizer, trial_index) ON DELETE CASCADE)""",
                     "CREATE INDEX measurements_by_trial ON measurements (study, optimizer, trial_index, step)"));
 
+    /** An arbitrary constant naming optbench's migration lock ("optbench" in ASCII, truncated). */
+    private static final long ADVISORY_LOCK = 0x6f707462656e6368L;
+
     static int latest() {
         return MIGRATIONS.size();
     }
@@ -72,10 +75,11 @@ final class Schema {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             if (dialect == Dialect.POSTGRESQL) {
-                s.execute("LOCK TABLE schema_version IN EXCLUSIVE MODE");
+                // Serializes first-time setup: concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL.
+                s.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK + ")");
             }
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             int version = 0;
             boolean hasRow;
             try (ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {

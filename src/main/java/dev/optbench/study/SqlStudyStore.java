@@ -2,13 +2,10 @@ package dev.optbench.study;
 
 import dev.optbench.InputException;
 import dev.optbench.train.Measurement;
-import dev.optbench.train.Split;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -26,8 +23,6 @@ import java.util.TreeMap;
  * the current lease holder can finish a trial, and a finished trial is never claimed again.
  */
 public final class SqlStudyStore implements StudyStore {
-    private static final String TRIAL_COLUMNS = "study, optimizer, trial_index, state, searched, hparams, seed, worker,"
-            + " started_ms, finished_ms, steps, seconds, validation_error, test_error, steps_to_target, provenance, message";
 
     private final StoreUrl url;
     private final Connection connection;
@@ -74,7 +69,7 @@ public final class SqlStudyStore implements StudyStore {
                 ps.setLong(9, def.created().toEpochMilli());
                 ps.executeUpdate();
             }
-            insertTrials(trials);
+            Rows.insertTrials(connection, trials);
             return null;
         });
     }
@@ -88,7 +83,7 @@ public final class SqlStudyStore implements StudyStore {
         try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM studies WHERE name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(study(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(Rows.study(rs)) : Optional.empty();
             }
         }
     }
@@ -106,18 +101,13 @@ public final class SqlStudyStore implements StudyStore {
             try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM studies ORDER BY created_ms, name");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(study(rs));
+                    out.add(Rows.study(rs));
                 }
             }
             return out;
         });
     }
 
-    private static StudyDefinition study(ResultSet rs) throws SQLException {
-        return new StudyDefinition(rs.getString("name"), rs.getString("workload"), rs.getString("protocol"),
-                Json.list(rs.getString("optimizers")), rs.getInt("trials_per_optimizer"), rs.getLong("seed"),
-                rs.getString("sampler"), Json.strings(rs.getString("spaces")), Instant.ofEpochMilli(rs.getLong("created_ms")));
-    }
 
     /** Deletes a study with its trials and measurements; false if there was none. */
     public synchronized boolean deleteStudy(String name) {
@@ -140,15 +130,15 @@ public final class SqlStudyStore implements StudyStore {
     @Override
     public synchronized List<Trial> trials(String study, boolean withCurves) {
         return call(() -> {
-            Map<String, List<Measurement>> curves = withCurves ? curves(study) : Map.of();
+            Map<String, List<Measurement>> curves = withCurves ? Rows.curves(connection, study) : Map.of();
             List<Trial> out = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT " + TRIAL_COLUMNS
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + Rows.TRIAL_COLUMNS
                     + " FROM trials WHERE study = ? ORDER BY optimizer, trial_index")) {
                 ps.setString(1, study);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String key = rs.getString("optimizer") + "#" + rs.getInt("trial_index");
-                        out.add(trial(rs, curves.getOrDefault(key, List.of())));
+                        out.add(Rows.trial(rs, curves.getOrDefault(key, List.of())));
                     }
                 }
             }
@@ -156,33 +146,7 @@ public final class SqlStudyStore implements StudyStore {
         });
     }
 
-    private Map<String, List<Measurement>> curves(String study) throws SQLException {
-        Map<String, List<Measurement>> out = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, step, split, loss, error"
-                + " FROM measurements WHERE study = ? ORDER BY optimizer, trial_index, step")) {
-            ps.setString(1, study);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String key = rs.getString(1) + "#" + rs.getInt(2);
-                    out.computeIfAbsent(key, k -> new ArrayList<>()).add(new Measurement(rs.getLong(3),
-                            Split.fromId(rs.getString(4)), nanIfNull(rs, 5), nanIfNull(rs, 6)));
-                }
-            }
-        }
-        // Within a step, splits in their fixed order (train, train_eval, validation, test).
-        out.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(Measurement::step)
-                .thenComparing(m -> m.split().ordinal())));
-        return out;
-    }
 
-    private static Trial trial(ResultSet rs, List<Measurement> curve) throws SQLException {
-        return new Trial(rs.getString("study"), rs.getString("optimizer"), rs.getInt("trial_index"),
-                TrialState.fromId(rs.getString("state")), Json.doubles(rs.getString("searched")),
-                Json.doubles(rs.getString("hparams")), rs.getLong("seed"), rs.getString("worker"),
-                instant(rs, "started_ms"), instant(rs, "finished_ms"), rs.getLong("steps"), rs.getDouble("seconds"),
-                boxed(rs, "validation_error"), boxed(rs, "test_error"), boxed(rs, "steps_to_target"),
-                Json.strings(rs.getString("provenance")), rs.getString("message"), curve);
-    }
 
     /** Trials per optimizer and state (every state present, zeros included), optimizers in study order. */
     public synchronized Map<String, Map<TrialState, Integer>> counts(String study) {
@@ -328,7 +292,7 @@ public final class SqlStudyStore implements StudyStore {
             try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET lease_expires_ms = " + dialect.now()
                     + " + ? WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
                 ps.setLong(1, leaseMillis);
-                bindClaim(ps, 2, claim);
+                Rows.bindClaim(ps, 2, claim);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -351,16 +315,16 @@ public final class SqlStudyStore implements StudyStore {
                 ps.setString(1, state.id());
                 ps.setLong(2, steps);
                 ps.setDouble(3, seconds);
-                setDouble(ps, 4, validationError);
-                setDouble(ps, 5, testError);
-                setDouble(ps, 6, stepsToTarget);
+                Rows.setDouble(ps, 4, validationError);
+                Rows.setDouble(ps, 5, testError);
+                Rows.setDouble(ps, 6, stepsToTarget);
                 ps.setString(7, Json.write(provenance));
-                bindClaim(ps, 8, claim);
+                Rows.bindClaim(ps, 8, claim);
                 if (ps.executeUpdate() != 1) {
                     return false;
                 }
             }
-            insertMeasurements(claim.study(), claim.optimizer(), claim.index(), curve);
+            Rows.insertMeasurements(connection, claim.study(), claim.optimizer(), claim.index(), curve);
             return true;
         });
     }
@@ -373,7 +337,7 @@ public final class SqlStudyStore implements StudyStore {
                     + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
                 ps.setString(1, message);
                 ps.setString(2, Json.write(provenance));
-                bindClaim(ps, 3, claim);
+                Rows.bindClaim(ps, 3, claim);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -385,7 +349,7 @@ public final class SqlStudyStore implements StudyStore {
             try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = 'pending', worker = NULL,"
                     + " lease_expires_ms = NULL, started_ms = NULL"
                     + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
-                bindClaim(ps, 1, claim);
+                Rows.bindClaim(ps, 1, claim);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -402,12 +366,6 @@ public final class SqlStudyStore implements StudyStore {
         });
     }
 
-    private static void bindClaim(PreparedStatement ps, int from, Claim claim) throws SQLException {
-        ps.setString(from, claim.study());
-        ps.setString(from + 1, claim.optimizer());
-        ps.setInt(from + 2, claim.index());
-        ps.setInt(from + 3, claim.attempt());
-    }
 
     // ---------------------------------------------------------------- import
 
@@ -450,98 +408,22 @@ public final class SqlStudyStore implements StudyStore {
                         t.worker(), t.started(), t.finished(), t.steps(), t.seconds(), t.validationError(), t.testError(),
                         t.stepsToTarget(), t.provenance(), t.message(), t.curve()));
             }
-            insertTrials(fresh);
+            Rows.insertTrials(connection, fresh);
             for (Trial t : fresh) {
-                insertMeasurements(study, t.optimizer(), t.index(), t.curve());
+                Rows.insertMeasurements(connection, study, t.optimizer(), t.index(), t.curve());
             }
             return null;
         });
     }
 
-    private void insertTrials(List<Trial> trials) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO trials (" + TRIAL_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int n = 0;
-            for (Trial t : trials) {
-                ps.setString(1, t.study());
-                ps.setString(2, t.optimizer());
-                ps.setInt(3, t.index());
-                ps.setString(4, t.state().id());
-                ps.setString(5, Json.write(t.searched()));
-                ps.setString(6, Json.write(t.hparams()));
-                ps.setLong(7, t.seed());
-                ps.setString(8, t.worker());
-                setInstant(ps, 9, t.started());
-                setInstant(ps, 10, t.finished());
-                ps.setLong(11, t.steps());
-                ps.setDouble(12, t.seconds());
-                setDouble(ps, 13, t.validationError());
-                setDouble(ps, 14, t.testError());
-                setDouble(ps, 15, t.stepsToTarget());
-                ps.setString(16, Json.write(t.provenance()));
-                ps.setString(17, t.message());
-                ps.addBatch();
-                if (++n % 1000 == 0) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-    }
 
-    private void insertMeasurements(String study, String optimizer, int index, List<Measurement> curve) throws SQLException {
-        if (curve.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO measurements"
-                + " (study, optimizer, trial_index, step, split, loss, error) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (Measurement m : curve) {
-                ps.setString(1, study);
-                ps.setString(2, optimizer);
-                ps.setInt(3, index);
-                ps.setLong(4, m.step());
-                ps.setString(5, m.split().id());
-                setDouble(ps, 6, m.loss());
-                setDouble(ps, 7, m.error());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
 
     // ---------------------------------------------------------------- plumbing
 
-    /** NaN is stored as NULL (SQLite has no NaN) and read back as NaN. */
-    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
-        if (v == null || v.isNaN()) {
-            ps.setNull(i, Types.DOUBLE);
-        } else {
-            ps.setDouble(i, v);
-        }
-    }
 
-    private static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
-        if (t == null) {
-            ps.setNull(i, Types.BIGINT);
-        } else {
-            ps.setLong(i, t.toEpochMilli());
-        }
-    }
 
-    private static double nanIfNull(ResultSet rs, int i) throws SQLException {
-        double v = rs.getDouble(i);
-        return rs.wasNull() ? Double.NaN : v;
-    }
 
-    private static Double boxed(ResultSet rs, String column) throws SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? null : v;
-    }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
-    }
 
     @FunctionalInterface
     private interface SqlWork<T> {

@@ -80,6 +80,15 @@ public record StoreUrl(String given, String jdbcUrl, Dialect dialect, String pas
         return ui.find() ? ui.group(2) : null;
     }
 
+    /** The SQLite database file, or null (PostgreSQL, in-memory or file: URI). */
+    public Path file() {
+        if (dialect != Dialect.SQLITE) {
+            return null;
+        }
+        String path = jdbcUrl.substring("jdbc:sqlite:".length());
+        return path.startsWith(":memory:") || path.startsWith("file:") ? null : Path.of(path);
+    }
+
     /** The URL with any password replaced by ***. */
     public String masked() {
         return mask(given);

@@ -17,6 +17,22 @@ public final class StudyStores {
     }
 
     public static SqlStudyStore open(StoreUrl url) {
+        return open(url, true);
+    }
+
+    /**
+     * Opens an existing store only: a SQLite path with no file is an InputException instead of a
+     * new empty store (so a mistyped path in a read-only command leaves no stray file behind).
+     */
+    public static SqlStudyStore openExisting(String url) {
+        return open(StoreUrl.parse(url), false);
+    }
+
+    private static SqlStudyStore open(StoreUrl url, boolean create) {
+        if (!create && url.dialect() == Dialect.SQLITE && url.file() != null && !java.nio.file.Files.exists(url.file())) {
+            throw new InputException("no store at " + url.masked() + " (check --store or $" + StoreUrl.ENV
+                    + "; 'optbench study create' makes a new one)");
+        }
         Connection c;
         try {
             c = DriverManager.getConnection(url.jdbcUrl(), properties(url));

@@ -13,9 +13,10 @@ public record StudySummary(StudyDefinition study, Map<String, Map<TrialState, In
     public static StudySummary of(SqlStudyStore store, String name) {
         StudyDefinition def = store.study(name);
         Map<String, Map<TrialState, Integer>> counts = store.counts(name);
+        List<Trial> trials = store.trials(name, false);
         Map<String, Trial> best = new LinkedHashMap<>();
         for (String o : counts.keySet()) {
-            best(store.trials(name, false), o).ifPresent(t -> best.put(o, t));
+            best(trials, o).ifPresent(t -> best.put(o, t));
         }
         return new StudySummary(def, counts, best);
     }
@@ -56,14 +57,14 @@ public record StudySummary(StudyDefinition study, Map<String, Map<TrialState, In
         StudyDefinition d = study;
         out.add("study " + d.name() + ": workload " + d.workload() + ", protocol " + d.protocol() + ", sampler "
                 + d.sampler() + ", seed " + d.seed() + ", " + d.trialsPerOptimizer() + " trials per optimizer");
-        out.add(String.format("%-10s %7s %7s %9s %8s %6s  %-9s %-9s %s", "optimizer", "pending", "running",
+        out.add(String.format(java.util.Locale.ROOT, "%-10s %7s %7s %9s %8s %6s  %-9s %-9s %s", "optimizer", "pending", "running",
                 "completed", "diverged", "failed", "best val", "its test", "best trial"));
         counts.forEach((o, c) -> {
             Trial b = best.get(o);
-            out.add(String.format("%-10s %7d %7d %9d %8d %6d  %-9s %-9s %s", o, c.get(TrialState.PENDING),
+            out.add(String.format(java.util.Locale.ROOT, "%-10s %7d %7d %9d %8d %6d  %-9s %-9s %s", o, c.get(TrialState.PENDING),
                     c.get(TrialState.RUNNING), c.get(TrialState.COMPLETED), c.get(TrialState.DIVERGED),
-                    c.get(TrialState.FAILED), b == null ? "-" : String.format("%.4f", b.validationError()),
-                    b == null || b.testError() == null ? "-" : String.format("%.4f", b.testError()),
+                    c.get(TrialState.FAILED), b == null ? "-" : String.format(java.util.Locale.ROOT, "%.4f", b.validationError()),
+                    b == null || b.testError() == null ? "-" : String.format(java.util.Locale.ROOT, "%.4f", b.testError()),
                     b == null ? "" : "#" + b.index() + " " + hparams(b)));
         });
         return out;
@@ -72,7 +73,7 @@ public record StudySummary(StudyDefinition study, Map<String, Map<TrialState, In
     private static String hparams(Trial t) {
         StringBuilder s = new StringBuilder();
         new java.util.TreeMap<>(t.hparams()).forEach((k, v) -> s.append(s.length() == 0 ? "" : " ")
-                .append(k).append('=').append(String.format("%.4g", v)));
+                .append(k).append('=').append(String.format(java.util.Locale.ROOT, "%.4g", v)));
         return s.toString();
     }
 }

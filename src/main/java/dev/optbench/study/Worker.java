@@ -123,6 +123,9 @@ public final class Worker {
                 return finish(claim, result);
             } catch (TimeoutException e) {
                 if (stopping) {
+                    if (!future.cancel(true) && future.isDone()) {
+                        continue; // it finished just now: store it rather than throw it away
+                    }
                     cancelAndWait(future, trialThread);
                     if (store.release(claim)) {
                         listener.released(claim);
@@ -137,9 +140,14 @@ public final class Worker {
                     }
                     nextRenewal = System.nanoTime() + renewEvery * 1_000_000;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (InterruptedException e) { // this worker's own thread was interrupted: stop now
                 stopping = true;
+                future.cancel(true);
+                if (store.release(claim)) {
+                    listener.released(claim);
+                }
+                Thread.currentThread().interrupt();
+                return false;
             } catch (CancellationException e) {
                 store.release(claim);
                 return false;

@@ -29,7 +29,7 @@ final class Losses {
             return picked.mean().neg();
         }
         // Σ_k q_k log p_k = (1−s) log p_y + (s/K) Σ_k log p_k
-        return picked.mean().mul(1 - smoothing).add(logp.mean().mul(smoothing)).neg();
+        return picked.mean().mul((float) (1 - smoothing)).add(logp.mean().mul((float) smoothing)).neg();
     }
 
     /** Summed plain cross-entropy and error count, for evaluation. */

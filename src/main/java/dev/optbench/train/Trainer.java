@@ -70,6 +70,41 @@ public final class Trainer {
         return Device.cpu();
     }
 
+    /**
+     * Times training steps of {@code w} on {@code data} (no evaluation): {@code warmup} untimed
+     * steps, then {@code repeats} timed blocks, each as many steps as fit in {@code blockSeconds}
+     * (at least one); returns steps/s of each block.
+     */
+    static double[] timeSteps(Workload w, DataSplits data, TrainConfig config, int warmup, double blockSeconds,
+            int repeats, long seed) {
+        Schedule schedule = Schedules.create("constant", config.learningRate(), java.util.Map.of(), 1);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                Optimizer optimizer = Optimizers.create(config.optimizer(), config.optimizerHparams())) {
+            Run run = new Run(w, config, data, manager, optimizer, schedule, Long.MAX_VALUE, seed, TrainListener.NONE);
+            int batch = w.batchSize();
+            Shape shape = Models.inputShape(batch, data.featureShape());
+            float[] features = new float[batch * data.train().source().featureSize()];
+            int[] labels = new int[batch * data.labelsPerExample()];
+            int[] positions = new int[batch];
+            long t = 0;
+            for (int i = 0; i < warmup; i++) {
+                run.trainStep(t++, features, labels, positions, shape);
+            }
+            double[] rates = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                long start = System.nanoTime();
+                long budget = (long) (blockSeconds * 1e9);
+                int done = 0;
+                while (done == 0 || System.nanoTime() - start < budget) {
+                    run.trainStep(t++, features, labels, positions, shape);
+                    done++;
+                }
+                rates[r] = done / ((System.nanoTime() - start) / 1e9);
+            }
+            return rates;
+        }
+    }
+
     /** The mutable state of one run; lives only inside {@link #train}. */
     private static final class Run {
         private final Workload w;
@@ -85,6 +120,9 @@ public final class Trainer {
         private final ParameterStore store;
         private final SplittableRandom order;
         private final List<Measurement> curve = new ArrayList<>();
+        private final HostBuffer featureBuffer;
+        private final HostBuffer labelBuffer;
+        private final int evalBatch;
         private int[] permutation = new int[0];
         private int cursor;
 
@@ -108,6 +146,11 @@ public final class Trainer {
                 }
             }
             this.store = new ParameterStore(manager, false);
+            int featureSize = data.train().source().featureSize();
+            this.evalBatch = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
+            int rows = Math.max(evalBatch, w.batchSize());
+            this.featureBuffer = new HostBuffer(rows * featureSize);
+            this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());
             this.order = new SplittableRandom(seed).split();
         }
 
@@ -159,6 +202,13 @@ public final class Trainer {
             return new TrainResult(status, step, curve, seconds, stepsPerSecond);
         }
 
+        /** Draws the next batch and runs one step t; used by {@link StepBenchmark}. */
+        double trainStep(long t, float[] features, int[] labels, int[] positions, Shape shape) {
+            nextBatch(positions);
+            data.train().fill(positions, features, labels);
+            return step(t, features, labels, shape);
+        }
+
         private void record(Measurement m) {
             curve.add(m);
             listener.onEvaluation(m);
@@ -188,8 +238,8 @@ public final class Trainer {
         /** One training step t (0-based); returns the minibatch data loss (with label smoothing). */
         private double step(long t, float[] features, int[] labels, Shape shape) {
             try (NDManager scope = manager.newSubManager()) {
-                NDArray x = scope.create(features, shape);
-                NDArray y = scope.create(labels, new Shape(labels.length));
+                NDArray x = featureBuffer.floats(scope, features, features.length, shape);
+                NDArray y = labelBuffer.ints(scope, labels, labels.length);
                 NDArray dataLoss;
                 List<NDArray> grads = new ArrayList<>(params.size());
                 Autograd.record(true);
@@ -198,7 +248,7 @@ public final class Trainer {
                     dataLoss = Losses.meanCrossEntropy(logits, y, config.labelSmoothing());
                     NDArray objective = dataLoss;
                     if (config.l2() > 0) {
-                        objective = dataLoss.add(squaredNorm(scope).mul(config.l2() / 2));
+                        objective = dataLoss.add(squaredNorm(scope).mul((float) (config.l2() / 2)));
                     }
                     Autograd.backward(objective, scope);
                 } finally {
@@ -215,7 +265,7 @@ public final class Trainer {
                 optimizer.step(params, grads, t, rate);
                 if (config.weightDecay() > 0) {
                     for (NDArray p : params) {
-                        NDArray decay = p.mul(rate * config.weightDecay());
+                        NDArray decay = p.mul((float) (rate * config.weightDecay()));
                         decay.attach(scope);
                         p.subi(decay);
                     }
@@ -242,7 +292,6 @@ public final class Trainer {
         private void evaluate(long step, Split split, Examples examples) {
             int featureSize = data.train().source().featureSize();
             int perExample = data.labelsPerExample();
-            int evalBatch = featureSize * 1000L <= 4_000_000L ? 1000 : w.batchSize();
             double lossSum = 0;
             double wrong = 0;
             int n = examples.size();
@@ -256,8 +305,9 @@ public final class Trainer {
                 int[] labels = new int[count * perExample];
                 examples.fill(positions, features, labels);
                 try (NDManager scope = manager.newSubManager()) {
-                    NDArray x = scope.create(features, Models.inputShape(count, data.featureShape()));
-                    NDArray y = scope.create(labels, new Shape(labels.length));
+                    NDArray x = featureBuffer.floats(scope, features, features.length,
+                            Models.inputShape(count, data.featureShape()));
+                    NDArray y = labelBuffer.ints(scope, labels, labels.length);
                     NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
                     Losses.Sums sums = Losses.sums(logits, y);
                     lossSum += sums.lossSum().getFloat();

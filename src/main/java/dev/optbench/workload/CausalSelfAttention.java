@@ -41,7 +41,7 @@ final class CausalSelfAttention extends AbstractBlock {
         NDArray q = split.get(0);
         NDArray k = split.get(1);
         NDArray v = split.get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(dh));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh));
         NDManager m = x.getManager();
         NDArray positions = m.arange((int) t);
         NDArray future = positions.reshape(1, t).gt(positions.reshape(t, 1));

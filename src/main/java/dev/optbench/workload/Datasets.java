@@ -141,11 +141,11 @@ public final class Datasets {
         String hint = " (expected " + expectedFiles(DatasetKind.TEXT) + " at --data-dir)";
         List<Path> files = textFiles(dir, hint);
         TextCorpus corpus = TextCorpus.read(files, spec.sequenceLength(), hint);
-        if (spec.tiny() && corpus.tokens().length > DataSpec.TINY_TEXT_CHARS) {
+        if (spec.tiny() && corpus.length() > DataSpec.TINY_TEXT_CHARS) {
             int[] head = Arrays.copyOf(corpus.tokens(), DataSpec.TINY_TEXT_CHARS);
             corpus = new TextCorpus(corpus.codePoints(), head, spec.sequenceLength());
         }
-        return textSplits(corpus, spec, "text " + dir + " (" + corpus.tokens().length + " characters, vocabulary "
+        return textSplits(corpus, spec, "text " + dir + " (" + corpus.length() + " characters, vocabulary "
                 + corpus.vocabularySize() + (spec.tiny() ? ", tiny subset)" : ")"));
     }
 

@@ -15,6 +15,12 @@ public record Examples(ExampleSource source, int[] rows) {
         rows = rows.clone();
     }
 
+    /** A copy of the row indices (the record stays immutable). */
+    @Override
+    public int[] rows() {
+        return rows.clone();
+    }
+
     public int size() {
         return rows.length;
     }

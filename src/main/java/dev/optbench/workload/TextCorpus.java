@@ -18,6 +18,25 @@ import java.util.TreeSet;
  * next-character targets (non-overlapping windows, the DeepOBS tolstoi layout).
  */
 public record TextCorpus(int[] codePoints, int[] tokens, int sequenceLength) {
+    public TextCorpus {
+        codePoints = codePoints.clone();
+        tokens = tokens.clone();
+    }
+
+    /** Copies, so the record stays immutable. */
+    @Override
+    public int[] codePoints() {
+        return codePoints.clone();
+    }
+
+    @Override
+    public int[] tokens() {
+        return tokens.clone();
+    }
+
+    public int length() {
+        return tokens.length;
+    }
 
     public int vocabularySize() {
         return codePoints.length;

@@ -74,6 +74,20 @@ public final class Workloads {
         return new Workload(name, DataSpec.images(kind, false), a, model, CE, CLS, batch, steps, interval, target, gpu);
     }
 
+    private static String tinyModel(Architecture a, int classes) {
+        String out = classes > 0 ? "fc-" + classes : "fc-vocabulary";
+        return switch (a) {
+            case MLP -> "784-64-64-10 ReLU";
+            case CNN_2C2D -> "conv5x5-8, maxpool, conv5x5-16, maxpool, fc-64, fc-10";
+            case CNN_3C3D -> "3c3d at widths 8-12-16, fc-32, fc-16, " + out;
+            case RESNET32 -> "ResNet-8 (3x1 basic blocks, 8-16-32 channels, batch norm)";
+            case VGG16 -> "VGG-16 layout at 1/8 width (8..64 channels), fc-64, fc-10";
+            case CHAR_LSTM -> "one-hot chars, 1-layer LSTM 32 units, sequences of 20";
+            case TRANSFORMER -> "decoder-only Transformer: 1 layer, width 32, 2 heads, context 20";
+            case RESNET50 -> "ResNet-50 layout, 1 bottleneck per stage, widths 8..64, 64x64 inputs";
+        };
+    }
+
     private static Workload tiny(Workload w) {
         DataSpec d = w.data();
         DataSpec tinyData = switch (d.kind()) {
@@ -85,11 +99,11 @@ public final class Workloads {
             case FASHION_MNIST -> 0.25;
             case CIFAR10 -> 0.65;
             case CIFAR100 -> 0.92;
-            case TEXT -> 0.70;
+            case TEXT -> 0.80;
             case IMAGENET -> 0.99;
         };
         return new Workload(w.name() + "-tiny", tinyData, w.architecture(),
-                "small " + w.model().split(" \\(")[0].split(":")[0] + " (reduced width/depth)",
+                tinyModel(w.architecture(), w.data().kind().classes()),
                 w.loss(), w.errorMetric(), TINY_BATCH, TINY_STEPS, TINY_INTERVAL, target, false);
     }
 }

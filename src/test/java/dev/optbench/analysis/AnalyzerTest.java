@@ -122,6 +122,12 @@ class AnalyzerTest {
         assertThat(s.budgetSensitivity().get(0).ranking().get(0).median()).isEqualTo(0.21);
         assertThat(Rankings.medianOrder(s.budgetSensitivity().get(2).ranking())).containsExactly("adam", "sgd");
         assertThat(s.budgetSensitivity().get(0).significantChange()).isTrue();
+        // before any evaluation every trial counts 1.0: all tied, which is no change of order
+        List<SensitivityRanking> early = new Analyzer(new AnalysisOptions(100, 1, List.of(0.1, 1.0), List.of(1.0)))
+                .analyze(List.of(TestTrials.study("s", "w", "full", List.of("sgd", "adam"), trials, null))).studies().get(0)
+                .budgetSensitivity();
+        assertThat(early.get(0).ranking()).extracting(RankEntry::median).containsOnly(1.0);
+        assertThat(early.get(0).orderChanged()).isFalse();
     }
 
     @Test

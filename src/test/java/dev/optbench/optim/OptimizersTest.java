@@ -69,17 +69,22 @@ class OptimizersTest {
             try (NDManager manager = NDManager.newBaseManager()) {
                 NDArray theta = manager.randomNormal(new Shape(64)).toType(DataType.FLOAT32, false);
                 NDArray grad = manager.randomNormal(new Shape(64)).toType(DataType.FLOAT32, false);
+                NDArray bias = manager.zeros(new Shape(3, 4), DataType.FLOAT32);
+                NDArray biasGrad = manager.ones(new Shape(3, 4), DataType.FLOAT32);
+                List<NDArray> params = List.of(theta, bias);
+                List<NDArray> grads = List.of(grad, biasGrad);
                 int before = manager.getManagedArrays().size();
                 ElementwiseOptimizer<?> opt = (ElementwiseOptimizer<?>) Optimizers.create(name, Map.of("learning_rate", 1e-3));
-                opt.step(List.of(theta), List.of(grad), 0, 1e-3);
+                opt.step(params, grads, 0, 1e-3);
                 int stateArrays = opt.stateArrayCount();
                 for (int t = 1; t < 500; t++) {
-                    opt.step(List.of(theta), List.of(grad), t, 1e-3);
+                    opt.step(params, grads, t, 1e-3);
                 }
                 assertThat(opt.stateArrayCount()).as(name).isEqualTo(stateArrays)
-                        .isEqualTo(opt.states().get(0).arrays().size());
+                        .isEqualTo(2 * opt.states().get(0).arrays().size());
                 assertThat(manager.getManagedArrays()).as(name).hasSize(before);
-                assertThat(theta.isNaN().any().getBoolean()).isFalse();
+                assertThat(bias.getShape()).isEqualTo(new Shape(3, 4));
+                assertThat(bias.toFloatArray()[0]).as(name).isNegative(); // moved against the gradient
                 opt.close();
                 assertThat(opt.stateArrayCount()).isZero();
             }

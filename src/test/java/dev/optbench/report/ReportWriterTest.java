@@ -47,6 +47,8 @@ class ReportWriterTest {
         }
         assertThat(inline).isEqualTo(w.pngs().size());
         assertThat(html).doesNotContain("http://", "https://", "<script", "<link");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("analysis.json").toFile())
+                .at("/studies/1/study").asText()).isEqualTo("mlp-full");
         assertThat(html).contains("6. Ranking across protocols and workloads", "7. Rankings by training loss",
                 "Inclusion consistency", "Rank flips between protocols", "Boundary check");
     }
@@ -60,5 +62,42 @@ class ReportWriterTest {
         assertThat(html).contains("<td>" + escaped + "</td>"); // study and optimizer names in tables
         assertThat(html).contains(escaped + " = "); // the hyperparameter name in the best-trial table
         assertThat(Html.escape("a<b>&\"'")).isEqualTo("a&lt;b&gt;&amp;&quot;&#39;");
+    }
+
+    @Test
+    void studyWithoutFinishedTrialsStillGivesAReport() throws Exception {
+        var def = new dev.optbench.study.StudyDefinition("empty", "w", "full", java.util.List.of("sgd"), 2, 0, "random",
+                java.util.Map.of(), java.time.Instant.EPOCH);
+        var pending = new dev.optbench.study.Trial("empty", "sgd", 0, dev.optbench.study.TrialState.PENDING,
+                java.util.Map.of("learning_rate", 0.1), java.util.Map.of(), 0, null, null, null, 0, 0, null, null, null,
+                java.util.Map.of(), null, java.util.List.of());
+        var data = java.util.List.of(new dev.optbench.analysis.StudyData(def, java.util.List.of(pending), null));
+        var result = new dev.optbench.analysis.Analyzer(dev.optbench.analysis.AnalysisOptions.of(100, 0)).analyze(data);
+        ReportWriter.Written w = ReportWriter.write(result, data, dir);
+        assertThat(Files.readString(w.html())).contains("no finished trial");
+    }
+
+    @Test
+    void targetReachedByNoTrialIsDrawnAsNotReached() throws Exception {
+        var syn = dev.optbench.analysis.SyntheticStudies.study("hard", "w", "full", java.util.List.of("sgd", "adam"), 8, 5);
+        var data = java.util.List.of(new dev.optbench.analysis.StudyData(syn.definition(), syn.trials(), 1e-6));
+        var result = new dev.optbench.analysis.Analyzer(dev.optbench.analysis.AnalysisOptions.of(200, 0)).analyze(data);
+        assertThat(result.studies().get(0).optimizers().get("adam").stepsToTarget().notReached()).isEqualTo(8);
+        ReportWriter.Written w = ReportWriter.write(result, data, dir);
+        assertThat(dir.resolve("fig5-steps-to-target.png")).doesNotExist();
+        assertThat(Files.readString(w.html())).contains("No trial reached the target: nothing to plot")
+                .contains("<td class=\"num\">not reached</td>").contains("0 of 8");
+    }
+
+    @Test
+    void aStudyWhereNothingReachesTheTargetNextToOneWhereSomethingDoes() throws Exception {
+        var syn = dev.optbench.analysis.SyntheticStudies.study("hard", "w", "full", java.util.List.of("sgd", "adam"), 8, 5);
+        var easy = dev.optbench.analysis.SyntheticStudies.study("easy", "w", "lr-only", java.util.List.of("sgd", "adam"), 8, 6);
+        var data = java.util.List.of(new dev.optbench.analysis.StudyData(syn.definition(), syn.trials(), 1e-6),
+                new dev.optbench.analysis.StudyData(easy.definition(), easy.trials(), 0.5));
+        var result = new dev.optbench.analysis.Analyzer(dev.optbench.analysis.AnalysisOptions.of(200, 0)).analyze(data);
+        ReportWriter.Written w = ReportWriter.write(result, data, dir);
+        assertThat(dir.resolve("fig5-steps-to-target.png")).exists();
+        assertThat(Files.readString(w.html())).contains("Not reached: sgd in hard; adam in hard.");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.optbench.InputException;
-import dev.optbench.space.Protocol;
 import dev.optbench.space.Sampler;
 import dev.optbench.train.Measurement;
 import dev.optbench.train.Split;
@@ -41,7 +40,8 @@ abstract class StoreContract {
     static StudyDefinition definition(String name, List<String> optimizers, int trials) {
         Map<String, String> spaces = new java.util.HashMap<>();
         for (String o : optimizers) {
-            spaces.put(o, Protocol.LR_ONLY.defaultSpace(o, null).toJson().replace("100.0", "1.0"));
+            // lr-only's range, capped at 1 so that gradient descent on the test quadratic stays stable
+            spaces.put(o, "{\"learning_rate\": {\"min\": 1e-5, \"max\": 1.0, \"scaling\": \"log\"}}");
         }
         return new StudyDefinition(name, "quadratic", "lr-only", optimizers, trials, 17, Sampler.HALTON.id(),
                 spaces, Instant.ofEpochMilli(1_700_000_000_000L));
@@ -129,10 +129,10 @@ abstract class StoreContract {
     void expiredLeaseGoesBackToPendingAndTheOldHolderCanNoLongerFinish() throws Exception {
         try (SqlStudyStore a = StudyStores.open(url); SqlStudyStore b = StudyStores.open(url)) {
             a.createStudy(definition("lease", List.of("sgd"), 1));
-            Claim first = a.claim("lease", "A", 300).orElseThrow();
+            Claim first = a.claim("lease", "A", 1500).orElseThrow();
             assertThat(first.attempt()).isEqualTo(1);
-            assertThat(b.claim("lease", "B", 300)).isEmpty(); // held
-            assertThat(a.renew(first, 300)).isTrue();
+            assertThat(b.claim("lease", "B", 1500)).isEmpty(); // held
+            assertThat(a.renew(first, 300)).isTrue(); // now expires 300 ms from here
             Thread.sleep(450);
             Claim second = b.claim("lease", "B", 10_000).orElseThrow(); // expired → pending → B's
             assertThat(second.attempt()).isEqualTo(2);
@@ -181,6 +181,24 @@ abstract class StoreContract {
     }
 
     @Test
+    void interruptingTheWorkerThreadReleasesItsTrialAndEndsTheWorker() throws Exception {
+        try (SqlStudyStore store = StudyStores.open(url)) {
+            store.createStudy(definition("intr", List.of("sgd"), 1));
+            Worker worker = new Worker(store, new QuadraticRunner(10_000, 5), "intr", "W", 5_000, new Worker.Listener() {});
+            Thread t = new Thread(worker::run);
+            t.start();
+            while (store.counts("intr").get("sgd").get(TrialState.RUNNING) == 0) {
+                Thread.sleep(20);
+            }
+            t.interrupt();
+            t.join(10_000);
+            assertThat(t.isAlive()).isFalse();
+            assertThat(worker.isDone()).isTrue();
+            assertThat(store.trials("intr", false).get(0).state()).isEqualTo(TrialState.PENDING);
+        }
+    }
+
+    @Test
     void importIsAllOrNothing() {
         try (SqlStudyStore store = StudyStores.open(url)) {
             store.createStudy(definition("imp", List.of("sgd"), 2));
@@ -204,6 +222,48 @@ abstract class StoreContract {
             assertThat(trials.get(2).curve()).containsExactly(new Measurement(3, Split.VALIDATION, 1e9, 1.0));
             assertThat(trials.get(0).provenance()).containsEntry("source", "paper");
             assertThatThrownBy(() -> store.importTrials("nope", List.of())).hasMessageContaining("unknown study 'nope'");
+        }
+    }
+
+    @Test
+    void manyWorkersOpeningAFreshStoreAtOnceAllSucceed() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 6; i++) {
+            Thread t = new Thread(() -> {
+                try (SqlStudyStore s = StudyStores.open(url)) {
+                    s.studies();
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertThat(errors).isEmpty();
+        try (SqlStudyStore s = StudyStores.open(url)) {
+            assertThat(s.dump()).isEqualTo("{version=" + Schema.latest() + "}\n");
+        }
+    }
+
+    @Test
+    void aStoreFromANewerOptbenchIsRefusedUntouched() throws Exception {
+        try (SqlStudyStore s = StudyStores.open(url)) {
+            s.createStudy(definition("old", List.of("sgd"), 1));
+        }
+        StoreUrl u = StoreUrl.parse(url);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(u.jdbcUrl()); java.sql.Statement st = c.createStatement()) {
+            st.execute("UPDATE schema_version SET version = " + (Schema.latest() + 1));
+        }
+        assertThatThrownBy(() -> StudyStores.open(url)).isInstanceOf(InputException.class)
+                .hasMessageContaining("schema version " + (Schema.latest() + 1)).hasMessageContaining("upgrade optbench");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(u.jdbcUrl()); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM trials")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
         }
     }
 

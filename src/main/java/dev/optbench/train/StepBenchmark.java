@@ -1,0 +1,65 @@
+package dev.optbench.train;
+
+import dev.optbench.workload.ArraySource;
+import dev.optbench.workload.DataSplits;
+import dev.optbench.workload.Workload;
+import dev.optbench.workload.Workloads;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Speed of training steps, measured on synthetic data of the workload's shapes (uniform [−1, 1]
+ * images, random tokens) so no data set is needed and DJL and PyTorch see the same work:
+ * forward, cross-entropy, backward and a plain SGD update at a given batch size.
+ */
+public final class StepBenchmark {
+    /** Vocabulary of the synthetic text (the DeepOBS War and Peace vocabulary has 83 symbols). */
+    public static final int TEXT_VOCABULARY = 83;
+
+    private StepBenchmark() {}
+
+    /** Median and all blocks' steps/s. */
+    public record Timing(String workload, int batch, double median, double[] blocks) {}
+
+    public static Timing time(String workloadName, int batch, int warmup, double blockSeconds, int repeats) {
+        Workload base = Workloads.get(workloadName);
+        Workload w = new Workload(base.name(), base.data(), base.architecture(), base.model(), base.loss(),
+                base.errorMetric(), batch, base.stepBudget(), base.evalInterval(), base.targetError(), base.gpuOnly());
+        DataSplits data = synthetic(w, batch * 4);
+        TrainConfig config = TrainConfig.of("sgd", Map.of("learning_rate", 0.01));
+        double[] rates = Trainer.timeSteps(w, data, config, warmup, blockSeconds, repeats, 0);
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return new Timing(workloadName, batch, median, rates);
+    }
+
+    static DataSplits synthetic(Workload w, int examples) {
+        SplittableRandom rng = new SplittableRandom(42);
+        boolean text = w.data().sequenceLength() > 0;
+        long[] shape = switch (w.dataset()) {
+            case FASHION_MNIST -> new long[] {1, 28, 28};
+            case CIFAR10, CIFAR100 -> new long[] {3, 32, 32};
+            case IMAGENET -> new long[] {3, w.data().imageSize(), w.data().imageSize()};
+            case TEXT -> new long[] {w.data().sequenceLength()};
+        };
+        int classes = text ? TEXT_VOCABULARY : w.dataset().classes();
+        int per = 1;
+        for (long d : shape) {
+            per *= (int) d;
+        }
+        int labelsPer = text ? w.data().sequenceLength() : 1;
+        float[] x = new float[examples * per];
+        int[] y = new int[examples * labelsPer];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = text ? rng.nextInt(classes) : (float) (rng.nextDouble() * 2 - 1);
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = rng.nextInt(classes);
+        }
+        ArraySource source = new ArraySource(x, y, shape, labelsPer);
+        return DataSplits.holdOut(source, examples, examples / 4, source, 1, classes, "synthetic " + w.name());
+    }
+}

@@ -40,7 +40,7 @@ final class WorkerCommand implements Callable<Integer> {
                 s.study(study);
             }
             Worker worker = new Worker(s, new TrainerRunner(dataDir), study, id, lease, new LogListener(id));
-            Thread hook = new Thread(() -> StudyRunCommand.stopAll(List.of(worker)), "optbench-release");
+            Thread hook = new Thread(() -> LocalWorkers.stopAll(List.of(worker)), "optbench-release");
             Runtime.getRuntime().addShutdownHook(hook);
             int n;
             try {

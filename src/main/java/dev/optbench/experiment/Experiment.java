@@ -27,12 +27,12 @@ public record Experiment(String name, String description, List<String> optimizer
     }
 
     /** The studies this experiment makes at {@code scale}: each workload × each protocol. */
-    public List<StudyPlan> plan(Scale scale) {
+    public List<PlannedStudy> plan(Scale scale) {
         ScaleSettings s = settings(scale);
-        List<StudyPlan> plans = new ArrayList<>();
+        List<PlannedStudy> plans = new ArrayList<>();
         for (String workload : s.workloads()) {
             for (String protocol : protocols) {
-                plans.add(new StudyPlan(studyName(scale, workload, protocol), workload, protocol, optimizers,
+                plans.add(new PlannedStudy(studyName(scale, workload, protocol), workload, protocol, optimizers,
                         s.trialsPerOptimizer(), SEED));
             }
         }

@@ -31,10 +31,10 @@ public final class Experiments {
                 "The paper's central claim on Fashion-MNIST: DeepOBS-style lr-only tuning against full "
                         + "per-optimizer tuning, for all six optimizers.",
                 ALL_SIX, List.of("lr-only", "full"),
-                Map.of(Scale.TINY, new ScaleSettings(List.of("fmnist_mlp-tiny"), 4,
-                                "48 trials of a few seconds: about 2-3 minutes on 2 cores"),
-                        Scale.CPU, new ScaleSettings(List.of("fmnist_mlp"), 12,
-                                "144 trials of 5,000 steps: about 55 minutes on 2 cores"),
+                Map.of(Scale.TINY, new ScaleSettings(List.of("fmnist_mlp-tiny"), 8,
+                                "96 trials of 300 steps: about 1 minute on 2 cores"),
+                        Scale.CPU, new ScaleSettings(List.of("fmnist_mlp"), 10,
+                                "120 trials of 5,000 steps: about 45 minutes on 2 cores"),
                         Scale.PAPER, new ScaleSettings(List.of("fmnist_2c2d", "fmnist_mlp"), 100,
                                 "2,400 trials: GPU hours")),
                 "Fashion-MNIST from the Debian package dataset-fashion-mnist (or --data-dir)"));

@@ -1,0 +1,87 @@
+package dev.optbench.cli;
+
+import dev.optbench.study.SqlStudyStore;
+import dev.optbench.study.StudyStores;
+import dev.optbench.study.StudySummary;
+import dev.optbench.study.TrainerRunner;
+import dev.optbench.study.TrialState;
+import dev.optbench.study.Worker;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * Runs a study's pending trials with K workers as threads of this process, each with its own
+ * store connection, under a progress bar with ETA. Ctrl-C releases the running trials back to
+ * pending, so running the same study again resumes it. Used by {@code study run} and
+ * {@code reproduce}.
+ */
+final class LocalWorkers {
+    private LocalWorkers() {}
+
+    /** Runs until the study has no pending or running trial left; returns the final summary. */
+    static StudySummary run(SqlStudyStore monitor, String name, int workers, Path dataDir, long leaseMillis)
+            throws InterruptedException {
+        if (workers < 1) {
+            throw new dev.optbench.InputException("--workers must be at least 1, not " + workers);
+        }
+        List<Worker> pool = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<RuntimeException> error = new AtomicReference<>();
+        String id = Worker.defaultId();
+        for (int i = 0; i < workers; i++) {
+            SqlStudyStore own = StudyStores.open(monitor.url());
+            Worker w = new Worker(own, new TrainerRunner(dataDir), name, id + "-" + (i + 1), leaseMillis,
+                    new Worker.Listener() {});
+            pool.add(w);
+            Thread t = new Thread(() -> {
+                try (own) {
+                    w.run();
+                } catch (RuntimeException e) {
+                    error.compareAndSet(null, e);
+                }
+            }, "worker-" + (i + 1));
+            threads.add(t);
+        }
+        Thread hook = new Thread(() -> stopAll(pool), "optbench-release");
+        Runtime.getRuntime().addShutdownHook(hook);
+        threads.forEach(Thread::start);
+        StudySummary start = StudySummary.of(monitor, name);
+        try (ProgressBar bar = Progress.bar("study " + name, start.total(), " trials", start.done())) {
+            while (threads.stream().anyMatch(Thread::isAlive)) {
+                threads.get(0).join(1000);
+                StudySummary now = StudySummary.of(monitor, name);
+                bar.stepTo(now.done());
+                bar.setExtraMessage(" running " + now.count(TrialState.RUNNING));
+            }
+            bar.stepTo(StudySummary.of(monitor, name).done());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and waits for the workers to release their trials
+            }
+        }
+        if (error.get() != null) {
+            throw error.get();
+        }
+        return StudySummary.of(monitor, name);
+    }
+
+    /** Ctrl-C: each worker cancels its running trial and releases it to pending before the JVM exits. */
+    static void stopAll(List<Worker> pool) {
+        pool.forEach(Worker::stop);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (pool.stream().anyMatch(w -> !w.isDone()) && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        System.err.println("\noptbench: stopped; running trials were released to pending (run the same command again to resume)");
+    }
+}

@@ -100,8 +100,13 @@ final class Charts {
      * so the names are drawn as annotations just below the plot ({@link CategoryLabel}); the
      * y range is [yMin, yMax], padded.
      */
+    /** Smallest padding of a category chart's y range; errors and step counts are far coarser. */
+    static final double MIN_PAD = 1e-3;
+
     static void categories(XYChart c, List<String> names, double yMin, double yMax) {
-        double pad = Math.max(0.06 * (yMax - yMin), 1e-9 + Math.abs(yMax) * 0.02);
+        // XChart rounds tick steps to 10 decimals and loops forever on a step that rounds to 0
+        // (XChart issue 799), so the padded span never falls below MIN_PAD: e.g. all errors 0.
+        double pad = Math.max(0.06 * (yMax - yMin), Math.max(MIN_PAD, Math.max(Math.abs(yMax), Math.abs(yMin)) * 0.02));
         double lo = yMin - pad;
         double hi = yMax + pad;
         XYStyler s = c.getStyler();

@@ -7,6 +7,7 @@ import dev.optbench.analysis.StudyData;
 import dev.optbench.analysis.SyntheticStudies;
 import dev.optbench.study.StudyDefinition;
 import dev.optbench.study.Trial;
+import dev.optbench.train.Measurement;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,17 @@ final class ReportFixtures {
                 "{\"" + EVIL.replace("\"", "\\\"") + "\": {\"min\": 1e-4, \"max\": 1, \"scaling\": \"log\"}}");
         return new StudyData(new StudyDefinition(EVIL, EVIL, EVIL, List.of("sgd", EVIL), d.trialsPerOptimizer(), d.seed(),
                 d.sampler(), spaces, d.created()), renamed, base.target());
+    }
+
+    /** Every finished trial at validation and test error 0 with a flat curve: an easy data set. */
+    static StudyData perfect(String name, int trials) {
+        StudyData base = SyntheticStudies.study(name, "fmnist_mlp-tiny", "full", SyntheticStudies.OPTIMIZERS, trials, 4);
+        List<Trial> zero = base.trials().stream().map(t -> new Trial(t.study(), t.optimizer(), t.index(), t.state(),
+                t.searched(), t.hparams(), t.seed(), t.worker(), t.started(), t.finished(), t.steps(), t.seconds(),
+                0.0, 0.0, t.stepsToTarget(), t.provenance(), t.message(), t.curve().stream()
+                        .map(m -> new Measurement(m.step(), m.split(), m.loss(), Double.isNaN(m.error()) ? m.error() : 0.0))
+                        .toList())).toList();
+        return new StudyData(base.definition(), zero, base.target());
     }
 
     static ReportWriter.Written write(Path dir, int trials) {

@@ -45,7 +45,7 @@ final class WorkloadsCommand implements Callable<Integer> {
             out.println();
             out.println("loss: softmax cross-entropy; error: classification error (images), next-character error (text).");
             out.println("Data: Fashion-MNIST from /usr/share/datasets/fashion-mnist, text defaults to "
-                    + "/usr/share/common-licenses; CIFAR and ImageNet need --data-dir.");
+                    + "the King James Bible (Debian package bible-kjv); CIFAR and ImageNet need --data-dir.");
         }
         out.flush();
         return 0;

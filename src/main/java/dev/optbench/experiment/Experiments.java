@@ -70,7 +70,7 @@ public final class Experiments {
                         Scale.PAPER, new ScaleSettings(List.of("char_lstm"), 100,
                                 "1,200 trials of 20,000 steps: GPU days")),
                 "a UTF-8 text file given with --data-dir (War and Peace in the paper), "
-                        + "else a public-domain text that a Debian package installs"));
+                        + "else the King James Bible from the Debian package bible-kjv"));
         return m;
     }
 

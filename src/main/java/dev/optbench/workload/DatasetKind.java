@@ -7,8 +7,8 @@ public enum DatasetKind {
     FASHION_MNIST("fashion-mnist", 10, Path.of("/usr/share/datasets/fashion-mnist")),
     CIFAR10("cifar-10", 10, null),
     CIFAR100("cifar-100", 100, null),
-    /** Any UTF-8 text; the default is the license texts every Debian system has. */
-    TEXT("text", 0, Path.of("/usr/share/common-licenses")),
+    /** Any UTF-8 text; the default is the King James Bible printed by Debian's bible-kjv program. */
+    TEXT("text", 0, KingJamesBible.PROGRAM),
     IMAGENET("imagenet", 1000, null);
 
     private final String id;
@@ -30,7 +30,10 @@ public enum DatasetKind {
         return classes;
     }
 
-    /** Where the data is read from when no --data-dir is given; null when it must be given. */
+    /**
+     * Where the data is read from when no --data-dir is given (for text: the program that prints
+     * the default corpus); null when it must be given.
+     */
     public Path defaultDir() {
         return defaultDir;
     }

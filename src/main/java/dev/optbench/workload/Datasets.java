@@ -139,13 +139,15 @@ public final class Datasets {
 
     private static DataSplits text(DataSpec spec, Path dir) {
         String hint = " (expected " + expectedFiles(DatasetKind.TEXT) + " at --data-dir)";
-        List<Path> files = textFiles(dir, hint);
-        TextCorpus corpus = TextCorpus.read(files, spec.sequenceLength(), hint);
+        boolean bible = dir.equals(DatasetKind.TEXT.defaultDir());
+        TextCorpus corpus = bible
+                ? TextCorpus.fromText(KingJamesBible.text(), spec.sequenceLength(), "the King James Bible (" + dir + ")")
+                : TextCorpus.read(textFiles(dir, hint), spec.sequenceLength(), hint);
         if (spec.tiny() && corpus.length() > DataSpec.TINY_TEXT_CHARS) {
             int[] head = Arrays.copyOf(corpus.tokens(), DataSpec.TINY_TEXT_CHARS);
             corpus = new TextCorpus(corpus.codePoints(), head, spec.sequenceLength());
         }
-        return textSplits(corpus, spec, "text " + dir + " (" + corpus.length() + " characters, vocabulary "
+        return textSplits(corpus, spec, (bible ? "the King James Bible from " : "text ") + dir + " (" + corpus.length() + " characters, vocabulary "
                 + corpus.vocabularySize() + (spec.tiny() ? ", tiny subset)" : ")"));
     }
 
@@ -170,10 +172,9 @@ public final class Datasets {
         if (!Files.isDirectory(dir)) {
             throw new InputException("missing text " + dir + hint);
         }
-        boolean debianLicenses = dir.equals(DatasetKind.TEXT.defaultDir());
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> files = s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                    .filter(p -> debianLicenses || p.getFileName().toString().endsWith(".txt"))
+                    .filter(p -> p.getFileName().toString().endsWith(".txt"))
                     .sorted().toList();
             if (files.isEmpty()) {
                 throw new InputException("no *.txt files in " + dir + hint);

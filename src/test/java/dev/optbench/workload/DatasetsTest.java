@@ -197,11 +197,21 @@ class DatasetsTest {
     }
 
     @Test
-    void defaultTextIsTheDebianLicenseCorpus() {
-        Assumptions.assumeTrue(Files.isDirectory(DatasetKind.TEXT.defaultDir()));
+    void defaultTextIsTheKingJamesBibleWithoutVerseReferences() {
+        Assumptions.assumeTrue(Files.isExecutable(DatasetKind.TEXT.defaultDir()), "bible-kjv is not installed");
+        String text = KingJamesBible.text();
+        assertThat(text).startsWith("In the beginning God created the heaven and the earth.\n")
+                .endsWith("The grace of our Lord Jesus Christ be with you all. Amen.\n");
+        assertThat(text.lines().count()).isEqualTo(31_102); // the verses of the KJV
         DataSplits s = Datasets.load(DataSpec.text(true, 20), null);
         assertThat(s.train().size()).isGreaterThan(1000);
-        assertThat(s.description()).contains("/usr/share/common-licenses");
+        assertThat(s.description()).contains("King James Bible");
+    }
+
+    @Test
+    void verseReferencesAreStripped() {
+        assertThat(KingJamesBible.stripReferences("Ge1:1 In the beginning\n\n1Co13:4 Charity suffereth long\nRev22:21 Amen.\n"))
+                .isEqualTo("In the beginning\nCharity suffereth long\nAmen.\n");
     }
 
     @Test

@@ -38,6 +38,7 @@ final class DemoCommand implements Callable<Integer> {
         r.workers = workers;
         r.dataDir = dataDir;
         r.analysis = analysis;
+        r.device = new DeviceOption();
         r.store = store;
         Experiment e = Experiments.get("protocols-fmnist");
         return r.run(e, Scale.TINY, r.out(e, Scale.TINY), spec.commandLine().getOut());

@@ -22,7 +22,8 @@ final class LocalWorkers {
     private LocalWorkers() {}
 
     /** Runs until the study has no pending or running trial left; returns the final summary. */
-    static StudySummary run(SqlStudyStore monitor, String name, int workers, Path dataDir, long leaseMillis)
+    static StudySummary run(SqlStudyStore monitor, String name, int workers, Path dataDir, String device,
+            long leaseMillis)
             throws InterruptedException {
         if (workers < 1) {
             throw new dev.optbench.InputException("--workers must be at least 1, not " + workers);
@@ -33,7 +34,7 @@ final class LocalWorkers {
         String id = Worker.defaultId();
         for (int i = 0; i < workers; i++) {
             SqlStudyStore own = StudyStores.open(monitor.url());
-            Worker w = new Worker(own, new TrainerRunner(dataDir), name, id + "-" + (i + 1), leaseMillis,
+            Worker w = new Worker(own, new TrainerRunner(dataDir, device), name, id + "-" + (i + 1), leaseMillis,
                     new Worker.Listener() {});
             pool.add(w);
             Thread t = new Thread(() -> {

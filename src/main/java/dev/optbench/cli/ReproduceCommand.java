@@ -58,6 +58,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Where the data set is (default: its usual place).")
     Path dataDir;
 
+    @Mixin DeviceOption device;
+
     @Mixin AnalysisOptionsMixin analysis;
 
     @Mixin StoreOption store;
@@ -92,6 +94,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         List<StudyDefinition> defs = define(experiment, s);
         checkData(experiment, s);
+        String deviceName = device.checked();
         long lease = Leases.millis(null);
         try (SqlStudyStore st = store.openOrCreate()) {
             for (StudyDefinition def : defs) {
@@ -99,7 +102,7 @@ final class ReproduceCommand implements Callable<Integer> {
             }
             int failed = 0;
             for (StudyDefinition def : defs) {
-                StudySummary end = LocalWorkers.run(st, def.name(), workers, dataDir, lease);
+                StudySummary end = LocalWorkers.run(st, def.name(), workers, dataDir, deviceName, lease);
                 failed += end.count(TrialState.FAILED);
             }
             List<StudyData> data = StudyInputs.load(st, defs.stream().map(StudyDefinition::name).toList());

@@ -30,6 +30,8 @@ final class StudyRunCommand implements Callable<Integer> {
     @Option(names = "--lease-seconds", hidden = true)
     Double leaseSeconds;
 
+    @Mixin DeviceOption device;
+
     @Mixin StoreOption store;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -43,7 +45,7 @@ final class StudyRunCommand implements Callable<Integer> {
                 int n = monitor.retryFailed(name);
                 System.err.println("optbench: " + n + " failed trials put back to pending");
             }
-            StudySummary end = LocalWorkers.run(monitor, name, workers, dataDir, lease);
+            StudySummary end = LocalWorkers.run(monitor, name, workers, dataDir, device.checked(), lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);
             if (failed > 0) {

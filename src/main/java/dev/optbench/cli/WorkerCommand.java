@@ -29,6 +29,8 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--lease-seconds", hidden = true)
     Double leaseSeconds;
 
+    @Mixin DeviceOption device;
+
     @Mixin StoreOption store;
 
     @Override
@@ -39,7 +41,7 @@ final class WorkerCommand implements Callable<Integer> {
             if (study != null) {
                 s.study(study);
             }
-            Worker worker = new Worker(s, new TrainerRunner(dataDir), study, id, lease, new LogListener(id));
+            Worker worker = new Worker(s, new TrainerRunner(dataDir, device.checked()), study, id, lease, new LogListener(id));
             Thread hook = new Thread(() -> LocalWorkers.stopAll(List.of(worker)), "optbench-release");
             Runtime.getRuntime().addShutdownHook(hook);
             int n;

@@ -10,15 +10,23 @@ import java.nio.file.Path;
 /** The production runner: one trial = one {@link Trainer} run over the workload's full step budget. */
 public final class TrainerRunner implements TrialRunner {
     private final Path dataDir;
+    private final String device;
 
-    /** @param dataDir where the data sets are; null for their default locations */
+    /** On the CPU; {@code dataDir} is where the data sets are, null for their default locations. */
     public TrainerRunner(Path dataDir) {
+        this(dataDir, "cpu");
+    }
+
+    /** @param device "cpu" or "gpu" */
+    public TrainerRunner(Path dataDir, String device) {
         this.dataDir = dataDir;
+        this.device = device;
     }
 
     @Override
     public TrainResult run(Claim claim) {
-        return Trainer.train(new TrainRequest(claim.workload(), claim.optimizer(), claim.hparams(), claim.seed(), 0, dataDir),
+        return Trainer.train(new TrainRequest(claim.workload(), claim.optimizer(), claim.hparams(), claim.seed(), 0, dataDir,
+                device),
                 TrainListener.NONE);
     }
 

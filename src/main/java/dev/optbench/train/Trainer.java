@@ -59,13 +59,17 @@ public final class Trainer {
         }
     }
 
-    private static Device device(String name) {
+    /** The DJL device for "cpu" or "gpu"; InputException when no GPU is visible, before any work starts. */
+    public static Device device(String name) {
         if ("gpu".equals(name)) {
             if (Engine.getInstance().getGpuCount() == 0) {
                 throw new InputException("--device gpu: no GPU visible to PyTorch; build with 'mvn -Pcuda package' "
                         + "on a machine with CUDA 12.4 drivers, or use --device cpu");
             }
             return Device.gpu();
+        }
+        if (!"cpu".equals(name)) {
+            throw new InputException("unknown device '" + name + "': choose cpu or gpu");
         }
         return Device.cpu();
     }

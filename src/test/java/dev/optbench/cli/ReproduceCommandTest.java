@@ -63,6 +63,18 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void aGpuRunOnAMachineWithoutOneStopsBeforeAnythingIsStored() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getInstance().getGpuCount() == 0, "this machine has a GPU");
+        Path data = TestData.fashion(tmp.resolve("fmnist"), 200, 50);
+        Path db = tmp.resolve("gpu.db");
+        CliRun r = CliRun.of("reproduce", "protocols-fmnist", "--device", "gpu", "--data-dir", data.toString(),
+                "--store", "sqlite:" + db, "--out", tmp.resolve("r").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("--device gpu: no GPU");
+        assertThat(db).doesNotExist();
+    }
+
+    @Test
     void listDescribesEveryExperimentAndScale() {
         CliRun r = CliRun.of("reproduce", "--list");
         assertThat(r.exitCode()).isZero();

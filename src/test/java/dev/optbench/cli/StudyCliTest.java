@@ -99,6 +99,8 @@ class StudyCliTest {
                 List.of("study", "export", "nope"),
                 List.of("worker", "--study", "nope"),
                 List.of("study", "export", "s1", "--format", "xml"),
+                List.of("study", "run", "s1", "--device", "tpu"),
+                List.of("worker", "--study", "s1", "--device", "tpu"),
                 List.of("study", "create", "s1", "--workload", "fmnist_mlp-tiny", "--protocol", "lr-only", "--optimizers", "sgd", "--trials", "3"),
                 List.of("study", "create", "s2", "--workload", "fmnist_mlp-tiny", "--protocol", "lr-only", "--optimizers", "sgd,adamw", "--trials", "3"),
                 List.of("study", "create", "s2", "--workload", "no_such_workload", "--protocol", "lr-only", "--optimizers", "sgd", "--trials", "3"),
@@ -111,6 +113,13 @@ class StudyCliTest {
             Result r = run(args);
             assertThat(r.code()).as(String.join(" ", c) + " → " + r.err()).isEqualTo(2);
             assertThat(r.err().strip().lines()).as(r.err()).hasSize(1).allSatisfy(l -> assertThat(l).startsWith("optbench: "));
+        }
+        if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+            for (String cmd : List.of("study run s1", "worker --study s1")) {
+                Result r = run((cmd + " --device gpu --store " + store).split(" "));
+                assertThat(r.code()).as(cmd + " → " + r.err()).isEqualTo(2);
+                assertThat(r.err()).startsWith("optbench: --device gpu: no GPU visible");
+            }
         }
         assertThat(run("study", "status", "nope", "--store", store).err())
                 .isEqualTo("optbench: unknown study 'nope' (list studies with 'optbench studies')" + System.lineSeparator());

@@ -115,6 +115,9 @@ final class Charts {
         s.setYAxisMin(lo);
         s.setYAxisMax(hi);
         s.setXAxisTicksVisible(false);
+        // under the plot, so the categories get the full width and their names do not overlap
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
         s.setAxisTitlePadding(26); // the gap under the plot where the names are drawn
         s.setPlotGridVerticalLinesVisible(false);
         s.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));

@@ -72,6 +72,16 @@ final class Figures {
         return s.study() + " (" + s.protocol() + ", " + s.workload() + ")";
     }
 
+    /**
+     * The short name used inside charts, where long study names clip titles and crowd legends:
+     * "protocol on workload" when no other study in the report shares both, else the full label.
+     */
+    private String chartLabel(StudyAnalysis s) {
+        long same = result.studies().stream()
+                .filter(o -> o.protocol().equals(s.protocol()) && o.workload().equals(s.workload())).count();
+        return same == 1 ? s.protocol() + " on " + s.workload() : label(s);
+    }
+
     /** Figure 1: best trial's test error per optimizer and study, bars = bootstrap 5–95% at N. */
     private Figure bestTestError() {
         List<String> names = optimizers();
@@ -99,7 +109,7 @@ final class Figures {
                 yMax = Math.max(yMax, Math.max(a.full().p95(), a.best().testError()));
             }
             if (!xs.isEmpty()) {
-                Charts.points(c, unique(c, label(s)), toArray(xs), toArray(ys), color);
+                Charts.points(c, unique(c, chartLabel(s)), toArray(xs), toArray(ys), color);
             }
         }
         Charts.categories(c, names, Double.isFinite(yMin) ? yMin : 0, Double.isFinite(yMax) ? yMax : 1);
@@ -111,7 +121,7 @@ final class Figures {
     /** Figure 2: best-trial test error vs number of trials, log2 axis, median and 5–95% band. */
     private Figure budget(int j) {
         StudyAnalysis s = result.studies().get(j);
-        XYChart c = Charts.xy("Best test error vs number of trials: " + label(s), "number of trials (log2 scale)",
+        XYChart c = Charts.xy("Best test error vs number of trials: " + chartLabel(s), "number of trials (log2 scale)",
                 "test error of the best trial");
         // XChart puts numeric ticks where it likes; label every budget k at log2 k instead
         c.getStyler().setXAxisTicksVisible(false);
@@ -227,7 +237,7 @@ final class Figures {
                 .mapToDouble(Trial::validationError).min().orElse(0.0);
         top = top + 0.08 * Math.max(top - bottom, 0.01);
         double y0 = Math.max(0, bottom - 0.02);
-        XYChart c = Charts.xy(h + ": " + label(s), h + (log ? " (log scale)" : ""), "final validation error");
+        XYChart c = Charts.xy(h + ": " + chartLabel(s), h + (log ? " (log scale)" : ""), "final validation error");
         c.getStyler().setxAxisTickLabelsFormattingFunction(log ? Charts.pow10() : Charts::compact);
         c.getStyler().setYAxisMax(top);
         c.getStyler().setYAxisMin(y0);
@@ -293,7 +303,7 @@ final class Figures {
     private Figure curves(int j) {
         StudyAnalysis s = result.studies().get(j);
         StudyData d = data.get(j);
-        XYChart c = Charts.xy("Validation curves of the best trials: " + label(s), "step", "validation error");
+        XYChart c = Charts.xy("Validation curves of the best trials: " + chartLabel(s), "step", "validation error");
         int series = 0;
         for (OptimizerAnalysis a : s.optimizers().values()) {
             if (a.best() == null) {
@@ -381,7 +391,7 @@ final class Figures {
                 }
             }
             if (!xs.isEmpty() || !missed.isEmpty()) {
-                XYSeries p = Charts.points(c, unique(c, label(s)), xs.isEmpty() ? new double[] {Double.NaN} : toArray(xs),
+                XYSeries p = Charts.points(c, unique(c, chartLabel(s)), xs.isEmpty() ? new double[] {Double.NaN} : toArray(xs),
                         xs.isEmpty() ? new double[] {Double.NaN} : toArray(ys), color);
                 p.setShowInLegend(true);
                 any = true;
@@ -389,7 +399,7 @@ final class Figures {
             if (!missed.isEmpty()) {
                 double[] y = new double[missed.size()];
                 java.util.Arrays.fill(y, top);
-                XYSeries x = c.addSeries(unique(c, "not reached: " + label(s)), toArray(missed), y);
+                XYSeries x = c.addSeries(unique(c, "not reached: " + chartLabel(s)), toArray(missed), y);
                 x.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 x.setMarker(SeriesMarkers.CROSS);
                 x.setMarkerColor(color);

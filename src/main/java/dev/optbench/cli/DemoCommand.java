@@ -22,8 +22,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1", description = "Local workers (default ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--data-dir", description = "Where Fashion-MNIST is (default /usr/share/datasets/fashion-mnist).")
-    Path dataDir;
+    @Mixin TrialOptions trials;
 
     @Mixin AnalysisOptionsMixin analysis;
 
@@ -36,9 +35,8 @@ final class DemoCommand implements Callable<Integer> {
         ReproduceCommand r = new ReproduceCommand();
         r.out = out;
         r.workers = workers;
-        r.dataDir = dataDir;
         r.analysis = analysis;
-        r.device = new DeviceOption();
+        r.trials = trials;
         r.store = store;
         Experiment e = Experiments.get("protocols-fmnist");
         return r.run(e, Scale.TINY, r.out(e, Scale.TINY), spec.commandLine().getOut());

@@ -55,10 +55,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1", description = "Local workers (default ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--data-dir", description = "Where the data set is (default: its usual place).")
-    Path dataDir;
-
-    @Mixin DeviceOption device;
+    @Mixin TrialOptions trials;
 
     @Mixin AnalysisOptionsMixin analysis;
 
@@ -94,15 +91,15 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         List<StudyDefinition> defs = define(experiment, s);
         checkData(experiment, s);
-        String deviceName = device.checked();
-        long lease = Leases.millis(null);
+        String deviceName = trials.checkedDevice();
+        long lease = trials.leaseMillis();
         try (SqlStudyStore st = store.openOrCreate()) {
             for (StudyDefinition def : defs) {
                 createOrResume(st, def);
             }
             int failed = 0;
             for (StudyDefinition def : defs) {
-                StudySummary end = LocalWorkers.run(st, def.name(), workers, dataDir, deviceName, lease);
+                StudySummary end = LocalWorkers.run(st, def.name(), workers, trials.dataDir, deviceName, lease);
                 failed += end.count(TrialState.FAILED);
             }
             List<StudyData> data = StudyInputs.load(st, defs.stream().map(StudyDefinition::name).toList());
@@ -138,7 +135,7 @@ final class ReproduceCommand implements Callable<Integer> {
             if (w.gpuOnly() && s != Scale.PAPER) {
                 throw new InputException(workload + " needs a GPU; use --scale paper on a GPU machine");
             }
-            Datasets.load(w.data(), dataDir);
+            Datasets.load(w.data(), trials.dataDir);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.optbench.cli;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudySummary;
 import dev.optbench.study.TrialState;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,13 +23,7 @@ final class StudyRunCommand implements Callable<Integer> {
     @Option(names = "--retry-failed", description = "Put failed trials back to pending first.")
     boolean retryFailed;
 
-    @Option(names = "--data-dir", description = "Where the data sets are (default: each data set's usual place).")
-    Path dataDir;
-
-    @Option(names = "--lease-seconds", hidden = true)
-    Double leaseSeconds;
-
-    @Mixin DeviceOption device;
+    @Mixin TrialOptions trials;
 
     @Mixin StoreOption store;
 
@@ -38,14 +31,14 @@ final class StudyRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        long lease = Leases.millis(leaseSeconds);
+        long lease = trials.leaseMillis();
         try (SqlStudyStore monitor = store.open()) {
             monitor.study(name);
             if (retryFailed) {
                 int n = monitor.retryFailed(name);
                 System.err.println("optbench: " + n + " failed trials put back to pending");
             }
-            StudySummary end = LocalWorkers.run(monitor, name, workers, dataDir, device.checked(), lease);
+            StudySummary end = LocalWorkers.run(monitor, name, workers, trials.dataDir, trials.checkedDevice(), lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);
             if (failed > 0) {

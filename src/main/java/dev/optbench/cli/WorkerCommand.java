@@ -5,7 +5,6 @@ import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.TrainerRunner;
 import dev.optbench.study.TrialState;
 import dev.optbench.study.Worker;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,25 +22,19 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Worker name in the store (default host:pid).")
     String name;
 
-    @Option(names = "--data-dir", description = "Where the data sets are (default: each data set's usual place).")
-    Path dataDir;
-
-    @Option(names = "--lease-seconds", hidden = true)
-    Double leaseSeconds;
-
-    @Mixin DeviceOption device;
+    @Mixin TrialOptions trials;
 
     @Mixin StoreOption store;
 
     @Override
     public Integer call() throws InterruptedException {
-        long lease = Leases.millis(leaseSeconds);
+        long lease = trials.leaseMillis();
         String id = name != null ? name : Worker.defaultId();
         try (SqlStudyStore s = store.open()) {
             if (study != null) {
                 s.study(study);
             }
-            Worker worker = new Worker(s, new TrainerRunner(dataDir, device.checked()), study, id, lease, new LogListener(id));
+            Worker worker = new Worker(s, new TrainerRunner(trials.dataDir, trials.checkedDevice()), study, id, lease, new LogListener(id));
             Thread hook = new Thread(() -> LocalWorkers.stopAll(List.of(worker)), "optbench-release");
             Runtime.getRuntime().addShutdownHook(hook);
             int n;

@@ -49,17 +49,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "tiny", description = "tiny, cpu or paper (default ${DEFAULT-VALUE}).")
     String scale;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default reports/NAME-SCALE).")
-    Path out;
-
-    @Option(names = "--workers", defaultValue = "1", description = "Local workers (default ${DEFAULT-VALUE}).")
-    int workers;
-
-    @Mixin TrialOptions trials;
-
-    @Mixin AnalysisOptionsMixin analysis;
-
-    @Mixin StoreOption store;
+    @Mixin ReproductionOptions options;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -75,35 +65,31 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "(see 'optbench reproduce --list')");
         }
         Experiment experiment = Experiments.get(name);
-        Scale s = Scale.fromId(scale);
-        Path reportDir = out(experiment, s);
-        return run(experiment, s, reportDir, out);
+        return run(experiment, Scale.fromId(scale), options, out);
     }
 
-    Path out(Experiment experiment, Scale s) {
-        return out != null ? out : Path.of("reports", experiment.name() + "-" + s.id());
-    }
-
-    int run(Experiment experiment, Scale s, Path reportDir, PrintWriter out) throws InterruptedException {
-        var options = analysis.options();
-        if (workers < 1) {
-            throw new InputException("--workers must be at least 1, not " + workers);
+    /** Runs {@code experiment} at {@code s}: check everything, run every study, analyse, write the report. */
+    static int run(Experiment experiment, Scale s, ReproductionOptions o, PrintWriter out) throws InterruptedException {
+        var analysisOptions = o.analysis.options();
+        if (o.workers < 1) {
+            throw new InputException("--workers must be at least 1, not " + o.workers);
         }
         List<StudyDefinition> defs = define(experiment, s);
-        checkData(experiment, s);
-        String deviceName = trials.checkedDevice();
-        long lease = trials.leaseMillis();
-        try (SqlStudyStore st = store.openOrCreate()) {
+        checkData(experiment, s, o.trials.dataDir);
+        String deviceName = o.trials.checkedDevice();
+        long lease = o.trials.leaseMillis();
+        Path reportDir = o.reportDir(experiment, s);
+        try (SqlStudyStore st = o.store.openOrCreate()) {
             for (StudyDefinition def : defs) {
                 createOrResume(st, def);
             }
             int failed = 0;
             for (StudyDefinition def : defs) {
-                StudySummary end = LocalWorkers.run(st, def.name(), workers, trials.dataDir, deviceName, lease);
+                StudySummary end = LocalWorkers.run(st, def.name(), o.workers, o.trials.dataDir, deviceName, lease);
                 failed += end.count(TrialState.FAILED);
             }
             List<StudyData> data = StudyInputs.load(st, defs.stream().map(StudyDefinition::name).toList());
-            AnalysisResult result = new Analyzer(options).analyze(data);
+            AnalysisResult result = new Analyzer(analysisOptions).analyze(data);
             ReportWriter.Written written = ReportWriter.write(result, data, reportDir);
             out.print(AnalysisText.write(result));
             out.println();
@@ -119,7 +105,7 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     /** Every study definition, built and checked before anything is stored. */
-    private List<StudyDefinition> define(Experiment experiment, Scale s) {
+    private static List<StudyDefinition> define(Experiment experiment, Scale s) {
         List<StudyDefinition> defs = new ArrayList<>();
         for (PlannedStudy p : experiment.plan(s)) {
             defs.add(StudySetup.define(p.studyName(), p.workload(), p.protocol(), p.optimizers(),
@@ -129,13 +115,13 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     /** Loads each workload's data once now: a missing file stops everything before the first trial. */
-    private void checkData(Experiment experiment, Scale s) {
+    private static void checkData(Experiment experiment, Scale s, Path dataDir) {
         for (String workload : experiment.settings(s).workloads()) {
             var w = Workloads.get(workload);
             if (w.gpuOnly() && s != Scale.PAPER) {
                 throw new InputException(workload + " needs a GPU; use --scale paper on a GPU machine");
             }
-            Datasets.load(w.data(), trials.dataDir);
+            Datasets.load(w.data(), dataDir);
         }
     }
 

@@ -1,0 +1,26 @@
+package dev.optbench.cli;
+
+import dev.optbench.experiment.Experiment;
+import dev.optbench.experiment.Scale;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** How a reproduction runs and where its report goes, shared by reproduce and demo. */
+final class ReproductionOptions {
+    @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default reports/NAME-SCALE).")
+    Path out;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Local workers (default ${DEFAULT-VALUE}).")
+    int workers = 1;
+
+    @Mixin TrialOptions trials;
+
+    @Mixin AnalysisOptionsMixin analysis;
+
+    @Mixin StoreOption store;
+
+    Path reportDir(Experiment experiment, Scale scale) {
+        return out != null ? out : Path.of("reports", experiment.name() + "-" + scale.id());
+    }
+}

@@ -12,31 +12,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Workers running real tiny trials (fmnist_mlp-tiny through the trainer) against one store:
  * in-process threads, and separate worker processes killed with SIGKILL or stopped with SIGTERM.
  */
-abstract class RealTrialsContract {
+abstract class RealTrialsContract extends StoreFixture {
     static final String WORKLOAD = "fmnist_mlp-tiny";
-    protected String url;
-
-    abstract String newStoreUrl();
-
-    void cleanUp() {}
-
-    @BeforeEach
-    void open() {
-        url = newStoreUrl();
-    }
-
-    @AfterEach
-    void close() {
-        cleanUp();
-    }
 
     private void create(String name, List<String> optimizers, int trials) {
         try (SqlStudyStore store = StudyStores.open(url)) {

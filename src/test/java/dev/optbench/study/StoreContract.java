@@ -15,27 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The same behaviour checked on SQLite and on PostgreSQL (subclasses give the URL). */
-abstract class StoreContract {
-    protected String url;
-
-    abstract String newStoreUrl();
-
-    void cleanUp() {}
-
-    @BeforeEach
-    void open() {
-        url = newStoreUrl();
-    }
-
-    @AfterEach
-    void close() {
-        cleanUp();
-    }
+abstract class StoreContract extends StoreFixture {
 
     static StudyDefinition definition(String name, List<String> optimizers, int trials) {
         Map<String, String> spaces = new java.util.HashMap<>();

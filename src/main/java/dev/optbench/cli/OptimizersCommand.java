@@ -35,6 +35,14 @@ final class OptimizersCommand implements Callable<Integer> {
         out.printf("    %-18s default %-6s range (0, 1]%n", "decay_steps_factor",
                 Schedules.DEFAULT_DECAY_STEPS_FACTOR);
         out.printf("    %-18s default %-6s range (0, 1]%n", "decay_factor", Schedules.DEFAULT_DECAY_FACTOR);
+        out.println("warmup_cosine  W = ⌊warmup_factor·total⌋; η_t = η0·(t+1)/W for t < W,"
+                + " else η0·½(1 + cos(π(t−W)/(total−W)))");
+        out.printf("    %-18s default %-6s range [0, 1)%n", "warmup_factor", Schedules.DEFAULT_WARMUP_FACTOR);
+        out.println("warmup_linear_decay  W as above, D = ⌊decay_steps_factor·total⌋; warmup to t < W,"
+                + " η0·(1 − (1−end_factor)(t−W)/(D−W)) for W ≤ t < D, end_factor·η0 after");
+        out.printf("    %-18s default %-6s range [0, 1]%n", "end_factor", Schedules.DEFAULT_END_FACTOR);
+        out.println("A trial's names pick its schedule: end_factor → warmup_linear_decay; else warmup_factor →"
+                + " warmup_cosine; else decay_* → linear_decay; none → constant.");
         out.flush();
         return 0;
     }

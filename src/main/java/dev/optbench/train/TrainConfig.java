@@ -58,7 +58,7 @@ public record TrainConfig(String optimizer, Map<String, Double> optimizerHparams
         double wd = nonNegative(hparams, "weight_decay");
         double smoothing = belowOne(hparams, "label_smoothing");
         double dropout = belowOne(hparams, "dropout_rate");
-        String kind = sched.isEmpty() ? "constant" : "linear_decay";
+        String kind = Schedules.kindFor(sched.keySet());
         return new TrainConfig(optimizer, opt, opt.get("learning_rate"), kind, sched, l2, wd, smoothing, dropout);
     }
 

@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.optim.HyperparameterSpec;
+import dev.optbench.optim.OptimizerAliases;
 import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedules;
 import java.io.PrintWriter;
@@ -27,6 +28,10 @@ final class OptimizersCommand implements Callable<Integer> {
                 out.printf("    %-14s %-16s range %-7s %s%n", h.name(), dflt, h.allowedRange(), h.description());
             }
         }
+        out.println();
+        OptimizerAliases.all().forEach((alias, rule) -> out.printf("%-9s %s%n", alias, "= " + rule
+                + " with decoupled weight_decay searched (AlgoPerf's " + alias.toUpperCase(java.util.Locale.ROOT)
+                + " baseline; not a rule of its own: its space must name weight_decay)"));
         out.println();
         out.println("Schedules (SPEC §3; --schedule, parameters go in --hparams):");
         out.println("constant      η_t = η0");

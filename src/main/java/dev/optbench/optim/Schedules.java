@@ -54,7 +54,7 @@ public final class Schedules {
     }
 
     /** Which hyperparameters each schedule takes. */
-    static List<String> parametersOf(String kind) {
+    public static List<String> parameters(String kind) {
         return switch (kind) {
             case "linear_decay" -> List.of("decay_steps_factor", "decay_factor");
             case "warmup_cosine" -> List.of("warmup_factor");
@@ -125,7 +125,7 @@ public final class Schedules {
             }
         }
         if (names().contains(kind)) {
-            List<String> takes = parametersOf(kind);
+            List<String> takes = parameters(kind);
             for (String key : hparams.keySet()) {
                 if (!takes.contains(key)) {
                     throw new InputException(key + " does not apply to schedule " + kind + " (it takes "

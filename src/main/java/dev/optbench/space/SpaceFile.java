@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * A user's own space ({@code --space FILE.json}), in one of two forms: a single AlgoPerf
- * space (an object of ranges), used for every optimizer; or an object keyed by optimizer name
- * whose values are AlgoPerf spaces, one per optimizer. Every optimizer of the study must be
+ * space (an object of ranges, or AlgoPerf's discrete form: an array of points), used for every
+ * optimizer; or an object keyed by optimizer name whose values are AlgoPerf spaces, one per optimizer. Every optimizer of the study must be
  * covered, and every name must be searchable for its optimizer.
  */
 public final class SpaceFile {
@@ -37,13 +37,14 @@ public final class SpaceFile {
         } catch (JsonProcessingException e) {
             throw new InputException(source + " is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
-        if (root == null || !root.isObject() || root.isEmpty()) {
-            throw new InputException(source + ": expected a JSON object (an AlgoPerf space, or spaces keyed by optimizer)");
+        if (root == null || !(root.isObject() || root.isArray()) || root.isEmpty()) {
+            throw new InputException(source + ": expected a JSON object (an AlgoPerf space, or spaces keyed by optimizer)"
+                    + " or a JSON array of points (AlgoPerf's discrete form)");
         }
-        boolean perOptimizer = true;
+        boolean perOptimizer = root.isObject();
         for (Iterator<JsonNode> it = root.elements(); it.hasNext(); ) {
             JsonNode v = it.next();
-            if (SearchSpace.isRange(v) || !v.isObject()) {
+            if (SearchSpace.isRange(v) || !(v.isObject() || v.isArray())) {
                 perOptimizer = false;
             }
         }
@@ -64,7 +65,7 @@ public final class SpaceFile {
         }
         out.forEach((o, s) -> {
             try {
-                Hyperparameters.check(o, s.ranges().keySet());
+                Hyperparameters.check(o, s.names().stream().collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
             } catch (InputException e) {
                 throw new InputException(source + ": " + e.getMessage());
             }

@@ -1,6 +1,7 @@
 package dev.optbench.train;
 
 import dev.optbench.InputException;
+import dev.optbench.optim.OptimizerAliases;
 import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedules;
 import java.util.LinkedHashMap;
@@ -28,8 +29,12 @@ public record TrainConfig(String optimizer, Map<String, Double> optimizerHparams
         scheduleHparams = Map.copyOf(scheduleHparams);
     }
 
-    /** Splits and checks {@code hparams}; unknown names and out-of-range values are InputExceptions. */
-    public static TrainConfig of(String optimizer, Map<String, Double> hparams) {
+    /**
+     * Splits and checks {@code hparams}; unknown names and out-of-range values are InputExceptions.
+     * An alias (adamw, nadamw) becomes the rule it names.
+     */
+    public static TrainConfig of(String name, Map<String, Double> hparams) {
+        String optimizer = OptimizerAliases.rule(name);
         Set<String> own = new java.util.LinkedHashSet<>(Optimizers.hyperparameterNames(optimizer));
         Map<String, Double> opt = new LinkedHashMap<>();
         Map<String, Double> sched = new LinkedHashMap<>();

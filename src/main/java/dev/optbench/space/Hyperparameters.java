@@ -63,6 +63,19 @@ public final class Hyperparameters {
         return out;
     }
 
+    /** Whether optbench knows {@code name} as an optimizer (a rule or an alias such as adamw). */
+    public static boolean knows(String name) {
+        return OptimizerDefaults.names().contains(OptimizerAliases.rule(name));
+    }
+
+    /**
+     * For an external study (SPEC section 10), whose labels may name no optimizer optbench knows:
+     * a known one resolves as {@link #resolve} does; any other label's point passes unchanged.
+     */
+    public static Map<String, Double> resolveLabel(String label, Map<String, Double> searched) {
+        return knows(label) ? resolve(label, searched) : new LinkedHashMap<>(searched);
+    }
+
     /**
      * AlgoPerf's spellings in optbench's names: one_minus_beta_1 → one_minus_beta1; in a momentum or
      * nesterov space beta1 → momentum and one_minus_beta1 → one_minus_momentum. Others unchanged.

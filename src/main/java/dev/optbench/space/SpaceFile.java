@@ -21,16 +21,28 @@ public final class SpaceFile {
     private SpaceFile() {}
 
     public static Map<String, SearchSpace> load(Path file, List<String> optimizers) {
+        return load(file, optimizers, false);
+    }
+
+    /**
+     * {@code labels}: with {@code anyLabel} (external studies), labels optbench does not know as
+     * optimizers are allowed and their names go unchecked; known optimizers are checked as usual.
+     */
+    public static Map<String, SearchSpace> load(Path file, List<String> labels, boolean anyLabel) {
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
             throw new InputException("cannot read space file " + file + ": " + e.getMessage());
         }
-        return parse(text, file.toString(), optimizers);
+        return parse(text, file.toString(), labels, anyLabel);
     }
 
     public static Map<String, SearchSpace> parse(String text, String source, List<String> optimizers) {
+        return parse(text, source, optimizers, false);
+    }
+
+    static Map<String, SearchSpace> parse(String text, String source, List<String> optimizers, boolean anyLabel) {
         JsonNode root;
         try {
             root = SearchSpace.JSON.readTree(text);
@@ -64,6 +76,9 @@ public final class SpaceFile {
             }
         }
         out.forEach((o, s) -> {
+            if (anyLabel && !Hyperparameters.knows(o)) {
+                return;
+            }
             try {
                 Hyperparameters.check(o, s.names().stream().collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
             } catch (InputException e) {

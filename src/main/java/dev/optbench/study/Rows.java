@@ -23,7 +23,8 @@ final class Rows {
     static StudyDefinition study(ResultSet rs) throws SQLException {
         return new StudyDefinition(rs.getString("name"), rs.getString("workload"), rs.getString("protocol"),
                 Json.list(rs.getString("optimizers")), rs.getInt("trials_per_optimizer"), rs.getLong("seed"),
-                rs.getString("sampler"), Json.strings(rs.getString("spaces")), Instant.ofEpochMilli(rs.getLong("created_ms")));
+                rs.getString("sampler"), Json.strings(rs.getString("spaces")), Instant.ofEpochMilli(rs.getLong("created_ms")),
+                ExternalCommand.fromJson(rs.getString("external")));
     }
 
     static Map<String, List<Measurement>> curves(Connection connection, String study) throws SQLException {

@@ -61,7 +61,9 @@ final class Schema {
                       error DOUBLE PRECISION,
                       FOREIGN KEY (study, optimizer, trial_index)
                         REFERENCES trials (study, optimizer, trial_index) ON DELETE CASCADE)""",
-                    "CREATE INDEX measurements_by_trial ON measurements (study, optimizer, trial_index, step)"));
+                    "CREATE INDEX measurements_by_trial ON measurements (study, optimizer, trial_index, step)"),
+            // 2: external studies (SPEC section 10) keep their command; NULL for built-in workloads.
+            List.of("ALTER TABLE studies ADD COLUMN external TEXT"));
 
     /** An arbitrary constant naming optbench's migration lock ("optbench" in ASCII, truncated). */
     private static final long ADVISORY_LOCK = 0x6f707462656e6368L;

@@ -57,7 +57,7 @@ public final class SqlStudyStore implements StudyStore {
                         + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
             }
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO studies (name, workload, protocol, optimizers,"
-                    + " trials_per_optimizer, seed, sampler, spaces, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " trials_per_optimizer, seed, sampler, spaces, created_ms, external) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, def.name());
                 ps.setString(2, def.workload());
                 ps.setString(3, def.protocol());
@@ -67,6 +67,7 @@ public final class SqlStudyStore implements StudyStore {
                 ps.setString(7, def.sampler());
                 ps.setString(8, Json.write(def.spaces()));
                 ps.setLong(9, def.created().toEpochMilli());
+                ps.setString(10, def.isExternal() ? def.external().toJson() : null);
                 ps.executeUpdate();
             }
             Rows.insertTrials(connection, trials);

@@ -34,7 +34,8 @@ public final class StudyPlan {
             SearchSpace space = SearchSpace.fromJson(json, "space of " + optimizer);
             for (int k = 0; k < def.trialsPerOptimizer(); k++) {
                 Map<String, Double> searched = sampler.point(space, def.seed(), k, def.trialsPerOptimizer());
-                Map<String, Double> hparams = Hyperparameters.resolve(optimizer, searched);
+                Map<String, Double> hparams = def.isExternal() ? Hyperparameters.resolveLabel(optimizer, searched)
+                        : Hyperparameters.resolve(optimizer, searched);
                 out.add(new Trial(def.name(), optimizer, k, TrialState.PENDING, searched, hparams,
                         Seeds.trialSeed(def.seed(), k), null, null, null, 0, 0.0, null, null, null,
                         Map.of(), null, List.of()));

@@ -171,7 +171,7 @@ public final class Worker {
         TrialState state = result.status() == RunStatus.DIVERGED ? TrialState.DIVERGED : TrialState.COMPLETED;
         double validation = result.finalError(Split.VALIDATION);
         double test = result.finalError(Split.TEST);
-        Double toTarget = stepsToTarget(result, runner.targetError(claim.workload()));
+        Double toTarget = stepsToTarget(result, runner.targetError(claim));
         boolean stored = store.complete(claim, state, result.stepsRun(), result.seconds(), validation, test, toTarget,
                 provenance(claim), result.measurements());
         if (stored) {
@@ -199,7 +199,7 @@ public final class Worker {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("optbench_version", Version.version());
         p.put("git_commit", Version.gitCommit());
-        p.put("workload", runner.workloadDefinition(claim.workload()));
+        p.put("workload", runner.workloadDefinition(claim));
         p.put("worker", id);
         p.put("host", id.contains(":") ? id.substring(0, id.indexOf(':')) : id);
         p.put("java", System.getProperty("java.version"));

@@ -23,6 +23,9 @@ final class OptimizersCommand implements Callable<Integer> {
         for (String name : Optimizers.names()) {
             out.println();
             out.printf("%-9s %s%n", name, Optimizers.formula(name));
+            if (Optimizers.pluginSource(name) != null) {
+                out.println("    plug-in: " + Optimizers.pluginSource(name));
+            }
             for (HyperparameterSpec h : Optimizers.hyperparameters(name)) {
                 String dflt = h.defaultValue() == null ? "required" : "default " + h.defaultValue();
                 out.printf("    %-14s %-16s range %-7s %s%n", h.name(), dflt, h.allowedRange(), h.description());

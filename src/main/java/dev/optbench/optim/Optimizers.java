@@ -18,6 +18,40 @@ public final class Optimizers {
 
     private static final Map<String, UpdateRule> RULES = rules();
 
+    /**
+     * Plug-in rules of this process (SPEC section 10), set once at start-up by the command line
+     * ({@link #usePlugins}) and read-only afterwards; empty unless a plug-in path is given.
+     */
+    private static volatile Map<String, UpdateRule> plugins = Map.of();
+    private static volatile Map<String, Plugins.Source> pluginSources = Map.of();
+
+    /** Makes {@code loaded}'s rules known by name (replacing any earlier set; NONE removes them). */
+    public static void usePlugins(Plugins.Loaded loaded) {
+        Map<String, UpdateRule> m = new LinkedHashMap<>();
+        Map<String, Plugins.Source> src = new LinkedHashMap<>();
+        for (int i = 0; i < loaded.rules().size(); i++) {
+            m.put(loaded.rules().get(i).name(), loaded.rules().get(i));
+            src.put(loaded.rules().get(i).name(), loaded.sources().get(i));
+        }
+        plugins = java.util.Collections.unmodifiableMap(m);
+        pluginSources = java.util.Collections.unmodifiableMap(src);
+    }
+
+    /** Where plug-in {@code name} came from; null for a built-in or unknown name. */
+    public static Plugins.Source pluginSource(String name) {
+        return pluginSources.get(name);
+    }
+
+    /** sgd, momentum, nesterov, rmsprop, adam, nadam: the rules that are not plug-ins. */
+    public static List<String> builtInNames() {
+        return List.copyOf(RULES.keySet());
+    }
+
+    private static UpdateRule find(String name) {
+        UpdateRule r = RULES.get(name);
+        return r != null ? r : plugins.get(name);
+    }
+
     private static Map<String, UpdateRule> rules() {
         Map<String, UpdateRule> m = new LinkedHashMap<>();
         for (UpdateRule r : List.of(new Sgd(), new Momentum(), new Nesterov(), new RmsProp(), new Adam(), new NAdam())) {
@@ -26,9 +60,11 @@ public final class Optimizers {
         return m;
     }
 
-    /** sgd, momentum, nesterov, rmsprop, adam, nadam. */
+    /** sgd, momentum, nesterov, rmsprop, adam, nadam, then the plug-ins' rules. */
     public static List<String> names() {
-        return List.copyOf(RULES.keySet());
+        List<String> out = new ArrayList<>(RULES.keySet());
+        out.addAll(plugins.keySet());
+        return List.copyOf(out);
     }
 
     /** The hyperparameters of {@code name} in canonical order, learning_rate first, weight_decay last. */
@@ -39,7 +75,7 @@ public final class Optimizers {
     /** The update rule called {@code name}. */
     public static UpdateRule rule(String name) {
         specsOf(name);
-        return RULES.get(name);
+        return find(name);
     }
 
     /** The update rule of {@code name} as one line of text (SPEC section 2). */
@@ -106,21 +142,14 @@ public final class Optimizers {
 
     /** The range as an inequality in the value's name, e.g. "0 ≤ beta1 < 1". */
     static String rangeText(HyperparameterSpec spec) {
-        String n = spec.name();
-        return switch (spec.allowedRange()) {
-            case "> 0" -> n + " > 0";
-            case "[0, 1)" -> "0 ≤ " + n + " < 1";
-            case "(0, 1]" -> "0 < " + n + " ≤ 1";
-            case "≥ 0" -> n + " ≥ 0";
-            default -> n + " in " + spec.allowedRange();
-        };
+        return spec.rangeText();
     }
 
     private static List<HyperparameterSpec> specsOf(String name) {
-        UpdateRule rule = RULES.get(name);
+        UpdateRule rule = find(name);
         if (rule == null) {
             throw new InputException("unknown optimizer '" + name + "': choose one of "
-                    + String.join(", ", RULES.keySet()));
+                    + String.join(", ", names()) + (plugins.isEmpty() ? "" : " (with the plug-ins)"));
         }
         List<HyperparameterSpec> specs = new ArrayList<>(rule.hyperparameters());
         specs.add(HyperparameterSpec.WEIGHT_DECAY);

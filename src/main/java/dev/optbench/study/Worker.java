@@ -203,6 +203,11 @@ public final class Worker {
         p.put("worker", id);
         p.put("host", id.contains(":") ? id.substring(0, id.indexOf(':')) : id);
         p.put("java", System.getProperty("java.version"));
+        dev.optbench.optim.Plugins.Source plugin = dev.optbench.optim.Optimizers.pluginSource(
+                dev.optbench.optim.OptimizerAliases.rule(claim.optimizer()));
+        if (plugin != null) { // the jar and its hash, so a study's workers can be checked to run the same rule
+            p.put("plugin", plugin.toString());
+        }
         return p;
     }
 

@@ -167,6 +167,13 @@ public final class Plugins {
                 throw new InputException(where + "state " + s.name() + " starts at " + s.value() + ": give a finite value");
             }
         }
+        for (DeclaredInclusion d : DeclaredInclusion.of(r)) {
+            if (d == null || !List.of("sgd", "momentum", "nesterov").contains(d.subset()) || d.route() == null
+                    || d.realization() == null) {
+                throw new InputException(where + "an inclusion must name sgd, momentum or nesterov as the subset,"
+                        + " with a route and a realization");
+            }
+        }
         smokeStep(where, r, specs);
         return name;
     }

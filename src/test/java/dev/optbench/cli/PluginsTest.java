@@ -180,6 +180,49 @@ class PluginsTest {
         }
     }
 
+    @Test
+    void aPluginsDeclaredInclusionIsVerifiedByInclusionAndUsedByTheAnalyses() throws Exception {
+        // heavy ball: v ← γ v + η_t g; θ ← θ − v. For a constant rate it is momentum exactly (same γ, same η),
+        // which it declares; sgd ⊆ heavyball follows at γ = 0.
+        String source = """
+                package p;
+                import dev.optbench.optim.*;
+                import java.util.List;
+                import java.util.Map;
+                public final class Rule implements UpdateRule, DeclaredInclusion.Declaring {
+                    public String name() { return "heavyball"; }
+                    public List<HyperparameterSpec> hyperparameters() {
+                        return List.of(HyperparameterSpec.LEARNING_RATE, HyperparameterSpec.MOMENTUM);
+                    }
+                    public String formula() { return "v ← γ v + η_t g;  θ ← θ − v"; }
+                    public List<StateInit> state() { return List.of(new StateInit("v", 0)); }
+                    public void update(RuleStep s) {
+                        s.state(0).muli(s.coef("momentum")).addi(s.grad().mul(s.coef(TrialValues::lr)));
+                        s.param().subi(s.state(0));
+                    }
+                    public List<DeclaredInclusion> inclusions() {
+                        return List.of(new DeclaredInclusion("momentum", InclusionLimits.Route.EXACT, true, "same γ, same η",
+                                (h, schedule, limit) -> new InclusionLimits.Setting("heavyball",
+                                        Map.of("learning_rate", h.get("learning_rate"), "momentum", h.get("momentum")), schedule)));
+                    }
+                }
+                """;
+        Path plugins = dir.resolve("hb");
+        Files.createDirectories(plugins);
+        buildPlugin(dir.resolve("src-hb"), "p.Rule", source, plugins.resolve("heavyball.jar"));
+        CliRun r = CliRun.of("inclusion", "--problem", "quadratic", "--plugins", plugins.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out().lines().filter(l -> l.contains("⊆ heavyball")).toList())
+                .anySatisfy(l -> assertThat(l).startsWith("momentum ⊆ heavyball").contains("exact").endsWith("ok"))
+                .anySatisfy(l -> assertThat(l).startsWith("sgd ⊆ heavyball").endsWith("ok"));
+        assertThat(r.out()).contains("same γ, same η (declared by the plug-in)");
+        // The analyses' inclusion check (N's median ≤ M's 95th percentile) covers the declared relation too.
+        Optimizers.usePlugins(Plugins.load(plugins));
+        assertThat(dev.optbench.optim.InclusionRelation.all()).contains(
+                new dev.optbench.optim.InclusionRelation("momentum", "heavyball"),
+                new dev.optbench.optim.InclusionRelation("sgd", "heavyball"));
+    }
+
     /** A rule named {@code name} with one hyperparameter "beta" (default {@code dflt}) and this update body. */
     private static String rule(String name, String dflt, String body) {
         return """

@@ -51,6 +51,15 @@ class AlgoPerfSpacesTest {
     }
 
     @Test
+    void theListingNamesAdamwAndNadamwAsAdamAndNadamWithWeightDecaySearched() {
+        CliRun list = CliRun.of("optimizers");
+        assertThat(list.out()).contains("adamw     = adam with decoupled weight_decay searched (AlgoPerf's ADAMW baseline;"
+                + " not a rule of its own: its space must name weight_decay)")
+                .contains("nadamw    = nadam with decoupled weight_decay searched").contains("warmup_cosine")
+                .contains("warmup_linear_decay");
+    }
+
+    @Test
     void eachLoadsUnchangedAndRunsAStudyThatAnalyses() throws Exception {
         String store = "sqlite:" + dir.resolve("algoperf.db");
         ObjectMapper json = new ObjectMapper();

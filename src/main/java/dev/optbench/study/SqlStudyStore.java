@@ -478,7 +478,7 @@ public final class SqlStudyStore implements StudyStore {
     }
 
     private StoreException failure(SQLException e) {
-        String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        String first = dev.optbench.Messages.describe(e);
         return new StoreException("store " + url.masked() + ": " + url.scrub(first), null);
     }
 

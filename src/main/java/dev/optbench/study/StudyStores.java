@@ -79,7 +79,7 @@ public final class StudyStores {
     }
 
     private static String reason(StoreUrl url, SQLException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String m = e.getMessage() == null ? dev.optbench.Messages.describe(e) : dev.optbench.Messages.stripClassNames(e.getMessage());
         if (e.getCause() != null && e.getCause().getMessage() != null && m.contains("attempt failed")) {
             m = m + " " + e.getCause().getMessage();
         }

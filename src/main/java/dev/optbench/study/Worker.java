@@ -159,7 +159,7 @@ public final class Worker {
                     }
                     return false;
                 }
-                String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                String message = dev.optbench.Messages.describe(cause);
                 store.fail(claim, message, provenance(claim));
                 listener.failed(claim, message);
                 return false;

@@ -47,31 +47,52 @@ public final class SqlStudyStore implements StudyStore {
 
     @Override
     public synchronized void createStudy(StudyDefinition def) {
+        checkName(def);
+        tx(() -> {
+            createIn(def);
+            return null;
+        });
+    }
+
+    /**
+     * Creates the study and imports {@code trials} into it in one transaction: either the study
+     * lands with every row, or (on any error, a lost connection included) nothing does.
+     */
+    public synchronized void createStudyWithTrials(StudyDefinition def, List<Trial> trials) {
+        checkName(def);
+        tx(() -> {
+            createIn(def);
+            importIn(def.name(), trials);
+            return null;
+        });
+    }
+
+    private static void checkName(StudyDefinition def) {
         if (def.name() == null || !def.name().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             throw new InputException("study name '" + def.name() + "' is not allowed (use letters, digits, '.', '_', '-')");
         }
+    }
+
+    private void createIn(StudyDefinition def) throws SQLException {
         List<Trial> trials = StudyPlan.pendingTrials(def);
-        tx(() -> {
-            if (findStudyIn(def.name()).isPresent()) {
-                throw new InputException("study '" + def.name() + "' already exists in " + url.masked()
-                        + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
-            }
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO studies (name, workload, protocol, optimizers,"
-                    + " trials_per_optimizer, seed, sampler, spaces, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, def.name());
-                ps.setString(2, def.workload());
-                ps.setString(3, def.protocol());
-                ps.setString(4, Json.write(def.optimizers()));
-                ps.setInt(5, def.trialsPerOptimizer());
-                ps.setLong(6, def.seed());
-                ps.setString(7, def.sampler());
-                ps.setString(8, Json.write(def.spaces()));
-                ps.setLong(9, def.created().toEpochMilli());
-                ps.executeUpdate();
-            }
-            Rows.insertTrials(connection, trials);
-            return null;
-        });
+        if (findStudyIn(def.name()).isPresent()) {
+            throw new InputException("study '" + def.name() + "' already exists in " + url.masked()
+                    + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO studies (name, workload, protocol, optimizers,"
+                + " trials_per_optimizer, seed, sampler, spaces, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, def.name());
+            ps.setString(2, def.workload());
+            ps.setString(3, def.protocol());
+            ps.setString(4, Json.write(def.optimizers()));
+            ps.setInt(5, def.trialsPerOptimizer());
+            ps.setLong(6, def.seed());
+            ps.setString(7, def.sampler());
+            ps.setString(8, Json.write(def.spaces()));
+            ps.setLong(9, def.created().toEpochMilli());
+            ps.executeUpdate();
+        }
+        Rows.insertTrials(connection, trials);
     }
 
     @Override
@@ -373,47 +394,66 @@ public final class SqlStudyStore implements StudyStore {
     public synchronized void importTrials(String study, List<Trial> trials) {
         study(study);
         tx(() -> {
-            Map<String, TrialState> existing = new HashMap<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, state FROM trials WHERE study = ?")) {
-                ps.setString(1, study);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        existing.put(rs.getString(1) + "#" + rs.getInt(2), TrialState.fromId(rs.getString(3)));
-                    }
-                }
-            }
-            List<Trial> fresh = new ArrayList<>();
-            for (Trial t : trials) {
-                if (t.state() == TrialState.PENDING || t.state() == TrialState.RUNNING) {
-                    throw new InputException("cannot import trial " + t.optimizer() + "#" + t.index() + " in state "
-                            + t.state().id() + " (only completed, diverged or failed trials can be imported)");
-                }
-                String key = t.optimizer() + "#" + t.index();
-                TrialState there = existing.get(key);
-                if (there != null && there != TrialState.PENDING) {
-                    throw new InputException("study '" + study + "' already has trial " + key + " (" + there.id()
-                            + "); nothing was imported (import into a new study, or renumber the trials)");
-                }
-                if (there != null) {
-                    try (PreparedStatement del = connection.prepareStatement(
-                            "DELETE FROM trials WHERE study = ? AND optimizer = ? AND trial_index = ?")) {
-                        del.setString(1, study);
-                        del.setString(2, t.optimizer());
-                        del.setInt(3, t.index());
-                        del.executeUpdate();
-                    }
-                }
-                existing.put(key, t.state());
-                fresh.add(new Trial(study, t.optimizer(), t.index(), t.state(), t.searched(), t.hparams(), t.seed(),
-                        t.worker(), t.started(), t.finished(), t.steps(), t.seconds(), t.validationError(), t.testError(),
-                        t.stepsToTarget(), t.provenance(), t.message(), t.curve()));
-            }
-            Rows.insertTrials(connection, fresh);
-            for (Trial t : fresh) {
-                Rows.insertMeasurements(connection, study, t.optimizer(), t.index(), t.curve());
-            }
+            importIn(study, trials);
             return null;
         });
+    }
+
+    /** Called after each imported trial's rows; tests inject a database failure here. */
+    @FunctionalInterface
+    interface ImportHook {
+        void afterTrial(int written) throws SQLException;
+    }
+
+    private volatile ImportHook importHook = n -> { };
+
+    /** For tests: runs {@code hook} inside the import transaction after each trial's rows. */
+    void importHook(ImportHook hook) {
+        this.importHook = hook;
+    }
+
+    private void importIn(String study, List<Trial> trials) throws SQLException {
+        Map<String, TrialState> existing = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, state FROM trials WHERE study = ?")) {
+            ps.setString(1, study);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    existing.put(rs.getString(1) + "#" + rs.getInt(2), TrialState.fromId(rs.getString(3)));
+                }
+            }
+        }
+        List<Trial> fresh = new ArrayList<>();
+        for (Trial t : trials) {
+            if (t.state() == TrialState.PENDING || t.state() == TrialState.RUNNING) {
+                throw new InputException("cannot import trial " + t.optimizer() + "#" + t.index() + " in state "
+                        + t.state().id() + " (only completed, diverged or failed trials can be imported)");
+            }
+            String key = t.optimizer() + "#" + t.index();
+            TrialState there = existing.get(key);
+            if (there != null && there != TrialState.PENDING) {
+                throw new InputException("study '" + study + "' already has trial " + key + " (" + there.id()
+                        + "); nothing was imported (import into a new study, or renumber the trials)");
+            }
+            if (there != null) {
+                try (PreparedStatement del = connection.prepareStatement(
+                        "DELETE FROM trials WHERE study = ? AND optimizer = ? AND trial_index = ?")) {
+                    del.setString(1, study);
+                    del.setString(2, t.optimizer());
+                    del.setInt(3, t.index());
+                    del.executeUpdate();
+                }
+            }
+            existing.put(key, t.state());
+            fresh.add(new Trial(study, t.optimizer(), t.index(), t.state(), t.searched(), t.hparams(), t.seed(),
+                    t.worker(), t.started(), t.finished(), t.steps(), t.seconds(), t.validationError(), t.testError(),
+                    t.stepsToTarget(), t.provenance(), t.message(), t.curve()));
+        }
+        Rows.insertTrials(connection, fresh);
+        int written = 0;
+        for (Trial t : fresh) {
+            Rows.insertMeasurements(connection, study, t.optimizer(), t.index(), t.curve());
+            importHook.afterTrial(++written);
+        }
     }
 
 

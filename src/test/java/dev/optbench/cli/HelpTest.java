@@ -25,6 +25,16 @@ class HelpTest {
         }
     }
 
+    @Test
+    void aNegativeStoreRetryBudgetIsAUsageErrorInWords() {
+        for (String command : new String[] {"worker", "demo"}) {
+            CliRun r = CliRun.of(command, "--store-retry-seconds", "-1", "--store", "sqlite:/nonexistent/x.db");
+            assertThat(r.exitCode()).as(command).isEqualTo(2);
+            assertThat(r.err().strip()).as(command)
+                    .isEqualTo("optbench: --store-retry-seconds must be a number of seconds >= 0, not -1.0");
+        }
+    }
+
     private static void walk(CommandLine cl, List<String> path, List<List<String>> out) {
         if (cl.getCommandSpec().helpCommand()) {
             return; // 'help' takes a command name, not --help

@@ -18,4 +18,9 @@ public interface TrialRunner {
 
     /** The workload's target validation error (for steps to target), NaN if it has none. */
     double targetError(String workload);
+
+    /** Which data the workload's trials read (e.g. "Fashion-MNIST from DIR"), recorded as provenance; null if none. */
+    default String dataDescription(String workload) {
+        return null;
+    }
 }

@@ -3,7 +3,10 @@ package dev.optbench.analysis;
 import java.util.List;
 import java.util.Map;
 
-/** The analysis of one study (one workload × protocol). Maps keep the study's optimizer order. */
+/**
+ * The analysis of one study (one workload × protocol). Maps keep the study's optimizer order.
+ * {@code data} lists the data its trials read, from their provenance (e.g. the bundled subset).
+ */
 public record StudyAnalysis(
         String study,
         String workload,
@@ -15,8 +18,18 @@ public record StudyAnalysis(
         List<RankEntry> trainingLossRanking,
         List<InclusionCheck> trainingLossInclusion,
         List<SensitivityRanking> budgetSensitivity,
-        List<SensitivityRanking> targetSensitivity) {
+        List<SensitivityRanking> targetSensitivity,
+        List<String> data) {
+    public StudyAnalysis(String study, String workload, String protocol, Double target,
+            Map<String, OptimizerAnalysis> optimizers, List<RankEntry> ranking, List<InclusionCheck> inclusion,
+            List<RankEntry> trainingLossRanking, List<InclusionCheck> trainingLossInclusion,
+            List<SensitivityRanking> budgetSensitivity, List<SensitivityRanking> targetSensitivity) {
+        this(study, workload, protocol, target, optimizers, ranking, inclusion, trainingLossRanking, trainingLossInclusion,
+                budgetSensitivity, targetSensitivity, List.of());
+    }
+
     public StudyAnalysis {
+        data = List.copyOf(data);
         optimizers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizers));
         ranking = List.copyOf(ranking);
         inclusion = List.copyOf(inclusion);

@@ -60,7 +60,13 @@ final class StudyAnalyzer {
                 : sensitivity("target", targets, targets.get(0), work, PerOptimizer::atTarget);
         return new StudyAnalysis(def.name(), def.workload(), def.protocol(), data.target(), optimizers,
                 Rankings.rank(full), Rankings.inclusion(full), Rankings.rank(loss), Rankings.inclusion(loss),
-                budgetSensitivity, targetSensitivity);
+                budgetSensitivity, targetSensitivity, dataUsed(data));
+    }
+
+    /** The distinct "data" provenance values of the study's trials, in trial order. */
+    private static List<String> dataUsed(StudyData data) {
+        return data.trials().stream().map(t -> t.provenance().get("data")).filter(java.util.Objects::nonNull)
+                .distinct().toList();
     }
 
     /** One optimizer's analysis plus its full-budget bootstrap at each budget fraction and target. */

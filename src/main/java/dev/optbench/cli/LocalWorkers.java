@@ -33,7 +33,7 @@ final class LocalWorkers {
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         String id = Worker.defaultId();
         for (int i = 0; i < workers; i++) {
-            SqlStudyStore own = StudyStores.open(monitor.url());
+            SqlStudyStore own = StudyStores.open(monitor.url()).retrying(monitor.retryPolicy());
             Worker w = new Worker(own, StudyRunners.forStore(own, dataDir, device), name, id + "-" + (i + 1), leaseMillis,
                     new Worker.Listener() {});
             pool.add(w);

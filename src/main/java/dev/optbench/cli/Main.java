@@ -108,7 +108,7 @@ public final class Main implements Runnable {
             err.println("optbench: " + ex.getMessage());
             return 2;
         }
-        err.println("optbench: " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
+        err.println("optbench: " + dev.optbench.Messages.describe(ex)
                 + (verbose ? "" : " (run with --verbose for details)"));
         return 1;
     }

@@ -30,7 +30,8 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         long lease = trials.leaseMillis();
         String id = name != null ? name : Worker.defaultId();
-        try (SqlStudyStore s = store.open()) {
+        var retry = trials.storeRetry();
+        try (SqlStudyStore s = store.open().retrying(retry)) {
             if (study != null) {
                 s.study(study);
             }

@@ -55,4 +55,9 @@ public final class StudyRunners implements TrialRunner {
     public double targetError(String workload) {
         return trainer.targetError(workload);
     }
+
+    @Override
+    public String dataDescription(String workload) {
+        return ExternalCommand.WORKLOAD.equals(workload) ? null : trainer.dataDescription(workload);
+    }
 }

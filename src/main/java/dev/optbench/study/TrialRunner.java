@@ -28,4 +28,9 @@ public interface TrialRunner {
     default double targetError(Claim claim) {
         return targetError(claim.workload());
     }
+
+    /** Which data the workload's trials read (e.g. "Fashion-MNIST from DIR"), recorded as provenance; null if none. */
+    default String dataDescription(String workload) {
+        return null;
+    }
 }

@@ -159,7 +159,7 @@ public final class Worker {
                     }
                     return false;
                 }
-                String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                String message = dev.optbench.Messages.describe(cause);
                 store.fail(claim, message, provenance(claim));
                 listener.failed(claim, message);
                 return false;
@@ -200,6 +200,14 @@ public final class Worker {
         p.put("optbench_version", Version.version());
         p.put("git_commit", Version.gitCommit());
         p.put("workload", runner.workloadDefinition(claim));
+        try {
+            String data = runner.dataDescription(claim.workload());
+            if (data != null) {
+                p.put("data", data);
+            }
+        } catch (RuntimeException e) { // the data could not be read: the trial's own message says why
+            p.put("data", "unreadable: " + dev.optbench.Messages.describe(e));
+        }
         p.put("worker", id);
         p.put("host", id.contains(":") ? id.substring(0, id.indexOf(':')) : id);
         p.put("java", System.getProperty("java.version"));

@@ -12,6 +12,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
+import dev.optbench.optim.BatchedOptimizer;
+import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedule;
 import dev.optbench.optim.Schedules;
 import dev.optbench.workload.DataSplits;
@@ -31,8 +33,8 @@ import java.util.concurrent.CancellationException;
 /**
  * K trials of one workload trained as one stacked model (SPEC section 10): each trial keeps its
  * own seed, initialization (exactly {@link Trainer}'s, copied into its slice), data order
- * ({@link DataOrder}), label smoothing, l2, weight decay, optimizer hyperparameters and
- * learning-rate schedule, so trial k gives trial k's {@link Trainer} curve up to float32
+ * ({@link DataOrder}), label smoothing, l2, weight decay, update rule and its hyperparameters
+ * (trials of one rule share one {@link BatchedOptimizer}) and learning-rate schedule, so trial k gives trial k's {@link Trainer} curve up to float32
  * rounding. The objective is Σ_k [ℓ_k + l2_k/2 · ‖θ_k‖²], whose gradient in θ_k is trial k's
  * own. Divergence is trial k's own (NaN/∞ or more than {@link Trainer#DIVERGENCE_FACTOR} × its
  * first loss); a diverged trial is sliced out of the parameters and the optimizer state and the
@@ -108,8 +110,7 @@ public final class BatchedTrainer {
         }
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch");
-                StackedUpdate optimizer = StackedUpdate.create(trials.stream().map(t -> t.config).toList())) {
-            Batch batch = new Batch(w, data, manager, optimizer, trials, total);
+                Batch batch = new Batch(w, data, manager, trials, total)) {
             batch.execute(start);
         }
         return trials.stream().map(TrialRun::result).toList();
@@ -126,8 +127,7 @@ public final class BatchedTrainer {
                     null), Long.MAX_VALUE, TrainListener.NONE));
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-                StackedUpdate optimizer = StackedUpdate.create(trials.stream().map(t -> t.config).toList())) {
-            Batch batch = new Batch(w, data, manager, optimizer, trials, Long.MAX_VALUE);
+                Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE)) {
             long t = 0;
             for (int i = 0; i < warmup; i++) {
                 batch.step(t++);
@@ -181,15 +181,25 @@ public final class BatchedTrainer {
         }
     }
 
-    /** The stacked model and the trials still in it (parameter slice k is active.get(k)). */
-    private static final class Batch {
+    /**
+     * The trials of one update rule: their parameters as leaf arrays [K_g, ...] and one batched
+     * optimizer over them. A batch of several rules concatenates the groups' parameters along
+     * the trial axis for the forward pass; each group's gradient lands in its own leaves.
+     */
+    private static final class Group {
+        final List<TrialRun> trials = new ArrayList<>();
+        final List<NDArray> params = new ArrayList<>();
+        BatchedOptimizer optimizer;
+    }
+
+    /** The stacked model and the trials still in it (trial axis position k is active.get(k)). */
+    private static final class Batch implements AutoCloseable {
         private final Workload w;
         private final DataSplits data;
         private final NDManager manager;
-        private final StackedUpdate optimizer;
         private final long total;
-        private final List<TrialRun> active;
-        private final List<NDArray> params = new ArrayList<>();
+        private final List<TrialRun> active = new ArrayList<>();
+        private final List<Group> groups = new ArrayList<>();
         private final int featureSize;
         private final int evalBatch;
         private final HostBuffer featureBuffer;
@@ -198,18 +208,23 @@ public final class BatchedTrainer {
         private final float[] features;
         private final int[] labels;
 
-        Batch(Workload w, DataSplits data, NDManager manager, StackedUpdate optimizer, List<TrialRun> trials,
-                long total) {
+        Batch(Workload w, DataSplits data, NDManager manager, List<TrialRun> trials, long total) {
             this.w = w;
             this.data = data;
             this.manager = manager;
-            this.optimizer = optimizer;
             this.total = total;
-            this.active = new ArrayList<>(trials);
+            java.util.Map<String, Group> byRule = new java.util.LinkedHashMap<>();
             for (TrialRun t : trials) {
                 t.order = new DataOrder(t.request.seed(), data.train().size());
+                byRule.computeIfAbsent(t.config.optimizer(), r -> new Group()).trials.add(t);
             }
-            stackInitialWeights(trials);
+            groups.addAll(byRule.values());
+            for (Group g : groups) {
+                active.addAll(g.trials);
+                stackInitialWeights(g);
+                g.optimizer = Optimizers.createBatched(g.trials.get(0).config.optimizer(),
+                        g.trials.stream().map(t -> t.config.optimizerHparams()).toList());
+            }
             this.featureSize = data.train().source().featureSize();
             this.evalBatch = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
             int rows = Math.max(evalBatch, w.batchSize() * trials.size());
@@ -220,8 +235,9 @@ public final class BatchedTrainer {
             this.labels = new int[positions.length * data.labelsPerExample()];
         }
 
-        /** Builds each trial's unbatched block with Trainer's initialization and stacks parameter i of all trials. */
-        private void stackInitialWeights(List<TrialRun> trials) {
+        /** Builds each trial's unbatched block with Trainer's initialization and stacks parameter i of the group. */
+        private void stackInitialWeights(Group group) {
+            List<TrialRun> trials = group.trials;
             List<List<NDArray>> perTrial = new ArrayList<>();
             try (NDManager scratch = manager.newSubManager()) {
                 for (TrialRun t : trials) {
@@ -243,7 +259,7 @@ public final class BatchedTrainer {
                     NDArray stacked = NDArrays.stack(slices);
                     stacked.attach(manager);
                     stacked.setRequiresGradient(true);
-                    params.add(stacked);
+                    group.params.add(stacked);
                 }
             }
         }
@@ -306,36 +322,83 @@ public final class BatchedTrainer {
         /** Drops every trial not in {@code keep} (positions in {@link #active}) from params and optimizer state. */
         private void retain(int[] keep, long t0, int before) {
             double share = (System.nanoTime() - t0) / (double) before;
-            List<TrialRun> kept = new ArrayList<>();
+            java.util.Set<TrialRun> kept = new java.util.HashSet<>();
             for (int i = 0; i < active.size(); i++) {
-                if (java.util.Arrays.binarySearch(keep, i) < 0) {
+                if (java.util.Arrays.binarySearch(keep, i) >= 0) {
+                    kept.add(active.get(i));
+                } else {
                     active.get(i).shareNanos += share; // its part of the step that ended it
                 }
             }
-            for (int i : keep) {
-                kept.add(active.get(i));
-            }
             active.clear();
-            active.addAll(kept);
-            if (kept.isEmpty()) {
-                return;
-            }
-            optimizer.retain(keep);
-            for (int i = 0; i < params.size(); i++) {
-                NDArray old = params.get(i);
-                NDArray slim;
-                try (NDManager scope = manager.newSubManager()) {
-                    scope.tempAttachAll(old);
-                    NDList slices = new NDList();
-                    for (int k : keep) {
-                        slices.add(old.get(k));
-                    }
-                    slim = NDArrays.stack(slices);
-                    slim.attach(manager);
+            for (java.util.Iterator<Group> it = groups.iterator(); it.hasNext();) {
+                Group g = it.next();
+                int[] own = java.util.stream.IntStream.range(0, g.trials.size())
+                        .filter(i -> kept.contains(g.trials.get(i))).toArray();
+                if (own.length == 0) {
+                    g.optimizer.close();
+                    g.params.forEach(NDArray::close);
+                    it.remove();
+                    continue;
                 }
-                old.close();
-                slim.setRequiresGradient(true);
-                params.set(i, slim);
+                if (own.length < g.trials.size()) {
+                    g.optimizer.retain(own);
+                    List<TrialRun> left = new ArrayList<>();
+                    for (int i : own) {
+                        left.add(g.trials.get(i));
+                    }
+                    g.trials.clear();
+                    g.trials.addAll(left);
+                    for (int i = 0; i < g.params.size(); i++) {
+                        g.params.set(i, slice(g.params.get(i), own));
+                    }
+                }
+                active.addAll(g.trials);
+            }
+        }
+
+        /** A fresh leaf [keep.length, ...] holding slices {@code keep} of {@code old}, which is closed. */
+        private NDArray slice(NDArray old, int[] keep) {
+            NDArray slim;
+            try (NDManager scope = manager.newSubManager()) {
+                scope.tempAttachAll(old);
+                NDList slices = new NDList();
+                for (int k : keep) {
+                    slices.add(old.get(k));
+                }
+                slim = NDArrays.stack(slices);
+                slim.attach(manager);
+            }
+            old.close();
+            slim.setRequiresGradient(true);
+            return slim;
+        }
+
+        /** Every group's leaves, for attaching to a scope. */
+        private NDArray[] leaves() {
+            return groups.stream().flatMap(g -> g.params.stream()).toArray(NDArray[]::new);
+        }
+
+        /** Parameter i of the whole batch: the groups' parameter i along the trial axis (in {@code scope}'s lifetime). */
+        private List<NDArray> stacked() {
+            if (groups.size() == 1) {
+                return groups.get(0).params;
+            }
+            List<NDArray> out = new ArrayList<>();
+            for (int i = 0; i < groups.get(0).params.size(); i++) {
+                NDList parts = new NDList();
+                for (Group g : groups) {
+                    parts.add(g.params.get(i));
+                }
+                out.add(NDArrays.concat(parts, 0));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            for (Group g : groups) {
+                g.optimizer.close();
             }
         }
 
@@ -366,12 +429,13 @@ public final class BatchedTrainer {
                 rates[i] = trial.schedule.rate(t);
             }
             try (NDManager scope = manager.newSubManager()) {
-                scope.tempAttachAll(params.toArray(new NDArray[0]));
+                scope.tempAttachAll(leaves());
                 NDArray x = featureBuffer.floats(scope, features, k * b * featureSize, new Shape(stackedDims));
                 NDArray y = labelBuffer.ints(scope, labels, k * b).reshape(k, b);
                 NDArray dataLoss;
                 Autograd.record(true);
                 try {
+                    List<NDArray> params = stacked();
                     NDArray logits = StackedModels.forward(w, params, x, false, dropout(scope, dropout));
                     dataLoss = Losses.trialMeanCrossEntropy(logits, y, smoothing);
                     NDArray objective = dataLoss.sum();
@@ -387,13 +451,17 @@ public final class BatchedTrainer {
                     Autograd.record(false);
                 }
                 float[] losses = dataLoss.toFloatArray();
-                List<NDArray> grads = new ArrayList<>(params.size());
-                for (NDArray p : params) {
-                    grads.add(Autograd.gradient(p, scope));
-                }
-                optimizer.step(params, grads, t, rates);
-                for (NDArray p : params) {
-                    Autograd.zeroGradient(p);
+                int from = 0;
+                for (Group g : groups) {
+                    List<NDArray> grads = new ArrayList<>(g.params.size());
+                    for (NDArray p : g.params) {
+                        grads.add(Autograd.gradient(p, scope));
+                    }
+                    g.optimizer.step(g.params, grads, t, java.util.Arrays.copyOfRange(rates, from, from + g.trials.size()));
+                    from += g.trials.size();
+                    for (NDArray p : g.params) {
+                        Autograd.zeroGradient(p);
+                    }
                 }
                 return losses;
             }
@@ -436,10 +504,10 @@ public final class BatchedTrainer {
                 int[] y0 = new int[count * perExample];
                 examples.fill(rows, x0, y0);
                 try (NDManager scope = manager.newSubManager()) {
-                    scope.tempAttachAll(params.toArray(new NDArray[0]));
+                    scope.tempAttachAll(leaves());
                     NDArray x = featureBuffer.floats(scope, x0, x0.length, Models.inputShape(count, data.featureShape()));
                     NDArray y = labelBuffer.ints(scope, y0, y0.length);
-                    NDArray logits = StackedModels.forward(w, params, x, true, none);
+                    NDArray logits = StackedModels.forward(w, stacked(), x, true, none);
                     Losses.Sums sums = Losses.trialSums(logits, y);
                     float[] l = sums.lossSum().toFloatArray();
                     float[] e = sums.wrong().toFloatArray();

@@ -109,9 +109,11 @@ public final class BatchedTrainer {
             Engine.getInstance().setRandomSeed((int) (first.seed() ^ (first.seed() >>> 32)));
         }
         long start = System.nanoTime();
-        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch");
-                Batch batch = new Batch(w, data, manager, trials, total)) {
-            batch.execute(start);
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Autograd.record(false); // a fresh thread records by default: stacking would make non-leaf parameters
+            try (Batch batch = new Batch(w, data, manager, trials, total)) {
+                batch.execute(start);
+            }
         }
         return trials.stream().map(TrialRun::result).toList();
     }
@@ -126,8 +128,9 @@ public final class BatchedTrainer {
             trials.add(new TrialRun(new TrainRequest(w.name(), "sgd", Map.of("learning_rate", 0.01), i, Long.MAX_VALUE,
                     null), Long.MAX_VALUE, TrainListener.NONE));
         }
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-                Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE)) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Autograd.record(false);
+            Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE);
             long t = 0;
             for (int i = 0; i < warmup; i++) {
                 batch.step(t++);
@@ -142,6 +145,7 @@ public final class BatchedTrainer {
                 }
                 rates[r] = (double) done * k / ((System.nanoTime() - begin) / 1e9);
             }
+            batch.close();
             return rates;
         }
     }

@@ -26,6 +26,7 @@ final class LocalWorkers {
         if (workers < 1) {
             throw new dev.optbench.InputException("--workers must be at least 1, not " + workers);
         }
+        trials.batchTrialsValue(); // a bad --batch-trials fails before any store connection opens
         List<TrialWorker> pool = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicReference<RuntimeException> error = new AtomicReference<>();

@@ -258,7 +258,7 @@ public final class BatchedTrainer {
                 for (int i = 0; i < perTrial.get(0).size(); i++) {
                     NDList slices = new NDList();
                     for (List<NDArray> own : perTrial) {
-                        slices.add(own.get(i));
+                        slices.add(StackedModels.stackedLayout(own.get(i)));
                     }
                     NDArray stacked = NDArrays.stack(slices);
                     stacked.attach(manager);

@@ -130,23 +130,23 @@ public final class BatchedTrainer {
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Autograd.record(false);
-            Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE);
-            long t = 0;
-            for (int i = 0; i < warmup; i++) {
-                batch.step(t++);
-            }
-            double[] rates = new double[repeats];
-            for (int r = 0; r < repeats; r++) {
-                long begin = System.nanoTime();
-                int done = 0;
-                while (done == 0 || System.nanoTime() - begin < (long) (blockSeconds * 1e9)) {
+            try (Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE)) {
+                long t = 0;
+                for (int i = 0; i < warmup; i++) {
                     batch.step(t++);
-                    done++;
                 }
-                rates[r] = (double) done * k / ((System.nanoTime() - begin) / 1e9);
+                double[] rates = new double[repeats];
+                for (int r = 0; r < repeats; r++) {
+                    long begin = System.nanoTime();
+                    int done = 0;
+                    while (done == 0 || System.nanoTime() - begin < (long) (blockSeconds * 1e9)) {
+                        batch.step(t++);
+                        done++;
+                    }
+                    rates[r] = (double) done * k / ((System.nanoTime() - begin) / 1e9);
+                }
+                return rates;
             }
-            batch.close();
-            return rates;
         }
     }
 

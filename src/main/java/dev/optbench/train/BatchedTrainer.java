@@ -230,7 +230,11 @@ public final class BatchedTrainer {
                         g.trials.stream().map(t -> t.config.optimizerHparams()).toList());
             }
             this.featureSize = data.train().source().featureSize();
-            this.evalBatch = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
+            // Trainer's evaluation chunk divided among the K trials that each see it, so the
+            // activations of one chunk (K × chunk × width; ~100 MB per trial for 2c2d at 1000) stay
+            // the size of an unbatched run's.
+            int single = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
+            this.evalBatch = Math.max(w.batchSize(), single / trials.size());
             int rows = Math.max(evalBatch, w.batchSize() * trials.size());
             this.featureBuffer = new HostBuffer(rows * featureSize);
             this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());

@@ -49,8 +49,11 @@ import java.util.concurrent.CancellationException;
  * trials is the wall time spent; stepsPerSecond is steps over its share of training time.
  */
 public final class BatchedTrainer {
-    /** K when nothing else is chosen, for workloads with a stacked form. */
+    /** K when nothing else is chosen, for the MLPs (per-op overhead dominates; bmm scales well). */
     public static final int DEFAULT_TRIALS = 8;
+
+    /** K when nothing else is chosen, for the convolutional networks (grouped convolution gains less). */
+    public static final int DEFAULT_CONV_TRIALS = 4;
 
     private BatchedTrainer() {}
 
@@ -61,10 +64,16 @@ public final class BatchedTrainer {
 
     /**
      * The K that {@code --batch-trials auto} uses for {@code workload}: {@link #DEFAULT_TRIALS}
-     * for batched workloads, 1 otherwise. The one place a measured layout choice plugs in.
+     * for the MLPs, {@link #DEFAULT_CONV_TRIALS} for the other batched workloads, 1 otherwise
+     * (rough picks from trial-steps/s measured on a loaded 2-core machine). The one place a
+     * measured layout choice ({@link StepBenchmark#timeTrials}) plugs in.
      */
     public static int autoTrials(String workload) {
-        return supports(workload) ? DEFAULT_TRIALS : 1;
+        if (!supports(workload)) {
+            return 1;
+        }
+        return Workloads.get(workload).architecture() == dev.optbench.workload.Architecture.MLP
+                ? DEFAULT_TRIALS : DEFAULT_CONV_TRIALS;
     }
 
     public static List<TrainResult> train(List<TrainRequest> requests) {

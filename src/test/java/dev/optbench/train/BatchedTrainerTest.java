@@ -180,4 +180,25 @@ class BatchedTrainerTest {
         assertThat(seen.get(1).values.get(0)).isNotEqualTo(seen.get(2).values.get(0));
         assertThat(r).allSatisfy(t -> assertThat(t.status()).isEqualTo(RunStatus.COMPLETED));
     }
+
+    @Test
+    void autoPicksABatchOnlyForWorkloadsWithAStackedForm() {
+        assertThat(BatchedTrainer.autoTrials("fmnist_mlp-tiny")).isEqualTo(BatchedTrainer.DEFAULT_TRIALS);
+        assertThat(BatchedTrainer.autoTrials("cifar10_3c3d")).isEqualTo(BatchedTrainer.DEFAULT_CONV_TRIALS);
+        assertThat(BatchedTrainer.autoTrials("char_lstm-tiny")).isEqualTo(1);
+        assertThat(BatchedTrainer.supports("lm_transformer")).isFalse();
+    }
+
+    @Test
+    void aWorkloadWithoutAStackedFormTrainsItsTrialsOneAtATimeExactlyAsTrainerDoes() throws Exception {
+        Path text = TestData.text(dir.resolve("t/corpus.txt"), 3000);
+        List<TrainRequest> requests = List.of(
+                new TrainRequest("char_lstm-tiny", "adam", Map.of("learning_rate", 0.01), 1, 15, text),
+                new TrainRequest("char_lstm-tiny", "sgd", Map.of("learning_rate", 0.1), 2, 15, text));
+        List<TrainResult> batched = BatchedTrainer.train(requests);
+        for (int k = 0; k < 2; k++) {
+            assertThat(batched.get(k).measurements()).isEqualTo(Trainer.train(requests.get(k), TrainListener.NONE)
+                    .measurements());
+        }
+    }
 }

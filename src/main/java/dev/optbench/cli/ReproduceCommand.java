@@ -86,7 +86,7 @@ final class ReproduceCommand implements Callable<Integer> {
             }
             int failed = 0;
             for (StudyDefinition def : defs) {
-                StudySummary end = LocalWorkers.run(st, def.name(), o.workers, o.trials.dataDir, deviceName, lease);
+                StudySummary end = LocalWorkers.run(st, def.name(), o.workers, o.trials, lease);
                 failed += end.count(TrialState.FAILED);
             }
             List<StudyData> data = StudyInputs.load(st, defs.stream().map(StudyDefinition::name).toList());

@@ -39,7 +39,7 @@ final class StudyRunCommand implements Callable<Integer> {
                 int n = monitor.retryFailed(name);
                 System.err.println("optbench: " + n + " failed trials put back to pending");
             }
-            StudySummary end = LocalWorkers.run(monitor, name, workers, trials.dataDir, trials.checkedDevice(), lease);
+            StudySummary end = LocalWorkers.run(monitor, name, workers, trials, lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);
             if (failed > 0) {

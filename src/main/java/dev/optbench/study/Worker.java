@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
  * and releases it to pending. A worker that loses its lease abandons the trial: only the
  * current holder may complete it, so no finished trial is written twice.
  */
-public final class Worker {
+public final class Worker implements TrialWorker {
     /** What a worker reports; every method defaults to nothing. */
     public interface Listener {
         default void claimed(Claim claim) {}
@@ -196,6 +196,11 @@ public final class Worker {
     }
 
     private Map<String, String> provenance(Claim claim) {
+        return provenance(runner, id, claim);
+    }
+
+    /** What is recorded with every trial: versions, the workload's definition, its data, the worker, a plug-in's jar. */
+    static Map<String, String> provenance(TrialRunner runner, String id, Claim claim) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("optbench_version", Version.version());
         p.put("git_commit", Version.gitCommit());

@@ -66,6 +66,8 @@ public final class AnalysisJson {
         settings.put("seed", result.options().seed());
         settings.put("quantiles", "type 1 (inverse empirical CDF): Q(p) = x(ceil(p*B))");
         settings.put("ties", "equal validation errors: lower trial index is better");
+        settings.put("cost_to_match", "smallest k in 1..n with exact median best-of-k test error <= target's exact median"
+                + " at its full budget; exact best-of-k distribution, not the sampled bootstrap; null = never");
         return root;
     }
 
@@ -84,6 +86,20 @@ public final class AnalysisJson {
         ObjectNode sens = n.putObject("sensitivity");
         sensitivity(sens.putArray("budget"), s.budgetSensitivity(), "fraction");
         sensitivity(sens.putArray("target"), s.targetSensitivity(), "target");
+        ArrayNode cost = n.putArray("cost_to_match");
+        for (CostToMatch c : s.costToMatch()) {
+            ObjectNode x = cost.addObject();
+            x.put("optimizer", c.optimizer());
+            x.put("target", c.target());
+            num(x, "target_median", c.targetMedian());
+            if (c.never()) {
+                x.putNull("trials");
+            } else {
+                x.put("trials", c.trials());
+            }
+            x.put("never", c.never());
+            x.put("available", c.available());
+        }
         return n;
     }
 

@@ -98,6 +98,7 @@ public final class AnalysisText {
         }
         sensitivity(out, "Budget sensitivity (fraction of the step budget)", s.budgetSensitivity());
         sensitivity(out, "Target sensitivity (steps to target)", s.targetSensitivity());
+        costToMatch(out, s);
         List<String> warnings = new ArrayList<>();
         s.optimizers().forEach((name, a) -> a.boundaryWarnings().forEach(w -> warnings.add(name + ": " + w.message())));
         if (!warnings.isEmpty()) {
@@ -105,6 +106,38 @@ public final class AnalysisText {
             warnings.forEach(w -> out.append("  ").append(w).append('\n'));
         }
         out.append('\n');
+    }
+
+    /** Rows N, columns M: trials N needs for its median best to reach M's median best at M's full budget. */
+    private static void costToMatch(StringBuilder out, StudyAnalysis s) {
+        if (s.costToMatch().isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        s.costToMatch().forEach(c -> {
+            if (!names.contains(c.optimizer())) {
+                names.add(c.optimizer());
+            }
+        });
+        out.append("Tuning cost to match (row N, column M: fewest trials at which N's median best test error"
+                + " reaches M's at M's full budget; exact best-of-k distribution)\n");
+        List<String> header = new ArrayList<>(List.of("N \\ M"));
+        names.forEach(header::add);
+        header.add("of");
+        Table t = new Table(header.toArray(String[]::new));
+        for (String n : names) {
+            List<String> row = new ArrayList<>(List.of(n));
+            int available = 0;
+            for (String m : names) {
+                CostToMatch c = s.costToMatch().stream().filter(x -> x.optimizer().equals(n) && x.target().equals(m))
+                        .findFirst().orElse(null);
+                row.add(c == null ? "-" : c.never() ? "never" : String.valueOf(c.trials()));
+                available = c == null ? available : c.available();
+            }
+            row.add(String.valueOf(available));
+            t.row(row.toArray(String[]::new));
+        }
+        out.append(t);
     }
 
     private static void ranking(StringBuilder out, String title, List<RankEntry> ranking) {

@@ -3,7 +3,10 @@ package dev.optbench.analysis;
 import java.util.List;
 import java.util.Map;
 
-/** The analysis of one study (one workload × protocol). Maps keep the study's optimizer order. */
+/**
+ * The analysis of one study (one workload × protocol). Maps keep the study's optimizer order.
+ * {@code costToMatch}: the tuning cost to match of every ordered pair of optimizers.
+ */
 public record StudyAnalysis(
         String study,
         String workload,
@@ -15,7 +18,8 @@ public record StudyAnalysis(
         List<RankEntry> trainingLossRanking,
         List<InclusionCheck> trainingLossInclusion,
         List<SensitivityRanking> budgetSensitivity,
-        List<SensitivityRanking> targetSensitivity) {
+        List<SensitivityRanking> targetSensitivity,
+        List<CostToMatch> costToMatch) {
     public StudyAnalysis {
         optimizers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizers));
         ranking = List.copyOf(ranking);
@@ -24,5 +28,6 @@ public record StudyAnalysis(
         trainingLossInclusion = List.copyOf(trainingLossInclusion);
         budgetSensitivity = List.copyOf(budgetSensitivity);
         targetSensitivity = List.copyOf(targetSensitivity);
+        costToMatch = List.copyOf(costToMatch);
     }
 }

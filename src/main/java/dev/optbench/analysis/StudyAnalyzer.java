@@ -58,14 +58,16 @@ final class StudyAnalyzer {
         }
         List<SensitivityRanking> targetSensitivity = targets.isEmpty() ? List.of()
                 : sensitivity("target", targets, targets.get(0), work, PerOptimizer::atTarget);
+        Map<String, double[]> testByRank = new LinkedHashMap<>();
+        work.forEach(w -> testByRank.put(w.analysis().optimizer(), w.testByRank()));
         return new StudyAnalysis(def.name(), def.workload(), def.protocol(), data.target(), optimizers,
                 Rankings.rank(full), Rankings.inclusion(full), Rankings.rank(loss), Rankings.inclusion(loss),
-                budgetSensitivity, targetSensitivity);
+                budgetSensitivity, targetSensitivity, CostToMatch.table(testByRank, 0));
     }
 
     /** One optimizer's analysis plus its full-budget bootstrap at each budget fraction and target. */
     private record PerOptimizer(OptimizerAnalysis analysis, Map<Double, BudgetQuantiles> atFraction,
-            Map<Double, BudgetQuantiles> atTarget) {}
+            Map<Double, BudgetQuantiles> atTarget, double[] testByRank) {}
 
     private PerOptimizer perOptimizer(String name, List<Trial> all, StudyData data, StudyDefinition def, long stepBudget,
             List<Double> targets) {
@@ -74,7 +76,9 @@ final class StudyAnalyzer {
         OptimizerAnalysis analysis = optimizer(name, all, usable, bootstrap, data, def);
         Map<Double, BudgetQuantiles> atFraction = new LinkedHashMap<>();
         Map<Double, BudgetQuantiles> atTarget = new LinkedHashMap<>();
+        double[] testByRank = new double[0];
         if (!usable.isEmpty()) {
+            testByRank = Ranked.by(usable, TrialMetrics::validation).values(TrialMetrics::test);
             if (stepBudget > 0) {
                 for (double f : options.budgetFractions()) {
                     double cutoff = f * stepBudget;
@@ -89,7 +93,7 @@ final class StudyAnalyzer {
                 atTarget.put(target, bootstrap.full(byValidation.values(t -> TrialMetrics.steps(t, target))));
             }
         }
-        return new PerOptimizer(analysis, atFraction, atTarget);
+        return new PerOptimizer(analysis, atFraction, atTarget, testByRank);
     }
 
     /**

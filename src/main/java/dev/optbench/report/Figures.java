@@ -59,6 +59,13 @@ final class Figures {
         for (int p = 0; p < result.performanceProfiles().size(); p++) {
             out.add(profile(p));
         }
+        for (int j = 0; j < result.studies().size(); j++) {
+            StudyAnalysis s = result.studies().get(j);
+            Figure f = CostHeatMap.of(s, "fig9-cost-to-match-" + slug(j, s.study()), chartLabel(s), label(s));
+            if (f != null) {
+                out.add(f);
+            }
+        }
         return out;
     }
 

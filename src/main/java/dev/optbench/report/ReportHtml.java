@@ -68,6 +68,7 @@ final class ReportHtml {
         rankingTable();
         sensitivity();
         section(8, "Performance profiles across workloads");
+        section(9, "Tuning cost to match");
         h.append("</body></html>\n");
         return h.toString();
     }
@@ -103,7 +104,7 @@ final class ReportHtml {
             if (number == 5 && steps) {
                 h.append("<h2>").append(escape(title)).append("</h2>\n<p>No trial reached the target: nothing to plot "
                         + "(see the table).</p>\n");
-            } else if (number != 8) {
+            } else if (number != 8 && number != 9) {
                 h.append("<h2>").append(escape(title)).append("</h2>\n<p class=\"muted\">No data for this figure "
                         + "(it needs stored curves or steps to target).</p>\n");
             }

@@ -136,6 +136,47 @@ public final class AnalysisJson {
         } else {
             quantiles(n.putArray("training_loss"), a.trainingLoss());
         }
+        SeedSpread sp = a.seedSpread();
+        if (sp != null) {
+            ObjectNode x = n.putObject("seed_spread");
+            x.put("point", sp.point());
+            ArrayNode ts = x.putArray("trials");
+            sp.trials().forEach(ts::add);
+            ArrayNode ss = x.putArray("seeds");
+            sp.seeds().forEach(ss::add);
+            num(x, "test_mean", sp.testMean());
+            num(x, "test_min", sp.testMin());
+            num(x, "test_max", sp.testMax());
+            num(x, "test_sd", sp.testSd());
+            num(x, "validation_mean", sp.validationMean());
+            num(x, "validation_min", sp.validationMin());
+            num(x, "validation_max", sp.validationMax());
+            num(x, "validation_sd", sp.validationSd());
+            num(x, "leave_best_seed_out_mean", sp.leaveBestOutMean());
+            if (sp.runnerUp() == null) {
+                x.putNull("runner_up_point");
+            } else {
+                x.put("runner_up_point", sp.runnerUp());
+            }
+            num(x, "runner_up_mean", sp.runnerUpMean());
+            x.put("lucky_seed", sp.lucky());
+        }
+        FitSummary fit = a.fit();
+        if (fit != null) {
+            ObjectNode x = n.putObject("fit");
+            try {
+                x.set("wide", JSON.readTree(fit.wide()));
+                x.set("fitted", JSON.readTree(fit.fitted()));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+            ObjectNode why = x.putObject("reasons");
+            fit.reasons().forEach(why::put);
+            x.put("stage1_points", fit.stage1Points());
+            x.put("stage1_finished", fit.stage1Finished());
+            x.put("stage2_points", fit.stage2Points());
+            x.put("stage2_boundary_passed", fit.boundaryPassed());
+        }
         ArrayNode w = n.putArray("boundary_warnings");
         for (BoundaryWarning bw : a.boundaryWarnings()) {
             ObjectNode x = w.addObject();

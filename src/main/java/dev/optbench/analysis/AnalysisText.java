@@ -99,6 +99,8 @@ public final class AnalysisText {
         sensitivity(out, "Budget sensitivity (fraction of the step budget)", s.budgetSensitivity());
         sensitivity(out, "Target sensitivity (steps to target)", s.targetSensitivity());
         costToMatch(out, s);
+        seedSpread(out, s);
+        fit(out, s);
         List<String> warnings = new ArrayList<>();
         s.optimizers().forEach((name, a) -> a.boundaryWarnings().forEach(w -> warnings.add(name + ": " + w.message())));
         if (!warnings.isEmpty()) {
@@ -137,6 +139,47 @@ public final class AnalysisText {
             row.add(String.valueOf(available));
             t.row(row.toArray(String[]::new));
         }
+        out.append(t);
+    }
+
+    private static void seedSpread(StringBuilder out, StudyAnalysis s) {
+        if (s.optimizers().values().stream().noneMatch(a -> a.seedSpread() != null)) {
+            return;
+        }
+        out.append("Seed spread of the best point (test error over its seeds; lucky = without its best seed it would"
+                + " lose to the runner-up point)\n");
+        Table t = new Table("optimizer", "point", "seeds", "mean", "min", "max", "sd", "val mean", "val w/o best seed",
+                "runner-up val", "lucky seed");
+        s.optimizers().forEach((name, a) -> {
+            SeedSpread sp = a.seedSpread();
+            if (sp != null) {
+                t.row(name, "#" + sp.point(), String.valueOf(sp.trials().size()), num(sp.testMean()), num(sp.testMin()),
+                        num(sp.testMax()), num(sp.testSd()), num(sp.validationMean()), num(sp.leaveBestOutMean()),
+                        sp.runnerUp() == null ? "-" : num(sp.runnerUpMean()) + " (#" + sp.runnerUp() + ")",
+                        sp.lucky() ? "LUCKY" : "no");
+            }
+        });
+        out.append(t);
+    }
+
+    private static void fit(StringBuilder out, StudyAnalysis s) {
+        if (s.optimizers().values().stream().noneMatch(a -> a.fit() != null)) {
+            return;
+        }
+        out.append("Fitted search spaces (stage 1 wide → stage 2 fitted; budgets above count both stages)\n");
+        Table t = new Table("optimizer", "hyperparameter", "wide", "fitted", "why");
+        s.optimizers().forEach((name, a) -> {
+            FitSummary f = a.fit();
+            if (f == null) {
+                return;
+            }
+            var wide = dev.optbench.space.SearchSpace.fromJson(f.wide(), "wide");
+            var fitted = dev.optbench.space.SearchSpace.fromJson(f.fitted(), "fitted");
+            wide.ranges().forEach((h, r) -> t.row(name, h, r.describe(),
+                    fitted.ranges().containsKey(h) ? fitted.ranges().get(h).describe() : "-", f.reasons().getOrDefault(h, "")));
+            t.row(name, "(stage 2 boundary check)", f.stage1Finished() + "/" + f.stage1Points() + " stage-1 points",
+                    f.stage2Points() + " stage-2 points", f.boundaryPassed() ? "passed" : "WARNINGS (see below)");
+        });
         out.append(t);
     }
 

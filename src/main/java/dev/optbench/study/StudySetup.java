@@ -23,6 +23,15 @@ public final class StudySetup {
      */
     public static StudyDefinition define(String name, String workload, String protocol, List<String> optimizers,
             int trials, long seed, String sampler, Path spaceFile) {
+        return define(name, workload, protocol, optimizers, trials, seed, sampler, spaceFile, 1, null);
+    }
+
+    /**
+     * @param seeds seeds per point (seed repeats, SPEC section 10)
+     * @param fit the fitted protocol's settings; null for its defaults (ignored by the other protocols)
+     */
+    public static StudyDefinition define(String name, String workload, String protocol, List<String> optimizers,
+            int trials, long seed, String sampler, Path spaceFile, int seeds, dev.optbench.space.FitOptions fit) {
         Workloads.get(workload);
         Protocol p = Protocol.fromId(protocol);
         if (optimizers.isEmpty()) {
@@ -41,8 +50,14 @@ public final class StudySetup {
             SearchSpace space = spaceFile != null ? spaces.get(o) : p.defaultSpace(o, workload);
             json.put(o, space.toJson());
         }
+        dev.optbench.space.FitOptions fitting = p == Protocol.FITTED ? (fit == null ? dev.optbench.space.FitOptions.DEFAULT : fit) : null;
+        if (fitting != null) {
+            fitting.stage1Points(trials); // at least one point per stage
+        } else if (fit != null) {
+            throw new InputException("--fit-share, --fit-top and --fit-margin belong to --protocol fitted, not " + p.id());
+        }
         StudyDefinition def = new StudyDefinition(name, workload, p.id(), optimizers, trials, seed, s.id(), json,
-                Instant.ofEpochMilli(System.currentTimeMillis()));
+                Instant.ofEpochMilli(System.currentTimeMillis()), seeds, fitting);
         StudyPlan.pendingTrials(def); // resolves every point now, so a bad space fails before the store is touched
         return def;
     }

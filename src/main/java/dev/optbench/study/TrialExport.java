@@ -9,7 +9,8 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * One row per trial: optimizer, trial index, state, every hyperparameter (the canonical values
+ * One row per trial: optimizer, trial index, point, repeat (seed repeats), stage (1, or 2 for a
+ * fitted study's second stage), state, every hyperparameter (the canonical values
  * run, then the searched values under "searched." where they differ in name), final validation
  * and test error, steps, seconds, steps to target, seed, worker.
  */
@@ -23,13 +24,14 @@ public final class TrialExport {
             hparams.addAll(t.hparams().keySet());
             t.searched().keySet().stream().filter(k -> !t.hparams().containsKey(k)).forEach(searched::add);
         }
-        List<String> header = new ArrayList<>(List.of("optimizer", "trial", "state"));
+        List<String> header = new ArrayList<>(List.of("optimizer", "trial", "point", "repeat", "stage", "state"));
         header.addAll(hparams);
         searched.forEach(s -> header.add("searched." + s));
         header.addAll(List.of("validation_error", "test_error", "steps", "seconds", "steps_to_target", "seed", "worker"));
         StringBuilder b = new StringBuilder(String.join(",", header)).append('\n');
         for (Trial t : trials) {
-            List<String> row = new ArrayList<>(List.of(t.optimizer(), Integer.toString(t.index()), t.state().id()));
+            List<String> row = new ArrayList<>(List.of(t.optimizer(), Integer.toString(t.index()), Integer.toString(t.point()),
+                    Integer.toString(t.repeat()), Integer.toString(t.stage()), t.state().id()));
             hparams.forEach(h -> row.add(num(t.hparams().get(h))));
             searched.forEach(s -> row.add(num(t.searched().get(s))));
             row.add(num(t.validationError()));
@@ -48,7 +50,8 @@ public final class TrialExport {
         ArrayNode rows = Json.MAPPER.createArrayNode();
         for (Trial t : trials) {
             ObjectNode r = rows.addObject();
-            r.put("optimizer", t.optimizer()).put("trial", t.index()).put("state", t.state().id());
+            r.put("optimizer", t.optimizer()).put("trial", t.index()).put("point", t.point()).put("repeat", t.repeat())
+                    .put("stage", t.stage()).put("state", t.state().id());
             ObjectNode h = r.putObject("hparams");
             new java.util.TreeMap<>(t.hparams()).forEach(h::put);
             ObjectNode s = r.putObject("searched");

@@ -51,10 +51,22 @@ abstract class RepeatsAndFittingContract extends StoreFixture {
         return stored.get();
     }
 
+    @org.junit.jupiter.api.io.TempDir java.nio.file.Path reportDir;
+
     private StudyAnalysis analyze(String study) {
         try (SqlStudyStore store = StudyStores.open(url)) {
             StudyData data = new StudyData(store.study(study), store.trials(study, true), 0.15);
             return new Analyzer(AnalysisOptions.of(2000, 3)).analyze(List.of(data)).studies().get(0);
+        }
+    }
+
+    /** The report of the study renders; returns its HTML. */
+    private String report(String study) throws Exception {
+        try (SqlStudyStore store = StudyStores.open(url)) {
+            StudyData data = new StudyData(store.study(study), store.trials(study, true), 0.15);
+            var result = new Analyzer(AnalysisOptions.of(500, 3)).analyze(List.of(data));
+            var w = dev.optbench.report.ReportWriter.write(result, List.of(data), reportDir);
+            return java.nio.file.Files.readString(w.html());
         }
     }
 
@@ -106,6 +118,8 @@ abstract class RepeatsAndFittingContract extends StoreFixture {
         assertThat(a.seedSpread().trials()).containsExactlyInAnyOrderElementsOf(best.stream().map(Trial::index).toList());
         assertThat(a.seedSpread().testMin()).isEqualTo(best.stream().mapToDouble(Trial::testError).min().orElseThrow());
         assertThat(a.seedSpread().testMax()).isEqualTo(best.stream().mapToDouble(Trial::testError).max().orElseThrow());
+
+        assertThat(report("rep")).contains("the dashed bar", "test errors over its seeds (min to max)");
 
         // export → import keeps seed, point and repeat
         String csv = TrialExport.csv(trials);
@@ -173,5 +187,9 @@ abstract class RepeatsAndFittingContract extends StoreFixture {
             mine.forEach(t -> points.add(t.searched()));
             assertThat(points).hasSize(60);
         }
+        String html = report("fit");
+        assertThat(html).contains("Fitted search spaces (protocol fitted)", "boundary check of stage 2 in the fitted space: passed",
+                "lower bound raised", "fig10-fit-0-fit-0-learning_rate", "fig10-fit-0-fit-1-one_minus_momentum");
+        assertThat(reportDir.resolve("fig10-fit-0-fit-0-learning_rate.svg")).exists();
     }
 }

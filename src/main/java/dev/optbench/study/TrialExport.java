@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * One row per trial: optimizer, trial index, point, repeat (seed repeats), stage (1, or 2 for a
- * fitted study's second stage), state, every hyperparameter (the canonical values
+ * One row per trial: optimizer, trial index, state, every hyperparameter (the canonical values
  * run, then the searched values under "searched." where they differ in name), final validation
- * and test error, steps, seconds, steps to target, seed, worker.
+ * and test error, steps, seconds, steps to target, seed, worker, then point, repeat (seed repeats)
+ * and stage (1, or 2 for a fitted study's second stage).
  */
 public final class TrialExport {
     private TrialExport() {}
@@ -24,14 +24,14 @@ public final class TrialExport {
             hparams.addAll(t.hparams().keySet());
             t.searched().keySet().stream().filter(k -> !t.hparams().containsKey(k)).forEach(searched::add);
         }
-        List<String> header = new ArrayList<>(List.of("optimizer", "trial", "point", "repeat", "stage", "state"));
+        List<String> header = new ArrayList<>(List.of("optimizer", "trial", "state"));
         header.addAll(hparams);
         searched.forEach(s -> header.add("searched." + s));
-        header.addAll(List.of("validation_error", "test_error", "steps", "seconds", "steps_to_target", "seed", "worker"));
+        header.addAll(List.of("validation_error", "test_error", "steps", "seconds", "steps_to_target", "seed", "worker",
+                "point", "repeat", "stage"));
         StringBuilder b = new StringBuilder(String.join(",", header)).append('\n');
         for (Trial t : trials) {
-            List<String> row = new ArrayList<>(List.of(t.optimizer(), Integer.toString(t.index()), Integer.toString(t.point()),
-                    Integer.toString(t.repeat()), Integer.toString(t.stage()), t.state().id()));
+            List<String> row = new ArrayList<>(List.of(t.optimizer(), Integer.toString(t.index()), t.state().id()));
             hparams.forEach(h -> row.add(num(t.hparams().get(h))));
             searched.forEach(s -> row.add(num(t.searched().get(s))));
             row.add(num(t.validationError()));
@@ -41,6 +41,9 @@ public final class TrialExport {
             row.add(num(t.stepsToTarget()));
             row.add(Long.toString(t.seed()));
             row.add(t.worker() == null ? "" : quote(t.worker()));
+            row.add(Integer.toString(t.point()));
+            row.add(Integer.toString(t.repeat()));
+            row.add(Integer.toString(t.stage()));
             b.append(String.join(",", row)).append('\n');
         }
         return b.toString();

@@ -175,8 +175,9 @@ public final class AnalysisText {
             }
             var wide = dev.optbench.space.SearchSpace.fromJson(f.wide(), "wide");
             var fitted = dev.optbench.space.SearchSpace.fromJson(f.fitted(), "fitted");
-            wide.ranges().forEach((h, r) -> t.row(name, h, r.describe(),
-                    fitted.ranges().containsKey(h) ? fitted.ranges().get(h).describe() : "-", f.reasons().getOrDefault(h, "")));
+            wide.ranges().forEach((h, r) -> t.row(name, h, dev.optbench.space.SpaceFitting.describe(r),
+                    fitted.ranges().containsKey(h) ? dev.optbench.space.SpaceFitting.describe(fitted.ranges().get(h)) : "-",
+                    f.reasons().getOrDefault(h, "")));
             t.row(name, "(stage 2 boundary check)", f.stage1Finished() + "/" + f.stage1Points() + " stage-1 points",
                     f.stage2Points() + " stage-2 points", f.boundaryPassed() ? "passed" : "WARNINGS (see below)");
         });

@@ -184,8 +184,9 @@ final class ReportHtml {
                 var fit = dev.optbench.space.SearchSpace.fromJson(f.fitted(), "fitted");
                 wide.ranges().forEach((name, r) -> h.append("<tr><td>").append(escape(s.study())).append("</td><td>")
                         .append(escape(a.optimizer())).append("</td><td>").append(escape(name)).append("</td><td>")
-                        .append(escape(r.describe())).append("</td><td>")
-                        .append(escape(fit.ranges().containsKey(name) ? fit.ranges().get(name).describe() : "–"))
+                        .append(escape(dev.optbench.space.SpaceFitting.describe(r))).append("</td><td>")
+                        .append(escape(fit.ranges().containsKey(name)
+                                ? dev.optbench.space.SpaceFitting.describe(fit.ranges().get(name)) : "–"))
                         .append("</td><td>").append(escape(f.reasons().getOrDefault(name, ""))).append("</td></tr>\n"));
                 h.append("<tr><td>").append(escape(s.study())).append("</td><td>").append(escape(a.optimizer()))
                         .append("</td><td colspan=\"4\">stage 1: ").append(f.stage1Finished()).append(" of ")

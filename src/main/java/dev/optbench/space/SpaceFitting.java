@@ -96,6 +96,17 @@ public final class SpaceFitting {
         return String.join("; ", parts);
     }
 
+    /** A range with its bounds to three significant digits, e.g. "log [0.00612, 0.423]". */
+    public static String describe(Range r) {
+        if (r instanceof Range.Log l) {
+            return "log [" + g(l.min()) + ", " + g(l.max()) + "]";
+        }
+        if (r instanceof Range.Linear l) {
+            return "linear [" + g(l.min()) + ", " + g(l.max()) + "]";
+        }
+        return r.describe();
+    }
+
     /** Three significant digits, for the reasons. */
     private static String g(double v) {
         String s = String.format(Locale.ROOT, "%.3g", v);

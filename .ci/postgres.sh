@@ -1,5 +1,6 @@
 # Starts a PostgreSQL cluster on 127.0.0.1:5432 with database optbench_test (user/password
-# optbench/optbench) and exports OPTBENCH_TEST_PG for the tests. Safe to call twice.
+# optbench/optbench) and exports OPTBENCH_TEST_PG (and OPTBENCH_TEST_PG_CTL, to restart it) for the
+# tests. Safe to call twice.
 start_postgres() {
   local ver
   ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
@@ -18,4 +19,6 @@ start_postgres() {
   su postgres -c "psql -qtAc \"select 1 from pg_database where datname='optbench_test'\"" | grep -q 1 ||
     su postgres -c "createdb -O optbench optbench_test"
   export OPTBENCH_TEST_PG="postgresql://127.0.0.1:5432/optbench_test?user=optbench&password=optbench"
+  # How PostgresOutageTest restarts, stops and starts this server (it appends the action).
+  export OPTBENCH_TEST_PG_CTL="pg_ctlcluster $ver main"
 }

@@ -77,6 +77,7 @@ public final class AnalysisJson {
         n.put("workload", s.workload());
         n.put("protocol", s.protocol());
         num(n, "target", s.target() == null ? Double.NaN : s.target());
+        s.data().forEach(n.putArray("data")::add);
         ObjectNode opts = n.putObject("optimizers");
         s.optimizers().forEach((name, a) -> opts.set(name, optimizer(a)));
         ranking(n.putArray("ranking"), s.ranking());

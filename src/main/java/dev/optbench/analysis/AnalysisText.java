@@ -40,6 +40,9 @@ public final class AnalysisText {
     private static void study(StringBuilder out, StudyAnalysis s) {
         out.append("Study ").append(s.study()).append(": workload ").append(s.workload()).append(", protocol ")
                 .append(s.protocol()).append(s.target() == null ? "" : ", target " + num(s.target())).append('\n');
+        if (!s.data().isEmpty()) {
+            out.append("data: ").append(String.join("; ", s.data())).append('\n');
+        }
         Table best = new Table("optimizer", "trials", "diverged", "excluded", "best trial", "validation", "test",
                 "median@N", "p5@N", "p95@N", "steps to target");
         s.optimizers().forEach((name, a) -> {

@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * The analysis of one study (one workload × protocol). Maps keep the study's optimizer order.
  * {@code costToMatch}: the tuning cost to match of every ordered pair of optimizers.
+ * {@code data} lists the data its trials read, from their provenance (e.g. the bundled subset).
  */
 public record StudyAnalysis(
         String study,
@@ -19,8 +20,18 @@ public record StudyAnalysis(
         List<InclusionCheck> trainingLossInclusion,
         List<SensitivityRanking> budgetSensitivity,
         List<SensitivityRanking> targetSensitivity,
-        List<CostToMatch> costToMatch) {
+        List<CostToMatch> costToMatch,
+        List<String> data) {
+    public StudyAnalysis(String study, String workload, String protocol, Double target,
+            Map<String, OptimizerAnalysis> optimizers, List<RankEntry> ranking, List<InclusionCheck> inclusion,
+            List<RankEntry> trainingLossRanking, List<InclusionCheck> trainingLossInclusion,
+            List<SensitivityRanking> budgetSensitivity, List<SensitivityRanking> targetSensitivity) {
+        this(study, workload, protocol, target, optimizers, ranking, inclusion, trainingLossRanking, trainingLossInclusion,
+                budgetSensitivity, targetSensitivity, List.of(), List.of());
+    }
+
     public StudyAnalysis {
+        data = List.copyOf(data);
         optimizers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizers));
         ranking = List.copyOf(ranking);
         inclusion = List.copyOf(inclusion);

@@ -63,7 +63,13 @@ final class StudyAnalyzer {
         int offset = work.stream().mapToInt(PerOptimizer::offset).max().orElse(0);
         return new StudyAnalysis(def.name(), def.workload(), def.protocol(), data.target(), optimizers,
                 Rankings.rank(full), Rankings.inclusion(full), Rankings.rank(loss), Rankings.inclusion(loss),
-                budgetSensitivity, targetSensitivity, CostToMatch.table(testByRank, offset));
+                budgetSensitivity, targetSensitivity, CostToMatch.table(testByRank, offset), dataUsed(data));
+    }
+
+    /** The distinct "data" provenance values of the study's trials, in trial order. */
+    private static List<String> dataUsed(StudyData data) {
+        return data.trials().stream().map(t -> t.provenance().get("data")).filter(java.util.Objects::nonNull)
+                .distinct().toList();
     }
 
     /** One optimizer's analysis plus its full-budget bootstrap at each budget fraction and target. */

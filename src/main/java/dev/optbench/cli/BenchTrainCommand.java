@@ -64,7 +64,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     boolean noTorch;
 
     @Option(names = "--memory-trials", defaultValue = "0",
-            description = "Instead of timing: run this many fmnist_mlp-tiny trials and check RSS stays within 10%.")
+            description = "Instead of timing: run this many fmnist_mlp-tiny trials and check RSS stays within 10%%.")
     int memoryTrials;
 
     @Option(names = "--memory-steps", defaultValue = "50", description = "Steps per memory trial.")

@@ -7,10 +7,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** The README's main job: protocols-fmnist at tiny scale on real Fashion-MNIST, with its report. */
+/**
+ * The README's main job: protocols-fmnist at tiny scale on real Fashion-MNIST (the subset bundled
+ * in the jar when the data set is not installed), with its report.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"A small real study with its report: 'reproduce protocols-fmnist --scale tiny' on Fashion-MNIST "
                 + "(six optimizers, lr-only against full tuning; a few minutes on 2 cores).",
+            "Without the dataset-fashion-mnist package it runs on the Fashion-MNIST subset bundled in the jar.",
             "Rerunning resumes; the report lands in reports/protocols-fmnist-tiny unless --out says otherwise."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin ReproductionOptions options;

@@ -49,10 +49,11 @@ final class ImportCommand implements Callable<Integer> {
             boolean created = existing.isEmpty();
             if (existing.isPresent()) {
                 check(existing.get(), csv);
-            } else {
-                s.createStudy(csv.definition(study, workload, protocol, Instant.ofEpochMilli(System.currentTimeMillis())));
+                s.importTrials(study, csv.trials());
+            } else { // one transaction: a failure midway leaves neither the study nor any trial
+                s.createStudyWithTrials(csv.definition(study, workload, protocol,
+                        Instant.ofEpochMilli(System.currentTimeMillis())), csv.trials());
             }
-            s.importTrials(study, csv.trials());
             spec.commandLine().getOut().println("imported " + csv.trials().size() + " trials ("
                     + String.join(", ", csv.optimizers()) + ") into " + (created ? "new " : "") + "study " + study);
             spec.commandLine().getOut().flush();

@@ -3,7 +3,7 @@ package dev.optbench.cli;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyStores;
 import dev.optbench.study.StudySummary;
-import dev.optbench.study.TrainerRunner;
+import dev.optbench.study.StudyRunners;
 import dev.optbench.study.TrialState;
 import dev.optbench.study.Worker;
 import java.nio.file.Path;
@@ -33,8 +33,8 @@ final class LocalWorkers {
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         String id = Worker.defaultId();
         for (int i = 0; i < workers; i++) {
-            SqlStudyStore own = StudyStores.open(monitor.url());
-            Worker w = new Worker(own, new TrainerRunner(dataDir, device), name, id + "-" + (i + 1), leaseMillis,
+            SqlStudyStore own = StudyStores.open(monitor.url()).retrying(monitor.retryPolicy());
+            Worker w = new Worker(own, StudyRunners.forStore(own, dataDir, device), name, id + "-" + (i + 1), leaseMillis,
                     new Worker.Listener() {});
             pool.add(w);
             Thread t = new Thread(() -> {

@@ -2,6 +2,9 @@ package dev.optbench.cli;
 
 import dev.optbench.InputException;
 import dev.optbench.Version;
+import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.Plugins;
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -37,6 +40,11 @@ public final class Main implements Runnable {
             description = "Show engine logs and full stack traces.")
     boolean verbose;
 
+    @Option(names = "--plugins", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Load plug-in optimizers from the jars in DIR (default: $OPTBENCH_PLUGINS, else"
+                    + " ~/.optbench/plugins); see docs/your-optimizer.md.")
+    String plugins;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -63,7 +71,32 @@ public final class Main implements Runnable {
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
-        return cl.execute(args);
+        try {
+            Optimizers.usePlugins(Plugins.load(Plugins.directory(pluginsFlag(args), System.getenv("OPTBENCH_PLUGINS"),
+                    Path.of(System.getProperty("user.home")))));
+        } catch (InputException e) {
+            cl.getErr().println("optbench: " + e.getMessage());
+            cl.getErr().flush();
+            return 2;
+        }
+        try {
+            return cl.execute(args);
+        } finally {
+            Optimizers.usePlugins(Plugins.Loaded.NONE); // in-process callers (tests) start clean each time
+        }
+    }
+
+    /** The value of --plugins DIR / --plugins=DIR anywhere on the line, before the line is parsed. */
+    static String pluginsFlag(String[] args) {
+        String found = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--plugins") && i + 1 < args.length) {
+                found = args[i + 1];
+            } else if (args[i].startsWith("--plugins=")) {
+                found = args[i].substring("--plugins=".length());
+            }
+        }
+        return found;
     }
 
     private static int handle(Exception ex, CommandLine line, boolean verbose) {
@@ -75,7 +108,7 @@ public final class Main implements Runnable {
             err.println("optbench: " + ex.getMessage());
             return 2;
         }
-        err.println("optbench: " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
+        err.println("optbench: " + dev.optbench.Messages.describe(ex)
                 + (verbose ? "" : " (run with --verbose for details)"));
         return 1;
     }

@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.optim.HyperparameterSpec;
+import dev.optbench.optim.OptimizerAliases;
 import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedules;
 import java.io.PrintWriter;
@@ -22,11 +23,18 @@ final class OptimizersCommand implements Callable<Integer> {
         for (String name : Optimizers.names()) {
             out.println();
             out.printf("%-9s %s%n", name, Optimizers.formula(name));
+            if (Optimizers.pluginSource(name) != null) {
+                out.println("    plug-in: " + Optimizers.pluginSource(name));
+            }
             for (HyperparameterSpec h : Optimizers.hyperparameters(name)) {
                 String dflt = h.defaultValue() == null ? "required" : "default " + h.defaultValue();
                 out.printf("    %-14s %-16s range %-7s %s%n", h.name(), dflt, h.allowedRange(), h.description());
             }
         }
+        out.println();
+        OptimizerAliases.all().forEach((alias, rule) -> out.printf("%-9s %s%n", alias, "= " + rule
+                + " with decoupled weight_decay searched (AlgoPerf's " + alias.toUpperCase(java.util.Locale.ROOT)
+                + " baseline; not a rule of its own: its space must name weight_decay)"));
         out.println();
         out.println("Schedules (SPEC §3; --schedule, parameters go in --hparams):");
         out.println("constant      η_t = η0");
@@ -35,6 +43,14 @@ final class OptimizersCommand implements Callable<Integer> {
         out.printf("    %-18s default %-6s range (0, 1]%n", "decay_steps_factor",
                 Schedules.DEFAULT_DECAY_STEPS_FACTOR);
         out.printf("    %-18s default %-6s range (0, 1]%n", "decay_factor", Schedules.DEFAULT_DECAY_FACTOR);
+        out.println("warmup_cosine  W = ⌊warmup_factor·total⌋; η_t = η0·(t+1)/W for t < W,"
+                + " else η0·½(1 + cos(π(t−W)/(total−W)))");
+        out.printf("    %-18s default %-6s range [0, 1)%n", "warmup_factor", Schedules.DEFAULT_WARMUP_FACTOR);
+        out.println("warmup_linear_decay  W as above, D = ⌊decay_steps_factor·total⌋; warmup to t < W,"
+                + " η0·(1 − (1−end_factor)(t−W)/(D−W)) for W ≤ t < D, end_factor·η0 after");
+        out.printf("    %-18s default %-6s range [0, 1]%n", "end_factor", Schedules.DEFAULT_END_FACTOR);
+        out.println("A trial's names pick its schedule: end_factor → warmup_linear_decay; else warmup_factor →"
+                + " warmup_cosine; else decay_* → linear_decay; none → constant.");
         out.flush();
         return 0;
     }

@@ -79,7 +79,8 @@ final class ReproduceCommand implements Callable<Integer> {
         String deviceName = o.trials.checkedDevice();
         long lease = o.trials.leaseMillis();
         Path reportDir = o.reportDir(experiment, s);
-        try (SqlStudyStore st = o.store.openOrCreate()) {
+        var retry = o.trials.storeRetry();
+        try (SqlStudyStore st = o.store.openOrCreate().retrying(retry)) {
             for (StudyDefinition def : defs) {
                 createOrResume(st, def);
             }

@@ -1,5 +1,7 @@
 package dev.optbench.cli;
 
+import dev.optbench.InputException;
+import dev.optbench.study.ExternalCommand;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyDefinition;
 import dev.optbench.study.StudySetup;
@@ -18,11 +20,27 @@ final class StudyCreateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Study name (letters, digits, '.', '_', '-').")
     String name;
 
-    @Option(names = "--workload", required = true, description = "Workload, e.g. fmnist_mlp-tiny (see 'optbench workloads').")
+    @Option(names = "--workload", description = "Workload, e.g. fmnist_mlp-tiny (see 'optbench workloads'); or --command.")
     String workload;
 
-    @Option(names = "--protocol", required = true, description = "lr-grid, lr-only, lr-schedule, full or fitted (see 'optbench protocols').")
+    @Option(names = "--protocol", description = "lr-grid, lr-only, lr-schedule, full or fitted (see 'optbench protocols');"
+            + " with --command, any label for the analyses (default custom).")
     String protocol;
+
+    @Option(names = "--command", paramLabel = "'CMD ARGS'",
+            description = {"External trials (SPEC §10): run each trial as this command (through /bin/sh -c) instead of a"
+                + " built-in workload; needs --space. It gets OPTBENCH_HPARAMS, OPTBENCH_SEED, OPTBENCH_STEPS,"
+                + " OPTBENCH_TRIAL and prints one JSON object per line: {\"step\", \"train_loss\", \"validation_error\","
+                + " \"validation_loss\", \"test_error\"} (see docs/external-trials.md)."})
+    String command;
+
+    @Option(names = "--steps", paramLabel = "N", description = "With --command: OPTBENCH_STEPS (default "
+            + dev.optbench.study.ExternalCommand.DEFAULT_STEPS + ").")
+    Long steps;
+
+    @Option(names = "--trial-timeout", paramLabel = "SECONDS",
+            description = "With --command: kill a trial after this long and store it as failed (default: none).")
+    Double trialTimeout;
 
     @Option(names = "--optimizers", required = true, split = ",", description = "Comma-separated, e.g. sgd,momentum,adam.")
     List<String> optimizers;
@@ -57,13 +75,35 @@ final class StudyCreateCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    private StudyDefinition definition(dev.optbench.space.FitOptions fit) {
+        if (command != null) {
+            if (workload != null) {
+                throw new InputException("give --workload or --command, not both");
+            }
+            ExternalCommand external = new ExternalCommand(command, steps == null ? ExternalCommand.DEFAULT_STEPS : steps,
+                    trialTimeout == null ? 0 : trialTimeout);
+            if (fit != null) {
+                throw new InputException("--fit-share, --fit-top and --fit-margin belong to --protocol fitted with a built-in"
+                        + " --workload, not to --command");
+            }
+            return StudySetup.defineExternal(name, external, protocol, optimizers, trials, seed, sampler, space, seeds);
+        }
+        if (steps != null || trialTimeout != null) {
+            throw new InputException("--steps and --trial-timeout apply to external trials: add --command, or drop them");
+        }
+        if (workload == null || protocol == null) {
+            throw new InputException("study create needs --workload and --protocol (or --command with --space for external trials)");
+        }
+        return StudySetup.define(name, workload, protocol, optimizers, trials, seed, sampler, space, seeds, fit);
+    }
+
     @Override
     public Integer call() {
         dev.optbench.space.FitOptions fit = fitShare == null && fitTop == null && fitMargin == null ? null
                 : new dev.optbench.space.FitOptions(fitShare == null ? dev.optbench.space.FitOptions.DEFAULT.share() : fitShare,
                         fitTop == null ? dev.optbench.space.FitOptions.DEFAULT.top() : fitTop,
                         fitMargin == null ? dev.optbench.space.FitOptions.DEFAULT.margin() : fitMargin);
-        StudyDefinition def = StudySetup.define(name, workload, protocol, optimizers, trials, seed, sampler, space, seeds, fit);
+        StudyDefinition def = definition(fit);
         try (SqlStudyStore s = store.openOrCreate()) {
             s.createStudy(def);
             spec.commandLine().getOut().printf(java.util.Locale.ROOT, "created study %s: %d optimizers × %d trials (%s, %s sampler) on %s in %s%n"

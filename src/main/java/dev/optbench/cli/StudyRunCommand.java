@@ -32,7 +32,8 @@ final class StudyRunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         long lease = trials.leaseMillis();
-        try (SqlStudyStore monitor = store.open()) {
+        var retry = trials.storeRetry();
+        try (SqlStudyStore monitor = store.open().retrying(retry)) {
             monitor.study(name);
             if (retryFailed) {
                 int n = monitor.retryFailed(name);

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Trials per state and optimizer, and the best trial so far; --watch follows a running study.")
+        description = {"Trials per state and optimizer, and the best trial so far; --watch follows a running study.",
+            "Read-only: it never changes the store (workers return expired leases to pending when they next claim)."})
 final class StudyStatusCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -32,7 +33,6 @@ final class StudyStatusCommand implements Callable<Integer> {
                 try (ProgressBar bar = Progress.bar("study " + name, summary.total(), " trials", summary.done())) {
                     while (summary.count(TrialState.PENDING) + summary.count(TrialState.RUNNING) > 0) {
                         Thread.sleep(1000);
-                        s.expireLeases(name);
                         summary = StudySummary.of(s, name);
                         bar.stepTo(summary.done());
                         bar.setExtraMessage(" running " + summary.count(TrialState.RUNNING));

@@ -39,7 +39,7 @@ final class TraceCommand implements Callable<Integer> {
 
     @Option(names = "--hparams", paramLabel = "k=v[,k=v...]",
             description = "Hyperparameters of the matching --optimizer (learning_rate is required),"
-                    + " plus decay_steps_factor/decay_factor for --schedule linear_decay.")
+                    + " plus the --schedule's parameters (decay_steps_factor, decay_factor, warmup_factor, end_factor).")
     List<String> hparams = new ArrayList<>();
 
     @Option(names = "--function", required = true, paramLabel = "NAME",
@@ -55,7 +55,7 @@ final class TraceCommand implements Callable<Integer> {
     long steps;
 
     @Option(names = "--schedule", defaultValue = "constant", paramLabel = "KIND",
-            description = "constant or linear_decay (default ${DEFAULT-VALUE}).")
+            description = "constant, linear_decay, warmup_cosine or warmup_linear_decay (default ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--dtype", defaultValue = "float64", paramLabel = "TYPE",

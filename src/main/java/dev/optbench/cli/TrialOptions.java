@@ -15,6 +15,20 @@ final class TrialOptions {
     @Option(names = "--lease-seconds", hidden = true)
     Double leaseSeconds;
 
+    @Option(names = "--store-retry-seconds", defaultValue = "300", paramLabel = "S",
+            description = "When the store's database is unreachable, keep training and retry for up to S seconds "
+                    + "before giving up (default ${DEFAULT-VALUE}).")
+    double storeRetrySeconds = 300;
+
+    /** The retry policy for the stores the trials run against; outage and recovery are reported on stderr. */
+    dev.optbench.study.StoreRetry storeRetry() {
+        if (!(storeRetrySeconds >= 0) || Double.isInfinite(storeRetrySeconds)) {
+            throw new dev.optbench.InputException("--store-retry-seconds must be a number of seconds >= 0, not "
+                    + storeRetrySeconds);
+        }
+        return new dev.optbench.study.StoreRetry(Math.round(storeRetrySeconds * 1000), System.err::println);
+    }
+
     /** The device name, checked now: "gpu" without a visible GPU is an input error before any trial is claimed. */
     String checkedDevice() {
         dev.optbench.train.Trainer.device(device);

@@ -2,7 +2,7 @@ package dev.optbench.cli;
 
 import dev.optbench.study.Claim;
 import dev.optbench.study.SqlStudyStore;
-import dev.optbench.study.TrainerRunner;
+import dev.optbench.study.StudyRunners;
 import dev.optbench.study.TrialState;
 import dev.optbench.study.Worker;
 import java.util.List;
@@ -30,11 +30,12 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         long lease = trials.leaseMillis();
         String id = name != null ? name : Worker.defaultId();
-        try (SqlStudyStore s = store.open()) {
+        var retry = trials.storeRetry();
+        try (SqlStudyStore s = store.open().retrying(retry)) {
             if (study != null) {
                 s.study(study);
             }
-            Worker worker = new Worker(s, new TrainerRunner(trials.dataDir, trials.checkedDevice()), study, id, lease, new LogListener(id));
+            Worker worker = new Worker(s, StudyRunners.forStore(s, trials.dataDir, trials.checkedDevice()), study, id, lease, new LogListener(id));
             Thread hook = new Thread(() -> LocalWorkers.stopAll(List.of(worker)), "optbench-release");
             Runtime.getRuntime().addShutdownHook(hook);
             int n;

@@ -76,7 +76,7 @@ public record InclusionCheck(InclusionRelation relation, Route route, String pro
      * exercised), except into rmsprop, whose inclusion holds for a constant rate only.
      */
     static Schedule subsetSchedule(InclusionRelation relation, double eta0, long steps) {
-        if (relation.superset().equals("rmsprop")) {
+        if (InclusionLimits.constantRateOnly(relation)) {
             return Schedules.create("constant", eta0, Map.of(), steps);
         }
         return Schedules.create("linear_decay", eta0, Map.of("decay_factor", 0.1), steps);

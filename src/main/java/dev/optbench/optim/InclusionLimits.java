@@ -34,6 +34,9 @@ public final class InclusionLimits {
 
     /** The routes SPEC section 4 gives for {@code relation}. */
     public static List<Route> routes(InclusionRelation relation) {
+        if (!Optimizers.builtInNames().contains(relation.superset())) {
+            return List.of(declared(relation).route());
+        }
         return switch (relation.superset()) {
             case "momentum", "nesterov" -> List.of(Route.EXACT);
             case "rmsprop" -> List.of(Route.EXACT, Route.EPSILON_LIMIT);
@@ -44,6 +47,9 @@ public final class InclusionLimits {
 
     /** The setting of N in words, for tables. */
     public static String describe(InclusionRelation relation, Route route) {
+        if (!Optimizers.builtInNames().contains(relation.superset())) {
+            return declared(relation).description() + " (declared by the plug-in)";
+        }
         boolean fromSgd = relation.subset().equals("sgd");
         String beta = fromSgd ? "β1 = 0" : "β1 = γ";
         String gamma = fromSgd ? "γ = 0" : "same γ";
@@ -54,6 +60,27 @@ public final class InclusionLimits {
                     : gamma + ", ρ = 0.9, η_rms = η·√ε, ε → ∞";
             default -> beta + ", β2 = 0.999, α_t = η_t·ε·(1−β1^(t+1))/((1−β1)·√(1−β2^(t+1))), ε → ∞";
         };
+    }
+
+    /** What plug-in N declares for M (for sgd, a declaration for momentum serves, at γ = 0). */
+    static DeclaredInclusion declared(InclusionRelation relation) {
+        List<DeclaredInclusion> all = DeclaredInclusion.of(Optimizers.rule(relation.superset()));
+        for (String subset : relation.subset().equals("sgd") ? List.of("sgd", "momentum", "nesterov") : List.of(relation.subset())) {
+            for (DeclaredInclusion d : all) {
+                if (d.subset().equals(subset)) {
+                    return d;
+                }
+            }
+        }
+        throw new IllegalArgumentException("no inclusion into " + relation.superset());
+    }
+
+    /** Whether M ⊆ N holds only for a constant rate (rmsprop's, or as the plug-in declares). */
+    static boolean constantRateOnly(InclusionRelation relation) {
+        if (!Optimizers.builtInNames().contains(relation.superset())) {
+            return declared(relation).constantRateOnly();
+        }
+        return relation.superset().equals("rmsprop");
     }
 
     /** Momentum γ of the subset: its own for momentum/nesterov, 0 for sgd. */
@@ -88,6 +115,14 @@ public final class InclusionLimits {
             Map<String, Double> subsetHparams, Schedule subsetSchedule, double epsilon) {
         if (!routes(relation).contains(route)) {
             throw new IllegalArgumentException(relation + " has no " + route + " route");
+        }
+        if (!Optimizers.builtInNames().contains(relation.superset())) {
+            DeclaredInclusion d = declared(relation);
+            Map<String, Double> m = new LinkedHashMap<>(subsetHparams);
+            if (relation.subset().equals("sgd") && !d.subset().equals("sgd")) {
+                m.put("momentum", 0.0); // sgd is momentum at γ = 0
+            }
+            return d.realization().realize(m, subsetSchedule, route == Route.EXACT ? Double.NaN : epsilon);
         }
         double gamma = gamma(relation, subsetHparams);
         double eta0 = subsetSchedule.rate(0);

@@ -15,9 +15,22 @@ public record InclusionRelation(String subset, String superset) {
             new InclusionRelation("momentum", "adam"),
             new InclusionRelation("nesterov", "nadam"));
 
+    /** SPEC section 4's relations plus those the loaded plug-ins declare (SPEC section 10). */
+    public static List<InclusionRelation> direct() {
+        List<InclusionRelation> out = new java.util.ArrayList<>(DIRECT);
+        for (String name : Optimizers.names()) {
+            if (!Optimizers.builtInNames().contains(name)) {
+                for (DeclaredInclusion d : DeclaredInclusion.of(Optimizers.rule(name))) {
+                    out.add(new InclusionRelation(d.subset(), name));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Direct and transitive relations (sgd ⊆ rmsprop, sgd ⊆ adam, sgd ⊆ nadam too). */
     public static List<InclusionRelation> all() {
-        java.util.LinkedHashSet<InclusionRelation> out = new java.util.LinkedHashSet<>(DIRECT);
+        java.util.LinkedHashSet<InclusionRelation> out = new java.util.LinkedHashSet<>(direct());
         boolean grew = true;
         while (grew) {
             grew = false;

@@ -94,6 +94,10 @@ final class ReportHtml {
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");
+        List<String> data = result.studies().stream().flatMap(s -> s.data().stream()).distinct().toList();
+        if (!data.isEmpty()) {
+            h.append("<p>data: ").append(escape(String.join("; ", data))).append("</p>\n");
+        }
     }
 
     /** The section heading, then its figures. */

@@ -2,6 +2,7 @@ package dev.optbench.space;
 
 import dev.optbench.InputException;
 import dev.optbench.optim.HyperparameterSpec;
+import dev.optbench.optim.OptimizerAliases;
 import dev.optbench.optim.Optimizers;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,13 +16,18 @@ final class OptimizerDefaults {
         return Optimizers.names();
     }
 
+    /** Also for an alias (adamw, nadamw): the defaults of the rule it names. */
     static Map<String, Double> of(String optimizer) {
-        if (!Optimizers.names().contains(optimizer)) {
+        String rule = OptimizerAliases.rule(optimizer);
+        if (!Optimizers.names().contains(rule)) {
             throw new InputException("unknown optimizer '" + optimizer + "' (known: "
-                    + String.join(", ", names()) + "; list them with 'optbench optimizers')");
+                    + String.join(", ", names()) + ", adamw, nadamw; list them with 'optbench optimizers')");
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        for (HyperparameterSpec spec : Optimizers.hyperparameters(optimizer)) {
+        for (HyperparameterSpec spec : Optimizers.hyperparameters(rule)) {
+            if (spec.name().equals(Optimizers.WEIGHT_DECAY)) {
+                continue; // searched like l2, not filled in: a trial without it has none
+            }
             m.put(spec.name(), spec.defaultValue());
         }
         return m;

@@ -78,7 +78,7 @@ public enum Protocol {
         }
         try (InputStream in = Protocol.class.getResourceAsStream(path)) {
             SearchSpace space = SearchSpace.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), path);
-            Hyperparameters.check(optimizer, space.ranges().keySet());
+            Hyperparameters.check(optimizer, space.names().stream().collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
             return space;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

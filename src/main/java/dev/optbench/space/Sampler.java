@@ -14,14 +14,14 @@ public enum Sampler {
     /** Shifted, shuffled Halton sequence mapped through each range's scaling. */
     HALTON {
         @Override
-        public Map<String, Double> point(SearchSpace space, long seed, int k, int trials) {
+        Map<String, Double> sample(SearchSpace space, long seed, int k, int trials) {
             return space.fromUnit(new ShuffledHalton(space.dimensions(), seed).point(k));
         }
     },
     /** Independent uniform draws in scaled units, from a generator seeded by (seed, k). */
     RANDOM {
         @Override
-        public Map<String, Double> point(SearchSpace space, long seed, int k, int trials) {
+        Map<String, Double> sample(SearchSpace space, long seed, int k, int trials) {
             SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, k));
             double[] u = new double[space.dimensions()];
             for (int d = 0; d < u.length; d++) {
@@ -37,7 +37,7 @@ public enum Sampler {
      */
     GRID {
         @Override
-        public Map<String, Double> point(SearchSpace space, long seed, int k, int trials) {
+        Map<String, Double> sample(SearchSpace space, long seed, int k, int trials) {
             List<List<Double>> levels = levels(space, trials);
             Map<String, Double> point = new java.util.LinkedHashMap<>();
             long size = 1;
@@ -59,7 +59,12 @@ public enum Sampler {
         }
     };
 
-    public abstract Map<String, Double> point(SearchSpace space, long seed, int k, int trials);
+    /** Trial k's point; in a discrete space, point k mod n whatever the sampler (SPEC section 5). */
+    public Map<String, Double> point(SearchSpace space, long seed, int k, int trials) {
+        return space.isDiscrete() ? space.discretePoint(k) : sample(space, seed, k, trials);
+    }
+
+    abstract Map<String, Double> sample(SearchSpace space, long seed, int k, int trials);
 
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);

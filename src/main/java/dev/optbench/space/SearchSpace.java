@@ -17,16 +17,52 @@ import java.util.Map;
 /**
  * A search space: hyperparameter names (canonical or derived, SPEC section 5) mapped to ranges,
  * in a fixed order (the order of the JSON file), which fixes the sampler's dimensions.
- * Reads and writes AlgoPerf's {@code tuning_search_space.json} form unchanged.
+ * Reads and writes AlgoPerf's {@code tuning_search_space.json} form unchanged. Or AlgoPerf's
+ * discrete form: {@code points}, a JSON array of points (objects of values), of which trial k
+ * takes point k mod n in order, whatever the sampler; {@code ranges} is then empty.
  */
-public record SearchSpace(Map<String, Range> ranges) {
+public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> points) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public SearchSpace {
         ranges = Collections.unmodifiableMap(new LinkedHashMap<>(ranges));
+        List<Map<String, Double>> copy = new ArrayList<>();
+        points.forEach(pt -> copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(pt))));
+        points = List.copyOf(copy);
+        if (!ranges.isEmpty() && !points.isEmpty()) {
+            throw new IllegalArgumentException("a space has ranges or discrete points, not both");
+        }
     }
 
+    /** A space of ranges. */
+    public SearchSpace(Map<String, Range> ranges) {
+        this(ranges, List.of());
+    }
+
+    /** A discrete space: trial k takes {@code points.get(k mod n)}. */
+    public static SearchSpace discrete(List<Map<String, Double>> points) {
+        if (points.isEmpty()) {
+            throw new InputException("a discrete space needs at least one point");
+        }
+        return new SearchSpace(Map.of(), points);
+    }
+
+    public boolean isDiscrete() {
+        return !points.isEmpty();
+    }
+
+    /** Point k mod n of a discrete space. */
+    public Map<String, Double> discretePoint(int k) {
+        return points.get(Math.floorMod(k, points.size()));
+    }
+
+    /** Names in file order; for a discrete space, every name any point gives. */
     public List<String> names() {
+        if (isDiscrete()) {
+            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+            points.forEach(pt -> all.addAll(pt.keySet()));
+            return List.copyOf(all);
+        }
         return List.copyOf(ranges.keySet());
     }
 
@@ -54,8 +90,12 @@ public record SearchSpace(Map<String, Range> ranges) {
     }
 
     static SearchSpace fromNode(JsonNode root, String source) {
+        if (root != null && root.isArray()) {
+            return discreteFromNode(root, source);
+        }
         if (root == null || !root.isObject() || root.isEmpty()) {
-            throw new InputException(source + ": a search space must be a non-empty JSON object of hyperparameter ranges");
+            throw new InputException(source + ": a search space must be a non-empty JSON object of hyperparameter ranges"
+                    + " (or AlgoPerf's discrete form, a JSON array of points)");
         }
         Map<String, Range> ranges = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
@@ -67,6 +107,33 @@ public record SearchSpace(Map<String, Range> ranges) {
             }
         }
         return new SearchSpace(ranges);
+    }
+
+    /** AlgoPerf's discrete form: [{"name": value, ...}, ...]. */
+    private static SearchSpace discreteFromNode(JsonNode root, String source) {
+        if (root.isEmpty()) {
+            throw new InputException(source + ": a discrete space (a JSON array of points) needs at least one point");
+        }
+        List<Map<String, Double>> points = new ArrayList<>();
+        int i = 0;
+        for (JsonNode p : root) {
+            if (!p.isObject() || p.isEmpty()) {
+                throw new InputException(source + ": point " + i + " of the discrete space must be a non-empty object"
+                        + " of hyperparameter values, found " + p);
+            }
+            Map<String, Double> point = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isNumber()) {
+                    throw new InputException(source + ": point " + i + ": hyperparameter '" + e.getKey()
+                            + "' must be a number, found " + e.getValue());
+                }
+                point.put(e.getKey(), e.getValue().doubleValue());
+            }
+            points.add(point);
+            i++;
+        }
+        return discrete(points);
     }
 
     /** Whether a JSON value looks like one range (rather than a space of ranges). */
@@ -105,7 +172,15 @@ public record SearchSpace(Map<String, Range> ranges) {
         };
     }
 
-    public ObjectNode toNode() {
+    public JsonNode toNode() {
+        if (isDiscrete()) {
+            ArrayNode array = JSON.createArrayNode();
+            points.forEach(pt -> {
+                ObjectNode o = array.addObject();
+                pt.forEach(o::put);
+            });
+            return array;
+        }
         ObjectNode root = JSON.createObjectNode();
         ranges.forEach((name, r) -> {
             ObjectNode o = root.putObject(name);
@@ -132,6 +207,9 @@ public record SearchSpace(Map<String, Range> ranges) {
 
     /** "name: range, name: range" for listings. */
     public String describe() {
+        if (isDiscrete()) {
+            return points.size() + " discrete points of " + String.join(", ", names());
+        }
         StringBuilder b = new StringBuilder();
         ranges.forEach((name, r) -> b.append(b.length() == 0 ? "" : ", ").append(name).append(' ').append(r.describe()));
         return b.toString();

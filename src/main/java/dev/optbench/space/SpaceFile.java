@@ -13,37 +13,50 @@ import java.util.Map;
 
 /**
  * A user's own space ({@code --space FILE.json}), in one of two forms: a single AlgoPerf
- * space (an object of ranges), used for every optimizer; or an object keyed by optimizer name
- * whose values are AlgoPerf spaces, one per optimizer. Every optimizer of the study must be
+ * space (an object of ranges, or AlgoPerf's discrete form: an array of points), used for every
+ * optimizer; or an object keyed by optimizer name whose values are AlgoPerf spaces, one per optimizer. Every optimizer of the study must be
  * covered, and every name must be searchable for its optimizer.
  */
 public final class SpaceFile {
     private SpaceFile() {}
 
     public static Map<String, SearchSpace> load(Path file, List<String> optimizers) {
+        return load(file, optimizers, false);
+    }
+
+    /**
+     * {@code labels}: with {@code anyLabel} (external studies), labels optbench does not know as
+     * optimizers are allowed and their names go unchecked; known optimizers are checked as usual.
+     */
+    public static Map<String, SearchSpace> load(Path file, List<String> labels, boolean anyLabel) {
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
             throw new InputException("cannot read space file " + file + ": " + e.getMessage());
         }
-        return parse(text, file.toString(), optimizers);
+        return parse(text, file.toString(), labels, anyLabel);
     }
 
     public static Map<String, SearchSpace> parse(String text, String source, List<String> optimizers) {
+        return parse(text, source, optimizers, false);
+    }
+
+    static Map<String, SearchSpace> parse(String text, String source, List<String> optimizers, boolean anyLabel) {
         JsonNode root;
         try {
             root = SearchSpace.JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new InputException(source + " is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
-        if (root == null || !root.isObject() || root.isEmpty()) {
-            throw new InputException(source + ": expected a JSON object (an AlgoPerf space, or spaces keyed by optimizer)");
+        if (root == null || !(root.isObject() || root.isArray()) || root.isEmpty()) {
+            throw new InputException(source + ": expected a JSON object (an AlgoPerf space, or spaces keyed by optimizer)"
+                    + " or a JSON array of points (AlgoPerf's discrete form)");
         }
-        boolean perOptimizer = true;
+        boolean perOptimizer = root.isObject();
         for (Iterator<JsonNode> it = root.elements(); it.hasNext(); ) {
             JsonNode v = it.next();
-            if (SearchSpace.isRange(v) || !v.isObject()) {
+            if (SearchSpace.isRange(v) || !(v.isObject() || v.isArray())) {
                 perOptimizer = false;
             }
         }
@@ -63,8 +76,11 @@ public final class SpaceFile {
             }
         }
         out.forEach((o, s) -> {
+            if (anyLabel && !Hyperparameters.knows(o)) {
+                return;
+            }
             try {
-                Hyperparameters.check(o, s.ranges().keySet());
+                Hyperparameters.check(o, s.names().stream().collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
             } catch (InputException e) {
                 throw new InputException(source + ": " + e.getMessage());
             }

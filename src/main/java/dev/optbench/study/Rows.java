@@ -25,6 +25,7 @@ final class Rows {
         return new StudyDefinition(rs.getString("name"), rs.getString("workload"), rs.getString("protocol"),
                 Json.list(rs.getString("optimizers")), rs.getInt("trials_per_optimizer"), rs.getLong("seed"),
                 rs.getString("sampler"), Json.strings(rs.getString("spaces")), Instant.ofEpochMilli(rs.getLong("created_ms")),
+                ExternalCommand.fromJson(rs.getString("external")),
                 rs.getInt("seeds"), dev.optbench.space.FitOptions.fromJson(rs.getString("fit")));
     }
 

@@ -62,7 +62,9 @@ final class Schema {
                       FOREIGN KEY (study, optimizer, trial_index)
                         REFERENCES trials (study, optimizer, trial_index) ON DELETE CASCADE)""",
                     "CREATE INDEX measurements_by_trial ON measurements (study, optimizer, trial_index, step)"),
-            // 2: seed repeats (a trial's point and repeat) and the fitted protocol's two stages
+            // 2: external studies (SPEC section 10) keep their command; NULL for built-in workloads.
+            List.of("ALTER TABLE studies ADD COLUMN external TEXT"),
+            // 3: seed repeats (a trial's point and repeat) and the fitted protocol's two stages
             // (SPEC section 10). Older stores get seeds = 1, point = trial index, stage 1.
             List.of(
                     "ALTER TABLE studies ADD COLUMN seeds INTEGER NOT NULL DEFAULT 1",

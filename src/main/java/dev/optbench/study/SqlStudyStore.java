@@ -25,14 +25,33 @@ import java.util.TreeMap;
 public final class SqlStudyStore implements StudyStore {
 
     private final StoreUrl url;
-    private final Connection connection;
+    /** Replaced by a new one when a retrying store lost it (see {@link #retrying}). */
+    private Connection connection;
     private final Dialect dialect;
     private final Map<String, String> workloads = new HashMap<>();
+    /** Null: a lost connection fails the operation at once. */
+    private volatile StoreRetry retry;
+    /** True while an operation runs again after its connection was lost (its first try may have committed). */
+    private boolean rerun;
 
     SqlStudyStore(StoreUrl url, Connection connection) {
         this.url = url;
         this.connection = connection;
         this.dialect = url.dialect();
+    }
+
+    /**
+     * From now on a lost connection is reopened and the operation retried under {@code policy}
+     * (workers and the commands that run them); returns this store.
+     */
+    public SqlStudyStore retrying(StoreRetry policy) {
+        this.retry = policy;
+        return this;
+    }
+
+    /** The retry policy, or null when a lost connection fails at once. */
+    public StoreRetry retryPolicy() {
+        return retry;
     }
 
     public StoreUrl url() {
@@ -47,33 +66,56 @@ public final class SqlStudyStore implements StudyStore {
 
     @Override
     public synchronized void createStudy(StudyDefinition def) {
+        checkName(def);
+        tx(() -> {
+            createIn(def);
+            return null;
+        });
+    }
+
+    /**
+     * Creates the study and imports {@code trials} into it in one transaction: either the study
+     * lands with every row, or (on any error, a lost connection included) nothing does.
+     */
+    public synchronized void createStudyWithTrials(StudyDefinition def, List<Trial> trials) {
+        checkName(def);
+        tx(() -> {
+            createIn(def);
+            importIn(def.name(), trials);
+            return null;
+        });
+    }
+
+    private static void checkName(StudyDefinition def) {
         if (def.name() == null || !def.name().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             throw new InputException("study name '" + def.name() + "' is not allowed (use letters, digits, '.', '_', '-')");
         }
+    }
+
+    private void createIn(StudyDefinition def) throws SQLException {
         List<Trial> trials = StudyPlan.pendingTrials(def);
-        tx(() -> {
-            if (findStudyIn(def.name()).isPresent()) {
-                throw new InputException("study '" + def.name() + "' already exists in " + url.masked()
-                        + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
-            }
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO studies (name, workload, protocol, optimizers,"
-                    + " trials_per_optimizer, seed, sampler, spaces, created_ms, seeds, fit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, def.name());
-                ps.setString(2, def.workload());
-                ps.setString(3, def.protocol());
-                ps.setString(4, Json.write(def.optimizers()));
-                ps.setInt(5, def.trialsPerOptimizer());
-                ps.setLong(6, def.seed());
-                ps.setString(7, def.sampler());
-                ps.setString(8, Json.write(def.spaces()));
-                ps.setLong(9, def.created().toEpochMilli());
-                ps.setInt(10, def.seeds());
-                ps.setString(11, def.fit() == null ? null : def.fit().toJson());
-                ps.executeUpdate();
-            }
-            Rows.insertTrials(connection, trials);
-            return null;
-        });
+        if (findStudyIn(def.name()).isPresent()) {
+            throw new InputException("study '" + def.name() + "' already exists in " + url.masked()
+                    + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO studies (name, workload, protocol, optimizers,"
+                + " trials_per_optimizer, seed, sampler, spaces, created_ms, external, seeds, fit)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, def.name());
+            ps.setString(2, def.workload());
+            ps.setString(3, def.protocol());
+            ps.setString(4, Json.write(def.optimizers()));
+            ps.setInt(5, def.trialsPerOptimizer());
+            ps.setLong(6, def.seed());
+            ps.setString(7, def.sampler());
+            ps.setString(8, Json.write(def.spaces()));
+            ps.setLong(9, def.created().toEpochMilli());
+            ps.setString(10, def.isExternal() ? def.external().toJson() : null);
+            ps.setInt(11, def.seeds());
+            ps.setString(12, def.fit() == null ? null : def.fit().toJson());
+            ps.executeUpdate();
+        }
+        Rows.insertTrials(connection, trials);
     }
 
     @Override
@@ -205,6 +247,12 @@ public final class SqlStudyStore implements StudyStore {
     public synchronized Optional<Claim> claim(String study, String worker, long leaseMillis) {
         return tx(() -> {
             relaxedCommit();
+            if (rerun) { // the lost first try may have claimed a trial already: take that one up again
+                Optional<Claim> mine = heldBy(study, worker, leaseMillis);
+                if (mine.isPresent()) {
+                    return mine;
+                }
+            }
             expire(study);
             String filter = study == null ? "" : " AND study = ?";
             String study0;
@@ -253,6 +301,36 @@ public final class SqlStudyStore implements StudyStore {
             }
             return Optional.of(new Claim(study0, workload(study0), optimizer, index, attempt, worker, hparams, seed));
         });
+    }
+
+    /** A running trial this worker holds, its lease extended; empty if none. */
+    private Optional<Claim> heldBy(String study, String worker, long leaseMillis) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT study, optimizer, trial_index, attempt, hparams, seed"
+                + " FROM trials WHERE state = 'running' AND worker = ?" + (study == null ? "" : " AND study = ?")
+                + " ORDER BY trial_index, study, optimizer LIMIT 1")) {
+            ps.setString(1, worker);
+            if (study != null) {
+                ps.setString(2, study);
+            }
+            String study0;
+            Claim c;
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                study0 = rs.getString(1);
+                c = new Claim(study0, null, rs.getString(2), rs.getInt(3), rs.getInt(4), worker,
+                        Json.doubles(rs.getString(5)), rs.getLong(6));
+            }
+            try (PreparedStatement up = connection.prepareStatement("UPDATE trials SET lease_expires_ms = " + dialect.now()
+                    + " + ? WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
+                up.setLong(1, leaseMillis);
+                Rows.bindClaim(up, 2, c);
+                up.executeUpdate();
+            }
+            return Optional.of(new Claim(study0, workload(study0), c.optimizer(), c.index(), c.attempt(), worker,
+                    c.hparams(), c.seed()));
+        }
     }
 
     private String workload(String study) throws SQLException {
@@ -345,12 +423,24 @@ public final class SqlStudyStore implements StudyStore {
                 ps.setString(7, Json.write(provenance));
                 Rows.bindClaim(ps, 8, claim);
                 if (ps.executeUpdate() != 1) {
-                    return false;
+                    // After a lost connection the first try may have committed: then it is stored, once.
+                    return rerun && finishedBy(claim, state);
                 }
             }
             Rows.insertMeasurements(connection, claim.study(), claim.optimizer(), claim.index(), curve);
             return true;
         });
+    }
+
+    /** Whether the claim's own attempt already finished the trial in {@code state} (a commit whose reply was lost). */
+    private boolean finishedBy(Claim claim, TrialState state) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT state, worker FROM trials"
+                + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ?")) {
+            Rows.bindClaim(ps, 1, claim);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && state.id().equals(rs.getString(1)) && claim.worker().equals(rs.getString(2));
+            }
+        }
     }
 
     /** Marks the trial failed (an error that is not divergence), if the claim still holds it. */
@@ -362,7 +452,7 @@ public final class SqlStudyStore implements StudyStore {
                 ps.setString(1, message);
                 ps.setString(2, Json.write(provenance));
                 Rows.bindClaim(ps, 3, claim);
-                return ps.executeUpdate() == 1;
+                return ps.executeUpdate() == 1 || rerun && finishedBy(claim, TrialState.FAILED);
             }
         });
     }
@@ -397,47 +487,79 @@ public final class SqlStudyStore implements StudyStore {
     public synchronized void importTrials(String study, List<Trial> trials) {
         study(study);
         tx(() -> {
-            Map<String, TrialState> existing = new HashMap<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, state FROM trials WHERE study = ?")) {
-                ps.setString(1, study);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        existing.put(rs.getString(1) + "#" + rs.getInt(2), TrialState.fromId(rs.getString(3)));
-                    }
-                }
-            }
-            List<Trial> fresh = new ArrayList<>();
-            for (Trial t : trials) {
-                if (t.state() == TrialState.PENDING || t.state() == TrialState.RUNNING) {
-                    throw new InputException("cannot import trial " + t.optimizer() + "#" + t.index() + " in state "
-                            + t.state().id() + " (only completed, diverged or failed trials can be imported)");
-                }
-                String key = t.optimizer() + "#" + t.index();
-                TrialState there = existing.get(key);
-                if (there != null && there != TrialState.PENDING) {
-                    throw new InputException("study '" + study + "' already has trial " + key + " (" + there.id()
-                            + "); nothing was imported (import into a new study, or renumber the trials)");
-                }
-                if (there != null) {
-                    try (PreparedStatement del = connection.prepareStatement(
-                            "DELETE FROM trials WHERE study = ? AND optimizer = ? AND trial_index = ?")) {
-                        del.setString(1, study);
-                        del.setString(2, t.optimizer());
-                        del.setInt(3, t.index());
-                        del.executeUpdate();
-                    }
-                }
-                existing.put(key, t.state());
-                fresh.add(new Trial(study, t.optimizer(), t.index(), t.state(), t.searched(), t.hparams(), t.seed(),
-                        t.worker(), t.started(), t.finished(), t.steps(), t.seconds(), t.validationError(), t.testError(),
-                        t.stepsToTarget(), t.provenance(), t.message(), t.curve(), t.point(), t.repeat(), t.stage()));
-            }
-            Rows.insertTrials(connection, fresh);
-            for (Trial t : fresh) {
-                Rows.insertMeasurements(connection, study, t.optimizer(), t.index(), t.curve());
-            }
+            importIn(study, trials);
             return null;
         });
+    }
+
+    /** Called after each imported trial's rows; tests inject a database failure here. */
+    @FunctionalInterface
+    interface ImportHook {
+        void afterTrial(int written) throws SQLException;
+    }
+
+    private volatile ImportHook importHook = n -> { };
+
+    /** For tests: runs {@code hook} inside the import transaction after each trial's rows. */
+    void importHook(ImportHook hook) {
+        this.importHook = hook;
+    }
+
+    /** Called right after each commit; tests drop the connection here (a commit whose reply never came). */
+    @FunctionalInterface
+    interface CommitHook {
+        void afterCommit(Connection committed) throws SQLException;
+    }
+
+    private volatile CommitHook commitHook = c -> { };
+
+    /** For tests: runs {@code hook} after every commit. */
+    void commitHook(CommitHook hook) {
+        this.commitHook = hook;
+    }
+
+    private void importIn(String study, List<Trial> trials) throws SQLException {
+        Map<String, TrialState> existing = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, state FROM trials WHERE study = ?")) {
+            ps.setString(1, study);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    existing.put(rs.getString(1) + "#" + rs.getInt(2), TrialState.fromId(rs.getString(3)));
+                }
+            }
+        }
+        List<Trial> fresh = new ArrayList<>();
+        for (Trial t : trials) {
+            if (t.state() == TrialState.PENDING || t.state() == TrialState.RUNNING) {
+                throw new InputException("cannot import trial " + t.optimizer() + "#" + t.index() + " in state "
+                        + t.state().id() + " (only completed, diverged or failed trials can be imported)");
+            }
+            String key = t.optimizer() + "#" + t.index();
+            TrialState there = existing.get(key);
+            if (there != null && there != TrialState.PENDING) {
+                throw new InputException("study '" + study + "' already has trial " + key + " (" + there.id()
+                        + "); nothing was imported (import into a new study, or renumber the trials)");
+            }
+            if (there != null) {
+                try (PreparedStatement del = connection.prepareStatement(
+                        "DELETE FROM trials WHERE study = ? AND optimizer = ? AND trial_index = ?")) {
+                    del.setString(1, study);
+                    del.setString(2, t.optimizer());
+                    del.setInt(3, t.index());
+                    del.executeUpdate();
+                }
+            }
+            existing.put(key, t.state());
+            fresh.add(new Trial(study, t.optimizer(), t.index(), t.state(), t.searched(), t.hparams(), t.seed(),
+                    t.worker(), t.started(), t.finished(), t.steps(), t.seconds(), t.validationError(), t.testError(),
+                    t.stepsToTarget(), t.provenance(), t.message(), t.curve(), t.point(), t.repeat(), t.stage()));
+        }
+        Rows.insertTrials(connection, fresh);
+        int written = 0;
+        for (Trial t : fresh) {
+            Rows.insertMeasurements(connection, study, t.optimizer(), t.index(), t.curve());
+            importHook.afterTrial(++written);
+        }
     }
 
 
@@ -456,11 +578,7 @@ public final class SqlStudyStore implements StudyStore {
 
     /** A read in autocommit mode. */
     private <T> T call(SqlWork<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        return retried(work);
     }
 
     /**
@@ -468,41 +586,122 @@ public final class SqlStudyStore implements StudyStore {
      * transient conflict (SQLite busy past its timeout, PostgreSQL deadlock or serialization failure).
      */
     private <T> T tx(SqlWork<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                connection.setAutoCommit(false);
+        return retried(() -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    T result;
+                    connection.setAutoCommit(false);
+                    try {
+                        result = work.run();
+                        connection.commit();
+                        commitHook.afterCommit(connection);
+                    } catch (SQLException | RuntimeException e) {
+                        quietly(e, () -> connection.rollback()); // on a lost connection, report the first error
+                        quietly(e, () -> connection.setAutoCommit(true));
+                        throw e;
+                    }
+                    connection.setAutoCommit(true);
+                    return result;
+                } catch (SQLException e) {
+                    if (attempt >= 5 || !StoreRetry.isBusy(e)) {
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(20L * attempt * attempt);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work}; without a retry policy any SQL error fails at once. With one, a lost
+     * connection is reopened and the work run again (with {@link #rerun} set), and a busy
+     * database is waited for, until the policy's budget is spent; other errors fail at once.
+     */
+    private <T> T retried(SqlWork<T> work) {
+        StoreRetry policy = retry;
+        StoreRetry.Outage outage = null;
+        try {
+            while (true) {
                 try {
                     T result = work.run();
-                    connection.commit();
+                    if (outage != null) {
+                        outage.recovered();
+                    }
                     return result;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
+                } catch (SQLException e) {
+                    boolean lost = StoreRetry.isConnectionLoss(e) || connectionClosed();
+                    if (policy == null || !lost && !StoreRetry.isBusy(e)) {
+                        throw failure(e);
+                    }
+                    if (outage == null) {
+                        outage = policy.begin(url.masked(), reason(e));
+                    }
+                    if (lost) {
+                        outage.lost(reason(e));
+                        reconnect(outage);
+                        rerun = true;
+                    } else {
+                        outage.pause();
+                    }
                 }
+            }
+        } finally {
+            rerun = false;
+        }
+    }
+
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    private static void quietly(Exception first, SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException e) {
+            first.addSuppressed(e);
+        }
+    }
+
+    /** Replaces the lost connection, pausing between tries; a StoreException when the budget runs out. */
+    private void reconnect(StoreRetry.Outage outage) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // it is gone already
+        }
+        while (true) {
+            outage.pause();
+            try {
+                connection = StudyStores.connect(url);
+                return;
             } catch (SQLException e) {
-                if (attempt >= 5 || !transientFailure(e)) {
+                if (!StoreRetry.isConnectionLoss(e)) {
                     throw failure(e);
                 }
-                try {
-                    Thread.sleep(20L * attempt * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw failure(e);
-                }
+                outage.lost(reason(e));
             }
         }
     }
 
-    private static boolean transientFailure(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String msg = e.getMessage() == null ? "" : e.getMessage();
-        return state.equals("40001") || state.equals("40P01") || msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_LOCKED");
+    private boolean connectionClosed() {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    private String reason(SQLException e) {
+        return url.scrub(dev.optbench.Messages.describe(e));
     }
 
     private StoreException failure(SQLException e) {
-        String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        String first = dev.optbench.Messages.describe(e);
         return new StoreException("store " + url.masked() + ": " + url.scrub(first), null);
     }
 

@@ -38,8 +38,11 @@ public final class StudyPlan {
             int n1 = def.stage1Points();
             for (int p = 0; p < def.trialsPerOptimizer(); p++) {
                 boolean stage2 = p >= n1;
+                // point p of the space (in a discrete space point p mod n); every repeat of it shares it
                 Map<String, Double> searched = stage2 ? Map.of() : sampler.point(space, def.seed(), p, n1);
-                Map<String, Double> hparams = stage2 ? Map.of() : Hyperparameters.resolve(optimizer, searched);
+                Map<String, Double> hparams = stage2 ? Map.of()
+                        : def.isExternal() ? Hyperparameters.resolveLabel(optimizer, searched)
+                        : Hyperparameters.resolve(optimizer, searched);
                 for (int r = 0; r < def.seeds(); r++) {
                     out.add(new Trial(def.name(), optimizer, p * def.seeds() + r, TrialState.PENDING, searched, hparams,
                             Seeds.repeatSeed(def.seed(), p, r), null, null, null, 0, 0.0, null, null, null,

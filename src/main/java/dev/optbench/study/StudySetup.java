@@ -53,6 +53,12 @@ public final class StudySetup {
         dev.optbench.space.FitOptions fitting = p == Protocol.FITTED ? (fit == null ? dev.optbench.space.FitOptions.DEFAULT : fit) : null;
         if (fitting != null) {
             fitting.stage1Points(trials); // at least one point per stage
+            for (String o : optimizers) { // stage 2 narrows ranges; a list of points has none to narrow
+                if (SearchSpace.fromJson(json.get(o), "space of " + o).isDiscrete()) {
+                    throw new InputException("--protocol fitted narrows ranges, but the space of " + o
+                            + " is a list of discrete points; give a space of ranges or another protocol");
+                }
+            }
         } else if (fit != null) {
             throw new InputException("--fit-share, --fit-top and --fit-margin belong to --protocol fitted, not " + p.id());
         }
@@ -60,5 +66,58 @@ public final class StudySetup {
                 Instant.ofEpochMilli(System.currentTimeMillis()), seeds, fitting);
         StudyPlan.pendingTrials(def); // resolves every point now, so a bad space fails before the store is touched
         return def;
+    }
+
+    /**
+     * An external study (SPEC section 10): each trial runs {@code command}; {@code labels} name
+     * what the command compares (optbench's optimizers or any other names), each searched in
+     * {@code spaceFile}.
+     *
+     * @param protocol a label for the analyses, e.g. the protocol the space follows; null: "custom"
+     */
+    public static StudyDefinition defineExternal(String name, ExternalCommand command, String protocol, List<String> labels,
+            int trials, long seed, String sampler, Path spaceFile) {
+        return defineExternal(name, command, protocol, labels, trials, seed, sampler, spaceFile, 1);
+    }
+
+    /**
+     * An external study whose every point runs under {@code seeds} seeds (each trial gets its own
+     * OPTBENCH_SEED). The fitted protocol is refused: its stage 2 resolves optbench's own
+     * hyperparameters, which an external command's labels need not be.
+     */
+    public static StudyDefinition defineExternal(String name, ExternalCommand command, String protocol, List<String> labels,
+            int trials, long seed, String sampler, Path spaceFile, int seeds) {
+        if (Protocol.FITTED.id().equals(protocol)) {
+            throw new InputException("--protocol fitted needs a built-in --workload; with --command give another label, e.g. --protocol custom");
+        }
+        if (spaceFile == null) {
+            throw new InputException("--command needs --space FILE.json: the space each label's trials search");
+        }
+        checkCounts(labels, trials);
+        for (String l : labels) {
+            if (!l.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw new InputException("label '" + l + "' is not allowed (use letters, digits, '.', '_', '-')");
+            }
+        }
+        Sampler s = Sampler.fromId(sampler == null ? "halton" : sampler);
+        Map<String, SearchSpace> spaces = SpaceFile.load(spaceFile, labels, true);
+        Map<String, String> json = new LinkedHashMap<>();
+        labels.forEach(l -> json.put(l, spaces.get(l).toJson()));
+        StudyDefinition def = new StudyDefinition(name, ExternalCommand.WORKLOAD, protocol == null ? "custom" : protocol,
+                labels, trials, seed, s.id(), json, Instant.ofEpochMilli(System.currentTimeMillis()), command, seeds, null);
+        StudyPlan.pendingTrials(def);
+        return def;
+    }
+
+    private static void checkCounts(List<String> optimizers, int trials) {
+        if (optimizers.isEmpty()) {
+            throw new InputException("--optimizers is empty: name at least one, e.g. --optimizers sgd,adam");
+        }
+        if (new LinkedHashSet<>(optimizers).size() != optimizers.size()) {
+            throw new InputException("--optimizers names an optimizer twice: " + String.join(",", optimizers));
+        }
+        if (trials < 1) {
+            throw new InputException("--trials must be at least 1, not " + trials);
+        }
     }
 }

@@ -35,7 +35,7 @@ public final class StudyStores {
         }
         Connection c;
         try {
-            c = DriverManager.getConnection(url.jdbcUrl(), properties(url));
+            c = connect(url);
         } catch (SQLException e) {
             if (url.dialect() == Dialect.SQLITE) {
                 throw new InputException("cannot open store " + url.masked() + ": " + reason(url, e)
@@ -56,6 +56,11 @@ public final class StudyStores {
                     + " (is it an optbench store?)", null);
         }
         return new SqlStudyStore(url, c);
+    }
+
+    /** A new connection with the store's settings; the schema is not checked (a store reconnecting after an outage). */
+    static Connection connect(StoreUrl url) throws SQLException {
+        return DriverManager.getConnection(url.jdbcUrl(), properties(url));
     }
 
     private static Properties properties(StoreUrl url) {
@@ -79,7 +84,7 @@ public final class StudyStores {
     }
 
     private static String reason(StoreUrl url, SQLException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String m = e.getMessage() == null ? dev.optbench.Messages.describe(e) : dev.optbench.Messages.stripClassNames(e.getMessage());
         if (e.getCause() != null && e.getCause().getMessage() != null && m.contains("attempt failed")) {
             m = m + " " + e.getCause().getMessage();
         }

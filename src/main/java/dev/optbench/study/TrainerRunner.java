@@ -36,6 +36,11 @@ public final class TrainerRunner implements TrialRunner {
     }
 
     @Override
+    public String dataDescription(String workload) {
+        return dev.optbench.workload.Datasets.load(Workloads.get(workload).data(), dataDir).description(); // cached
+    }
+
+    @Override
     public double targetError(String workload) {
         return Workloads.get(workload).targetError();
     }

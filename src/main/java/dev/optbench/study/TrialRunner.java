@@ -18,4 +18,19 @@ public interface TrialRunner {
 
     /** The workload's target validation error (for steps to target), NaN if it has none. */
     double targetError(String workload);
+
+    /** What this claim's trial ran, recorded as its provenance; by default its workload's definition. */
+    default String workloadDefinition(Claim claim) {
+        return workloadDefinition(claim.workload());
+    }
+
+    /** This claim's target validation error; by default its workload's. */
+    default double targetError(Claim claim) {
+        return targetError(claim.workload());
+    }
+
+    /** Which data the workload's trials read (e.g. "Fashion-MNIST from DIR"), recorded as provenance; null if none. */
+    default String dataDescription(String workload) {
+        return null;
+    }
 }

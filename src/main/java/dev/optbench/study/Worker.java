@@ -159,7 +159,7 @@ public final class Worker {
                     }
                     return false;
                 }
-                String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                String message = dev.optbench.Messages.describe(cause);
                 store.fail(claim, message, provenance(claim));
                 listener.failed(claim, message);
                 return false;
@@ -171,7 +171,7 @@ public final class Worker {
         TrialState state = result.status() == RunStatus.DIVERGED ? TrialState.DIVERGED : TrialState.COMPLETED;
         double validation = result.finalError(Split.VALIDATION);
         double test = result.finalError(Split.TEST);
-        Double toTarget = stepsToTarget(result, runner.targetError(claim.workload()));
+        Double toTarget = stepsToTarget(result, runner.targetError(claim));
         boolean stored = store.complete(claim, state, result.stepsRun(), result.seconds(), validation, test, toTarget,
                 provenance(claim), result.measurements());
         if (stored) {
@@ -199,10 +199,23 @@ public final class Worker {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("optbench_version", Version.version());
         p.put("git_commit", Version.gitCommit());
-        p.put("workload", runner.workloadDefinition(claim.workload()));
+        p.put("workload", runner.workloadDefinition(claim));
+        try {
+            String data = runner.dataDescription(claim.workload());
+            if (data != null) {
+                p.put("data", data);
+            }
+        } catch (RuntimeException e) { // the data could not be read: the trial's own message says why
+            p.put("data", "unreadable: " + dev.optbench.Messages.describe(e));
+        }
         p.put("worker", id);
         p.put("host", id.contains(":") ? id.substring(0, id.indexOf(':')) : id);
         p.put("java", System.getProperty("java.version"));
+        dev.optbench.optim.Plugins.Source plugin = dev.optbench.optim.Optimizers.pluginSource(
+                dev.optbench.optim.OptimizerAliases.rule(claim.optimizer()));
+        if (plugin != null) { // the jar and its hash, so a study's workers can be checked to run the same rule
+            p.put("plugin", plugin.toString());
+        }
         return p;
     }
 

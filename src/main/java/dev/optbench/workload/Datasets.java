@@ -2,6 +2,7 @@ package dev.optbench.workload;
 
 import dev.optbench.InputException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Loads data sets from disk, once per process: a small cache keyed by (spec, directory) keeps
@@ -35,7 +37,35 @@ public final class Datasets {
 
     /** The splits of {@code spec}, read from {@code dataDir} (null: the data set's default place). */
     public static DataSplits load(DataSpec spec, Path dataDir) {
-        Path dir = dataDir != null ? dataDir.toAbsolutePath().normalize() : spec.kind().defaultDir();
+        return load(spec, dataDir, defaultDir(spec.kind()));
+    }
+
+    /**
+     * Where {@code kind} is read from without --data-dir: its usual place, unless the system
+     * property {@code optbench.default-dir.<id>} (e.g. optbench.default-dir.fashion-mnist) names another.
+     */
+    public static Path defaultDir(DatasetKind kind) {
+        String override = System.getProperty("optbench.default-dir." + kind.id());
+        return override != null && !override.isBlank() ? Path.of(override) : kind.defaultDir();
+    }
+
+    /** Rows in the bundled Fashion-MNIST subset: the rows the -tiny workloads read (its README.md says how it was cut). */
+    public static final int BUNDLED_TRAIN_ROWS = 6_000;
+    public static final int BUNDLED_TEST_ROWS = 1_000;
+    private static final String BUNDLED_FASHION = "/dev/optbench/data/fashion-mnist-subset/";
+
+    /**
+     * Whether {@code spec} is read from the bundled Fashion-MNIST subset: a tiny workload, no
+     * --data-dir, and nothing installed at the default place.
+     */
+    static boolean usesBundled(DataSpec spec, Path dataDir, Path defaultDir) {
+        return dataDir == null && spec.kind() == DatasetKind.FASHION_MNIST && spec.tiny()
+                && spec.tinyTrainLimit() <= BUNDLED_TRAIN_ROWS && spec.heldOutLimit() <= BUNDLED_TEST_ROWS
+                && defaultDir != null && !Files.isDirectory(defaultDir);
+    }
+
+    static DataSplits load(DataSpec spec, Path dataDir, Path defaultDir) {
+        Path dir = dataDir != null ? dataDir.toAbsolutePath().normalize() : defaultDir;
         if (dir == null) {
             throw new InputException(spec.kind().id() + " has no default location: pass --data-dir with "
                     + expectedFiles(spec.kind()));
@@ -46,7 +76,7 @@ public final class Datasets {
             if (cached != null) {
                 return cached;
             }
-            DataSplits loaded = read(spec, dir);
+            DataSplits loaded = usesBundled(spec, dataDir, defaultDir) ? bundledFashion(spec, dir) : read(spec, dir);
             CACHE.put(key, loaded);
             return loaded;
         }
@@ -75,11 +105,48 @@ public final class Datasets {
 
     private static DataSplits fashion(DataSpec spec, Path dir) {
         String hint = FASHION_HINT;
-        requireDirectory(dir, DatasetKind.FASHION_MNIST, hint);
+        requireDirectory(dir, DatasetKind.FASHION_MNIST, hint + (spec.tiny() ? "" : "; only the -tiny workloads run on"
+                + " optbench's bundled subset"));
         IdxReader.IdxFile trainX = IdxReader.read(idx(dir, "train-images-idx3-ubyte", hint), 3, hint);
         IdxReader.IdxFile trainY = IdxReader.read(idx(dir, "train-labels-idx1-ubyte", hint), 1, hint);
         IdxReader.IdxFile testX = IdxReader.read(idx(dir, "t10k-images-idx3-ubyte", hint), 3, hint);
         IdxReader.IdxFile testY = IdxReader.read(idx(dir, "t10k-labels-idx1-ubyte", hint), 1, hint);
+        return fashion(spec, dir.toString(), trainX, trainY, testX, testY, "Fashion-MNIST from " + dir, hint);
+    }
+
+    /** The bundled subset, for a tiny workload when {@code missing} (the default place) holds no data set. */
+    private static DataSplits bundledFashion(DataSpec spec, Path missing) {
+        String hint = " (the bundled Fashion-MNIST subset is damaged; reinstall optbench or install dataset-fashion-mnist)";
+        IdxReader.IdxFile trainX = bundled("train-images-idx3-ubyte", 3, hint);
+        IdxReader.IdxFile trainY = bundled("train-labels-idx1-ubyte", 1, hint);
+        IdxReader.IdxFile testX = bundled("t10k-images-idx3-ubyte", 3, hint);
+        IdxReader.IdxFile testY = bundled("t10k-labels-idx1-ubyte", 1, hint);
+        DataSplits s = fashion(spec, "the bundled subset", trainX, trainY, testX, testY, "bundled", hint);
+        return new DataSplits(s.train(), s.trainEval(), s.validation(), s.test(), s.classes(), bundledDescription(missing));
+    }
+
+    /** How trials, the analysis and the report name the bundled subset and why it was used. */
+    public static String bundledDescription(Path missing) {
+        return "bundled Fashion-MNIST subset (" + BUNDLED_TRAIN_ROWS + " train / " + BUNDLED_TEST_ROWS
+                + " test rows) because " + missing + " is not installed";
+    }
+
+    private static IdxReader.IdxFile bundled(String name, int rank, String hint) {
+        String resource = BUNDLED_FASHION + name + ".gz";
+        try (InputStream in = Datasets.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new InputException("missing " + resource + " in optbench's jar" + hint);
+            }
+            try (InputStream gz = new GZIPInputStream(in, 1 << 16)) {
+                return IdxReader.parse(gz.readAllBytes(), resource, rank, hint);
+            }
+        } catch (IOException e) {
+            throw new InputException("cannot read " + resource + ": " + e.getMessage() + hint);
+        }
+    }
+
+    private static DataSplits fashion(DataSpec spec, String dir, IdxReader.IdxFile trainX, IdxReader.IdxFile trainY,
+            IdxReader.IdxFile testX, IdxReader.IdxFile testY, String description, String hint) {
         checkPair(trainX, trainY, dir, "train", 10, hint);
         checkPair(testX, testY, dir, "t10k", 10, hint);
         int h = trainX.dims()[1];
@@ -88,8 +155,7 @@ public final class Datasets {
             throw new InputException(dir + ": training images are " + h + "x" + w + " but test images "
                     + testX.dims()[1] + "x" + testX.dims()[2] + hint);
         }
-        return images(spec, trainX.data(), labels(trainY), testX.data(), labels(testY), 1, h, w, 10,
-                "Fashion-MNIST from " + dir);
+        return images(spec, trainX.data(), labels(trainY), testX.data(), labels(testY), 1, h, w, 10, description);
     }
 
     private static DataSplits cifar(DataSpec spec, Path dir) {
@@ -204,7 +270,7 @@ public final class Datasets {
         throw new InputException("missing file " + gz + " (or " + name + " uncompressed)" + hint);
     }
 
-    private static void checkPair(IdxReader.IdxFile x, IdxReader.IdxFile y, Path dir, String prefix,
+    private static void checkPair(IdxReader.IdxFile x, IdxReader.IdxFile y, String dir, String prefix,
             int classes, String hint) {
         if (x.count() != y.count()) {
             throw new InputException(dir + ": " + prefix + " images hold " + x.count() + " examples but "

@@ -38,7 +38,11 @@ public final class IdxReader {
 
     /** Reads {@code file}; {@code hint} is appended to every error (e.g. which package installs it). */
     public static IdxFile read(Path file, int expectedRank, String hint) {
-        byte[] bytes = readMaybeGzip(file, hint);
+        return parse(readMaybeGzip(file, hint), file.toString(), expectedRank, hint);
+    }
+
+    /** Parses the (uncompressed) IDX bytes of {@code file}, a name for messages. */
+    static IdxFile parse(byte[] bytes, String file, int expectedRank, String hint) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         if (bytes.length < 4 || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08) {
             throw new InputException(file + " is not an IDX file of unsigned bytes (magic 0x0000080"

@@ -95,8 +95,36 @@ class SearchSpaceTest {
                 .hasMessageContaining("unknown scaling 'cubic'");
         assertThatThrownBy(() -> SearchSpace.fromJson("{oops", "f.json")).hasMessageStartingWith("f.json is not valid JSON");
         assertThatThrownBy(() -> Protocol.fromId("lr-magic")).hasMessageContaining("lr-grid, lr-only, lr-schedule, full, fitted");
-        assertThatThrownBy(() -> SpaceFile.parse(ALGOPERF, "algoperf.json", List.of("adam")))
-                .isInstanceOf(InputException.class).hasMessageContaining("warmup_factor").hasMessageNotContaining("\n");
+        assertThat(SpaceFile.parse(ALGOPERF, "algoperf.json", List.of("nadamw", "adam"))).containsOnlyKeys("nadamw", "adam");
+        assertThatThrownBy(() -> SpaceFile.parse(ALGOPERF, "algoperf.json", List.of("sgd")))
+                .isInstanceOf(InputException.class).hasMessageContaining("optimizer sgd cannot search one_minus_beta1, beta2")
+                .hasMessageNotContaining("\n");
+        // warmup_factor picks warmup_cosine, which takes no decay_factor
+        assertThatThrownBy(() -> SpaceFile.parse("{\"warmup_factor\": {\"feasible_points\": [0.05]},"
+                + " \"decay_factor\": {\"feasible_points\": [0.1]}}", "w.json", List.of("sgd")))
+                .hasMessage("w.json: the space for sgd names decay_factor, which schedule warmup_cosine (chosen by"
+                        + " decay_factor, warmup_factor) does not take; warmup_cosine takes warmup_factor");
+        assertThatThrownBy(() -> SearchSpace.fromJson("[]", "d.json")).hasMessageContaining("needs at least one point");
+        assertThatThrownBy(() -> SearchSpace.fromJson("[{\"learning_rate\": \"fast\"}]", "d.json"))
+                .hasMessage("d.json: point 0: hyperparameter 'learning_rate' must be a number, found \"fast\"");
+    }
+
+    @Test
+    void aDiscreteSpaceGivesTrialKPointKModN() {
+        String json = "[{\"learning_rate\": 0.1, \"one_minus_beta_1\": 0.5}, {\"learning_rate\": 0.2}]";
+        SearchSpace d = SearchSpace.fromJson(json, "d.json");
+        assertThat(d.isDiscrete()).isTrue();
+        assertThat(d.names()).containsExactly("learning_rate", "one_minus_beta_1");
+        for (Sampler sampler : Sampler.values()) {
+            assertThat(sampler.point(d, 7, 0, 5)).isEqualTo(Map.of("learning_rate", 0.1, "one_minus_beta_1", 0.5));
+            assertThat(sampler.point(d, 7, 1, 5)).isEqualTo(Map.of("learning_rate", 0.2));
+            assertThat(sampler.point(d, 7, 4, 5)).isEqualTo(Map.of("learning_rate", 0.1, "one_minus_beta_1", 0.5));
+        }
+        assertThat(SearchSpace.fromJson(d.toJson(), "again")).isEqualTo(d);
+        assertThat(SpaceFile.parse("{\"adam\": " + json + "}", "p.json", List.of("adam")).get("adam")).isEqualTo(d);
+        // a point without a name takes the optimizer's default
+        assertThat(Hyperparameters.resolve("adam", d.discretePoint(1))).containsEntry("beta1", 0.9);
+        assertThat(Hyperparameters.resolve("adam", d.discretePoint(0)).get("beta1")).isEqualTo(0.5);
     }
 
     @Test
@@ -143,6 +171,19 @@ class SearchSpaceTest {
                 .hasMessageContaining("cannot search learning_rate_over_sqrt_epsilon");
         assertThatThrownBy(() -> Hyperparameters.resolve("adam", Map.of("beta1", 0.9, "one_minus_beta1", 0.1)))
                 .hasMessageContaining("sets beta1 more than once");
-        assertThatThrownBy(() -> Hyperparameters.resolve("adamw", Map.of())).hasMessageContaining("unknown optimizer 'adamw'");
+        assertThatThrownBy(() -> Hyperparameters.resolve("adamx", Map.of())).hasMessageContaining("unknown optimizer 'adamx'");
+        // adamw, nadamw: adam's and nadam's names, and weight_decay must be searched
+        assertThat(Hyperparameters.resolve("adamw", Map.of("learning_rate", 1e-3, "weight_decay", 0.1)))
+                .containsEntry("beta1", 0.9).containsEntry("weight_decay", 0.1);
+        assertThatThrownBy(() -> Hyperparameters.resolve("nadamw", Map.of("learning_rate", 1e-3)))
+                .hasMessage("nadamw is nadam with decoupled weight decay searched: its space must name weight_decay"
+                        + " (or use nadam)");
+        // AlgoPerf's momentum / Nesterov spaces: beta1 and one_minus_beta1 are the momentum γ
+        assertThat(Hyperparameters.resolve("nesterov", Map.of("learning_rate", 0.1, "one_minus_beta1", 0.25)))
+                .containsEntry("momentum", 0.75).doesNotContainKey("beta1");
+        assertThat(Hyperparameters.resolve("momentum", Map.of("learning_rate", 0.1, "beta1", 0.8)))
+                .containsEntry("momentum", 0.8).doesNotContainKey("beta1");
+        assertThatThrownBy(() -> Hyperparameters.resolve("momentum", Map.of("momentum", 0.9, "one_minus_beta1", 0.1)))
+                .hasMessageContaining("sets momentum more than once");
     }
 }

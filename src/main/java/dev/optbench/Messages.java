@@ -1,0 +1,63 @@
+package dev.optbench;
+
+import java.util.regex.Pattern;
+
+/**
+ * Error text for people: what went wrong in words, never a Java class name. A message that
+ * Java built from a wrapped exception ("java.io.IOException: disk full") loses its class-name
+ * prefix; an exception without a message is described by what kind of failure it is.
+ */
+public final class Messages {
+    /** A leading "some.pkg.SomeException: " or "SomeError: " (possibly repeated). */
+    private static final Pattern CLASS_PREFIX =
+            Pattern.compile("^(?:(?:[a-z_][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error|Throwable)(?::\\s*|$))+");
+
+    private Messages() {}
+
+    /** One line describing {@code e}, e.g. "out of memory" or "disk full". */
+    public static String describe(Throwable e) {
+        Throwable t = e;
+        // Wrappers whose own message is only the cause's toString(): describe the cause instead.
+        while (t.getCause() != null && t.getCause() != t
+                && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString())
+                    || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? "" : stripClassNames(t.getMessage().strip().lines().findFirst().orElse(""));
+        String kind = kind(t);
+        if (message.isBlank()) {
+            return kind;
+        }
+        return kind.equals("error") ? message : kind + ": " + message;
+    }
+
+    /** Removes class-name prefixes Java puts in front of wrapped messages. */
+    public static String stripClassNames(String message) {
+        return CLASS_PREFIX.matcher(message).replaceFirst("").strip();
+    }
+
+    private static String kind(Throwable t) {
+        if (t instanceof OutOfMemoryError) {
+            return "out of memory";
+        }
+        if (t instanceof StackOverflowError) {
+            return "stack overflow";
+        }
+        if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
+            return "input/output error";
+        }
+        if (t instanceof ArithmeticException) {
+            return "arithmetic error";
+        }
+        if (t instanceof NullPointerException) {
+            return "internal error (a value was missing)";
+        }
+        if (t instanceof IndexOutOfBoundsException) {
+            return "internal error (an index was out of range)";
+        }
+        if (t instanceof InterruptedException || t instanceof java.util.concurrent.CancellationException) {
+            return "interrupted";
+        }
+        return "error";
+    }
+}

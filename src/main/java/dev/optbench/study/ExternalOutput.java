@@ -1,0 +1,129 @@
+package dev.optbench.study;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.optbench.train.Measurement;
+import dev.optbench.train.Split;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an external trial's standard output (SPEC section 10): one JSON object per line,
+ * {@code {"step", "train_loss", "validation_error", "validation_loss", "test_error"}}, any subset
+ * but {@code step}; or {@code {"status": "diverged"}}. NaN and ±Infinity are read as numbers (as
+ * Python's json module writes them); a non-finite loss means the run diverged. Blank lines are
+ * skipped; anything else is malformed and fails the trial. Not thread-safe: one reader thread.
+ */
+final class ExternalOutput {
+    static final Set<String> FIELDS = Set.of("step", "train_loss", "validation_error", "validation_loss", "test_error");
+    private static final JsonMapper LENIENT = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    private final List<Measurement> measurements = new ArrayList<>();
+    private long lastStep = -1;
+    private int lines;
+    private volatile boolean diverged;
+    private volatile String malformed;
+
+    /** Takes one line; returns false once the outcome is decided (diverged or malformed). */
+    boolean accept(String line) {
+        lines++;
+        if (diverged || malformed != null) {
+            return false;
+        }
+        if (line.isBlank()) {
+            return true;
+        }
+        JsonNode n;
+        try {
+            n = LENIENT.readTree(line);
+        } catch (JsonProcessingException e) {
+            n = null;
+        }
+        if (n == null || !n.isObject()) {
+            return bad("is not a JSON object");
+        }
+        if (n.has("status")) {
+            if (n.size() == 1 && "diverged".equals(n.get("status").asText(null))) {
+                diverged = true;
+                return false;
+            }
+            return bad("has a status other than {\"status\": \"diverged\"}");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!FIELDS.contains(e.getKey())) {
+                return bad("has unknown field '" + e.getKey() + "'");
+            }
+            if (!e.getValue().isNumber()) {
+                return bad("has a non-numeric " + e.getKey());
+            }
+        }
+        JsonNode step = n.get("step");
+        if (step == null || !step.canConvertToExactIntegral() || !step.canConvertToLong() || step.asLong() < 0) {
+            return bad("needs \"step\", a whole number ≥ 0");
+        }
+        long t = step.asLong();
+        lastStep = Math.max(lastStep, t);
+        double trainLoss = value(n, "train_loss");
+        double valError = value(n, "validation_error");
+        double valLoss = value(n, "validation_loss");
+        double testError = value(n, "test_error");
+        if (n.has("train_loss")) {
+            measurements.add(new Measurement(t, Split.TRAIN, finite(trainLoss), Double.NaN));
+        }
+        if (n.has("validation_error") || n.has("validation_loss")) {
+            measurements.add(new Measurement(t, Split.VALIDATION, finite(valLoss), finite(valError)));
+        }
+        if (n.has("test_error")) {
+            measurements.add(new Measurement(t, Split.TEST, Double.NaN, finite(testError)));
+        }
+        if (nonFinite(n, "train_loss", trainLoss) || nonFinite(n, "validation_loss", valLoss)) {
+            diverged = true;
+            return false;
+        }
+        return true;
+    }
+
+    private boolean bad(String why) {
+        malformed = "line " + lines + " of its output " + why + " (expected {\"step\": N, \"train_loss\": x,"
+                + " \"validation_error\": x, \"validation_loss\": x, \"test_error\": x}, any subset but step)";
+        return false;
+    }
+
+    private static double value(JsonNode n, String key) {
+        return n.has(key) ? n.get(key).asDouble() : Double.NaN;
+    }
+
+    private static boolean nonFinite(JsonNode n, String key, double v) {
+        return n.has(key) && !Double.isFinite(v);
+    }
+
+    /** The store keeps no ±Infinity: a non-finite value is stored as missing (NaN). */
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : Double.NaN;
+    }
+
+    boolean diverged() {
+        return diverged;
+    }
+
+    /** Why the output is malformed, null if it is not. */
+    String malformed() {
+        return malformed;
+    }
+
+    /** The steps run: the largest step reported (a step counts the updates done, as in a built-in curve). */
+    long stepsRun() {
+        return Math.max(0, lastStep);
+    }
+
+    List<Measurement> measurements() {
+        return List.copyOf(measurements);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.optbench.study;
+
+import dev.optbench.train.RunStatus;
+import dev.optbench.train.TrainResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one trial of an external study as a process (SPEC section 10): {@code /bin/sh -c COMMAND}
+ * with {@code OPTBENCH_HPARAMS} (JSON object of the resolved hyperparameters), {@code OPTBENCH_SEED},
+ * {@code OPTBENCH_STEPS}, {@code OPTBENCH_TRIAL} (study/optimizer#index) and, for convenience,
+ * {@code OPTBENCH_OPTIMIZER} set; its standard output is read by {@link ExternalOutput}.
+ * Exit 0 → completed; a non-finite loss or {"status": "diverged"} → diverged; a non-zero exit, a
+ * time-out or a malformed line → {@link ExternalTrialException} (the worker stores it as failed)
+ * with the last lines of standard error.
+ *
+ * <p>The command runs in a session of its own ({@code setsid}) under a small shell wrapper. The
+ * process group is killed when the trial ends, is cancelled (Ctrl-C, a lost lease) or times out.
+ * If the worker itself dies (even by SIGKILL), the wrapper sees its standard input, a pipe from
+ * the worker that is never written, reach end of file, and kills the group: no trial outlives
+ * its worker.
+ */
+public final class ExternalRunner {
+    /** Lines of standard error kept for a failed trial's message. */
+    static final int STDERR_LINES = 12;
+
+    /**
+     * $1 is the command. The watchdog reads fd 3, a copy of the worker's pipe (an asynchronous
+     * list's own stdin would be /dev/null); EOF there means the worker is gone.
+     */
+    static final String WRAPPER = """
+            exec 3<&0
+            /bin/sh -c "$1" </dev/null 3<&- &
+            child=$!
+            { while read -r _ <&3; do :; done; kill -KILL 0; } &
+            watch=$!
+            wait "$child"
+            rc=$?
+            kill "$watch" 2>/dev/null
+            exit "$rc"
+            """;
+
+    private static final boolean SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
+
+    private final ExternalCommand command;
+
+    public ExternalRunner(ExternalCommand command) {
+        this.command = command;
+    }
+
+    /** Runs the claim's trial; throws CancellationException when the calling thread is interrupted. */
+    public TrainResult run(Claim claim) {
+        List<String> argv = new ArrayList<>();
+        if (SETSID) {
+            argv.add("/usr/bin/setsid");
+        }
+        argv.addAll(List.of("/bin/sh", "-c", WRAPPER, "optbench-trial", command.command()));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        Map<String, String> env = pb.environment();
+        env.put("OPTBENCH_HPARAMS", Json.write(new TreeMap<>(claim.hparams())));
+        env.put("OPTBENCH_SEED", Long.toString(claim.seed()));
+        env.put("OPTBENCH_STEPS", Long.toString(command.steps()));
+        env.put("OPTBENCH_TRIAL", claim.label());
+        env.put("OPTBENCH_OPTIMIZER", claim.optimizer());
+        long start = System.nanoTime();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new ExternalTrialException("cannot start /bin/sh for the trial command: " + e.getMessage());
+        }
+        OutputStream keepOpen = p.getOutputStream(); // closes only when this trial ends or this JVM dies
+        ExternalOutput output = new ExternalOutput();
+        Deque<String> stderr = new ArrayDeque<>();
+        Thread out = reader(p.getInputStream(), output::accept, claim.label() + "-stdout");
+        Thread err = reader(p.getErrorStream(), line -> {
+            synchronized (stderr) {
+                stderr.addLast(line.length() > 500 ? line.substring(0, 500) + "…" : line);
+                if (stderr.size() > STDERR_LINES) {
+                    stderr.removeFirst();
+                }
+            }
+            return true;
+        }, claim.label() + "-stderr");
+        long deadline = command.timeoutSeconds() == 0 ? Long.MAX_VALUE
+                : start + (long) (command.timeoutSeconds() * 1e9);
+        boolean timedOut = false;
+        boolean cancelled = false;
+        try {
+            while (!p.waitFor(50, TimeUnit.MILLISECONDS)) {
+                if (output.diverged() || output.malformed() != null) {
+                    break; // the outcome is known: stop the run
+                }
+                if (System.nanoTime() > deadline) {
+                    timedOut = true;
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            cancelled = true;
+        } finally {
+            kill(p);
+            closeQuietly(keepOpen);
+        }
+        if (cancelled) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("trial " + claim.label() + " cancelled; its process was killed");
+        }
+        join(out);
+        join(err);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String lastErr;
+        synchronized (stderr) {
+            lastErr = stderr.isEmpty() ? "" : "; last stderr: " + String.join(" | ", stderr);
+        }
+        if (output.malformed() != null) {
+            throw new ExternalTrialException(output.malformed() + lastErr);
+        }
+        if (output.diverged()) {
+            return result(RunStatus.DIVERGED, output, seconds);
+        }
+        if (timedOut) {
+            throw new ExternalTrialException("timed out after " + Leases.seconds(command.timeoutSeconds())
+                    + " s (--trial-timeout); its process was killed" + lastErr);
+        }
+        int exit = p.exitValue();
+        if (exit != 0) {
+            throw new ExternalTrialException("exit status " + exit + lastErr);
+        }
+        return result(RunStatus.COMPLETED, output, seconds);
+    }
+
+    private static TrainResult result(RunStatus status, ExternalOutput output, double seconds) {
+        long steps = output.stepsRun();
+        return new TrainResult(status, steps, output.measurements(), seconds, seconds > 0 ? steps / seconds : 0);
+    }
+
+    interface LineSink {
+        boolean accept(String line);
+    }
+
+    private static Thread reader(InputStream in, LineSink sink, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sink.accept(line); // keeps reading after the outcome is known, so the child never blocks on a full pipe
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // the process was killed and its pipe closed
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Kills the trial's whole process group (its session, under setsid), then whatever descends from it. */
+    static void kill(Process p) {
+        if (SETSID) {
+            try {
+                new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // no kill(1): fall back to the process tree below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(5000); // a grandchild that escaped the group may hold the pipe: do not wait for it forever
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(OutputStream s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // the wrapper is gone already
+        }
+    }
+
+    /** Formatting for messages: whole seconds without a fraction. */
+    private static final class Leases {
+        static String seconds(double s) {
+            return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.optbench.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.optbench.train.RunStatus;
+import dev.optbench.train.Split;
+import dev.optbench.train.TrainResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExternalRunnerTest {
+    @TempDir Path dir;
+
+    private static Claim claim() {
+        return new Claim("s", ExternalCommand.WORKLOAD, "mine", 2, 1, "w", Map.of("learning_rate", 0.1), 42);
+    }
+
+    @Test
+    void outputLinesBecomeMeasurementsAndBadOnesAreNamed() {
+        ExternalOutput out = new ExternalOutput();
+        assertThat(out.accept("{\"step\": 10, \"train_loss\": 0.5}")).isTrue();
+        assertThat(out.accept("")).isTrue();
+        assertThat(out.accept("{\"step\": 20, \"validation_error\": 0.25, \"test_error\": 0.5}")).isTrue();
+        assertThat(out.stepsRun()).isEqualTo(20);
+        assertThat(out.measurements()).extracting(m -> m.split()).containsExactly(Split.TRAIN, Split.VALIDATION, Split.TEST);
+        assertThat(out.measurements().get(1).loss()).isNaN();
+        for (String bad : List.of("{\"train_loss\": 1}", "{\"step\": 1.5}", "{\"step\": 1, \"val_error\": 1}",
+                "{\"step\": 1, \"train_loss\": \"low\"}", "[1, 2]", "{\"status\": \"done\"}", "step 1")) {
+            ExternalOutput o = new ExternalOutput();
+            assertThat(o.accept(bad)).as(bad).isFalse();
+            assertThat(o.malformed()).as(bad).startsWith("line 1 of its output ");
+            assertThat(o.diverged()).isFalse();
+        }
+        for (String diverged : List.of("{\"step\": 3, \"train_loss\": Infinity}", "{\"step\": 3, \"validation_loss\": NaN}",
+                "{\"status\": \"diverged\"}")) {
+            ExternalOutput o = new ExternalOutput();
+            assertThat(o.accept(diverged)).as(diverged).isFalse();
+            assertThat(o.diverged()).as(diverged).isTrue();
+            assertThat(o.malformed()).isNull();
+        }
+    }
+
+    @Test
+    void aCancelledTrialKillsItsWholeProcessTree() throws Exception {
+        Path script = dir.resolve("tree.sh");
+        // The trial's shell starts a grandchild in the background, then waits: both must go.
+        Files.writeString(script, "sleep 120 & echo $! > " + dir.resolve("grandchild") + "\necho $$ > " + dir.resolve("child")
+                + "\nwait\n");
+        ExternalRunner runner = new ExternalRunner(new ExternalCommand("/bin/sh " + script, 10, 0));
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<TrainResult> f = thread.submit(() -> runner.run(claim()));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!(Files.exists(dir.resolve("child")) && Files.exists(dir.resolve("grandchild")))
+                    || Files.readString(dir.resolve("child")).isBlank()) {
+                assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            long child = Long.parseLong(Files.readString(dir.resolve("child")).strip());
+            long grandchild = Long.parseLong(Files.readString(dir.resolve("grandchild")).strip());
+            assertThat(alive(child)).isTrue();
+            f.cancel(true); // what the worker does on Ctrl-C or a lost lease
+            thread.submit(() -> { }).get(30, TimeUnit.SECONDS); // the trial thread has returned
+            assertThat(gone(child)).isTrue();
+            assertThat(gone(grandchild)).isTrue();
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void theRunnerThrowsCancellationWhenItsThreadIsInterrupted() throws Exception {
+        ExternalRunner runner = new ExternalRunner(new ExternalCommand("sleep 60", 10, 0));
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<TrainResult> f = thread.submit(() -> {
+                Thread.currentThread().interrupt();
+                return runner.run(claim());
+            });
+            assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(CancellationException.class);
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCompletedTrialReportsItsCurve() {
+        ExternalRunner runner = new ExternalRunner(new ExternalCommand(
+                "echo '{\"step\": 4, \"validation_error\": 0.5}'; echo \"$OPTBENCH_TRIAL $OPTBENCH_SEED\" >&2", 4, 0));
+        TrainResult r = runner.run(claim());
+        assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(r.stepsRun()).isEqualTo(4);
+        assertThat(r.finalError(Split.VALIDATION)).isEqualTo(0.5);
+        ExternalRunner failing = new ExternalRunner(new ExternalCommand("echo \"$OPTBENCH_TRIAL $OPTBENCH_SEED\" >&2; exit 7", 4, 0));
+        assertThatThrownBy(() -> failing.run(claim())).isInstanceOf(ExternalTrialException.class)
+                .hasMessage("exit status 7; last stderr: s/mine#2 42");
+    }
+
+    @Test
+    void aStoreOfTheFirstSchemaOpensAndItsStudiesAreBuiltIn() throws Exception {
+        Path db = dir.resolve("old.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+            for (String ddl : Schema.MIGRATIONS.get(0)) {
+                s.execute(ddl);
+            }
+            s.execute("INSERT INTO schema_version (version) VALUES (1)");
+            s.execute("INSERT INTO studies (name, workload, protocol, optimizers, trials_per_optimizer, seed, sampler, spaces,"
+                    + " created_ms) VALUES ('old', 'fmnist_mlp-tiny', 'lr-only', '[\"sgd\"]', 1, 0, 'halton', '{}', 0)");
+        }
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + db)) {
+            StudyDefinition old = store.study("old");
+            assertThat(old.isExternal()).isFalse();
+            assertThat(old.optimizers()).containsExactly("sgd");
+            ExternalCommand cmd = new ExternalCommand("python3 t.py --fast", 50, 2.5);
+            store.createStudy(new StudyDefinition("ext", ExternalCommand.WORKLOAD, "custom", List.of("mine"), 1, 0, "halton",
+                    Map.of("mine", "{\"learning_rate\": {\"feasible_points\": [0.1]}}"), java.time.Instant.EPOCH, cmd));
+        }
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + db)) {
+            assertThat(store.study("ext").external()).isEqualTo(new ExternalCommand("python3 t.py --fast", 50, 2.5));
+            assertThat(store.trials("ext", false)).hasSize(1);
+        }
+    }
+
+    /** Whether the process ends within 10 s (a killed process may take a moment to be reaped). */
+    static boolean gone(long pid) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (alive(pid) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        return !alive(pid);
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+}

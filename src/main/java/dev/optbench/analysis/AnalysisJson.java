@@ -66,6 +66,8 @@ public final class AnalysisJson {
         settings.put("seed", result.options().seed());
         settings.put("quantiles", "type 1 (inverse empirical CDF): Q(p) = x(ceil(p*B))");
         settings.put("ties", "equal validation errors: lower trial index is better");
+        settings.put("cost_to_match", "smallest k in 1..n with exact median best-of-k test error <= target's exact median"
+                + " at its full budget; exact best-of-k distribution, not the sampled bootstrap; null = never");
         return root;
     }
 
@@ -85,6 +87,20 @@ public final class AnalysisJson {
         ObjectNode sens = n.putObject("sensitivity");
         sensitivity(sens.putArray("budget"), s.budgetSensitivity(), "fraction");
         sensitivity(sens.putArray("target"), s.targetSensitivity(), "target");
+        ArrayNode cost = n.putArray("cost_to_match");
+        for (CostToMatch c : s.costToMatch()) {
+            ObjectNode x = cost.addObject();
+            x.put("optimizer", c.optimizer());
+            x.put("target", c.target());
+            num(x, "target_median", c.targetMedian());
+            if (c.never()) {
+                x.putNull("trials");
+            } else {
+                x.put("trials", c.trials());
+            }
+            x.put("never", c.never());
+            x.put("available", c.available());
+        }
         return n;
     }
 
@@ -120,6 +136,47 @@ public final class AnalysisJson {
             n.putNull("training_loss");
         } else {
             quantiles(n.putArray("training_loss"), a.trainingLoss());
+        }
+        SeedSpread sp = a.seedSpread();
+        if (sp != null) {
+            ObjectNode x = n.putObject("seed_spread");
+            x.put("point", sp.point());
+            ArrayNode ts = x.putArray("trials");
+            sp.trials().forEach(ts::add);
+            ArrayNode ss = x.putArray("seeds");
+            sp.seeds().forEach(ss::add);
+            num(x, "test_mean", sp.testMean());
+            num(x, "test_min", sp.testMin());
+            num(x, "test_max", sp.testMax());
+            num(x, "test_sd", sp.testSd());
+            num(x, "validation_mean", sp.validationMean());
+            num(x, "validation_min", sp.validationMin());
+            num(x, "validation_max", sp.validationMax());
+            num(x, "validation_sd", sp.validationSd());
+            num(x, "leave_best_seed_out_mean", sp.leaveBestOutMean());
+            if (sp.runnerUp() == null) {
+                x.putNull("runner_up_point");
+            } else {
+                x.put("runner_up_point", sp.runnerUp());
+            }
+            num(x, "runner_up_mean", sp.runnerUpMean());
+            x.put("lucky_seed", sp.lucky());
+        }
+        FitSummary fit = a.fit();
+        if (fit != null) {
+            ObjectNode x = n.putObject("fit");
+            try {
+                x.set("wide", JSON.readTree(fit.wide()));
+                x.set("fitted", JSON.readTree(fit.fitted()));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+            ObjectNode why = x.putObject("reasons");
+            fit.reasons().forEach(why::put);
+            x.put("stage1_points", fit.stage1Points());
+            x.put("stage1_finished", fit.stage1Finished());
+            x.put("stage2_points", fit.stage2Points());
+            x.put("stage2_boundary_passed", fit.boundaryPassed());
         }
         ArrayNode w = n.putArray("boundary_warnings");
         for (BoundaryWarning bw : a.boundaryWarnings()) {

@@ -101,6 +101,9 @@ public final class AnalysisText {
         }
         sensitivity(out, "Budget sensitivity (fraction of the step budget)", s.budgetSensitivity());
         sensitivity(out, "Target sensitivity (steps to target)", s.targetSensitivity());
+        costToMatch(out, s);
+        seedSpread(out, s);
+        fit(out, s);
         List<String> warnings = new ArrayList<>();
         s.optimizers().forEach((name, a) -> a.boundaryWarnings().forEach(w -> warnings.add(name + ": " + w.message())));
         if (!warnings.isEmpty()) {
@@ -108,6 +111,80 @@ public final class AnalysisText {
             warnings.forEach(w -> out.append("  ").append(w).append('\n'));
         }
         out.append('\n');
+    }
+
+    /** Rows N, columns M: trials N needs for its median best to reach M's median best at M's full budget. */
+    private static void costToMatch(StringBuilder out, StudyAnalysis s) {
+        if (s.costToMatch().isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        s.costToMatch().forEach(c -> {
+            if (!names.contains(c.optimizer())) {
+                names.add(c.optimizer());
+            }
+        });
+        out.append("Tuning cost to match (row N, column M: fewest trials at which N's median best test error"
+                + " reaches M's at M's full budget; exact best-of-k distribution)\n");
+        List<String> header = new ArrayList<>(List.of("N \\ M"));
+        names.forEach(header::add);
+        header.add("of");
+        Table t = new Table(header.toArray(String[]::new));
+        for (String n : names) {
+            List<String> row = new ArrayList<>(List.of(n));
+            int available = 0;
+            for (String m : names) {
+                CostToMatch c = s.costToMatch().stream().filter(x -> x.optimizer().equals(n) && x.target().equals(m))
+                        .findFirst().orElse(null);
+                row.add(c == null ? "-" : c.never() ? "never" : String.valueOf(c.trials()));
+                available = c == null ? available : c.available();
+            }
+            row.add(String.valueOf(available));
+            t.row(row.toArray(String[]::new));
+        }
+        out.append(t);
+    }
+
+    private static void seedSpread(StringBuilder out, StudyAnalysis s) {
+        if (s.optimizers().values().stream().noneMatch(a -> a.seedSpread() != null)) {
+            return;
+        }
+        out.append("Seed spread of the best point (test error over its seeds; lucky = without its best seed it would"
+                + " lose to the runner-up point)\n");
+        Table t = new Table("optimizer", "point", "seeds", "mean", "min", "max", "sd", "val mean", "val w/o best seed",
+                "runner-up val", "lucky seed");
+        s.optimizers().forEach((name, a) -> {
+            SeedSpread sp = a.seedSpread();
+            if (sp != null) {
+                t.row(name, "#" + sp.point(), String.valueOf(sp.trials().size()), num(sp.testMean()), num(sp.testMin()),
+                        num(sp.testMax()), num(sp.testSd()), num(sp.validationMean()), num(sp.leaveBestOutMean()),
+                        sp.runnerUp() == null ? "-" : num(sp.runnerUpMean()) + " (#" + sp.runnerUp() + ")",
+                        sp.lucky() ? "LUCKY" : "no");
+            }
+        });
+        out.append(t);
+    }
+
+    private static void fit(StringBuilder out, StudyAnalysis s) {
+        if (s.optimizers().values().stream().noneMatch(a -> a.fit() != null)) {
+            return;
+        }
+        out.append("Fitted search spaces (stage 1 wide → stage 2 fitted; budgets above count both stages)\n");
+        Table t = new Table("optimizer", "hyperparameter", "wide", "fitted", "why");
+        s.optimizers().forEach((name, a) -> {
+            FitSummary f = a.fit();
+            if (f == null) {
+                return;
+            }
+            var wide = dev.optbench.space.SearchSpace.fromJson(f.wide(), "wide");
+            var fitted = dev.optbench.space.SearchSpace.fromJson(f.fitted(), "fitted");
+            wide.ranges().forEach((h, r) -> t.row(name, h, dev.optbench.space.SpaceFitting.describe(r),
+                    fitted.ranges().containsKey(h) ? dev.optbench.space.SpaceFitting.describe(fitted.ranges().get(h)) : "-",
+                    f.reasons().getOrDefault(h, "")));
+            t.row(name, "(stage 2 boundary check)", f.stage1Finished() + "/" + f.stage1Points() + " stage-1 points",
+                    f.stage2Points() + " stage-2 points", f.boundaryPassed() ? "passed" : "WARNINGS (see below)");
+        });
+        out.append(t);
     }
 
     private static void ranking(StringBuilder out, String title, List<RankEntry> ranking) {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 /**
  * The analysis of one study (one workload × protocol). Maps keep the study's optimizer order.
+ * {@code costToMatch}: the tuning cost to match of every ordered pair of optimizers.
  * {@code data} lists the data its trials read, from their provenance (e.g. the bundled subset).
  */
 public record StudyAnalysis(
@@ -19,13 +20,14 @@ public record StudyAnalysis(
         List<InclusionCheck> trainingLossInclusion,
         List<SensitivityRanking> budgetSensitivity,
         List<SensitivityRanking> targetSensitivity,
+        List<CostToMatch> costToMatch,
         List<String> data) {
     public StudyAnalysis(String study, String workload, String protocol, Double target,
             Map<String, OptimizerAnalysis> optimizers, List<RankEntry> ranking, List<InclusionCheck> inclusion,
             List<RankEntry> trainingLossRanking, List<InclusionCheck> trainingLossInclusion,
             List<SensitivityRanking> budgetSensitivity, List<SensitivityRanking> targetSensitivity) {
         this(study, workload, protocol, target, optimizers, ranking, inclusion, trainingLossRanking, trainingLossInclusion,
-                budgetSensitivity, targetSensitivity, List.of());
+                budgetSensitivity, targetSensitivity, List.of(), List.of());
     }
 
     public StudyAnalysis {
@@ -37,5 +39,6 @@ public record StudyAnalysis(
         trainingLossInclusion = List.copyOf(trainingLossInclusion);
         budgetSensitivity = List.copyOf(budgetSensitivity);
         targetSensitivity = List.copyOf(targetSensitivity);
+        costToMatch = List.copyOf(costToMatch);
     }
 }

@@ -58,9 +58,12 @@ final class StudyAnalyzer {
         }
         List<SensitivityRanking> targetSensitivity = targets.isEmpty() ? List.of()
                 : sensitivity("target", targets, targets.get(0), work, PerOptimizer::atTarget);
+        Map<String, double[]> testByRank = new LinkedHashMap<>();
+        work.forEach(w -> testByRank.put(w.analysis().optimizer(), w.testByRank()));
+        int offset = work.stream().mapToInt(PerOptimizer::offset).max().orElse(0);
         return new StudyAnalysis(def.name(), def.workload(), def.protocol(), data.target(), optimizers,
                 Rankings.rank(full), Rankings.inclusion(full), Rankings.rank(loss), Rankings.inclusion(loss),
-                budgetSensitivity, targetSensitivity, dataUsed(data));
+                budgetSensitivity, targetSensitivity, CostToMatch.table(testByRank, offset), dataUsed(data));
     }
 
     /** The distinct "data" provenance values of the study's trials, in trial order. */
@@ -71,16 +74,48 @@ final class StudyAnalyzer {
 
     /** One optimizer's analysis plus its full-budget bootstrap at each budget fraction and target. */
     private record PerOptimizer(OptimizerAnalysis analysis, Map<Double, BudgetQuantiles> atFraction,
-            Map<Double, BudgetQuantiles> atTarget) {}
+            Map<Double, BudgetQuantiles> atTarget, double[] testByRank, int offset) {}
 
-    private PerOptimizer perOptimizer(String name, List<Trial> all, StudyData data, StudyDefinition def, long stepBudget,
+    /**
+     * How one optimizer's trials are read: a fitted study's stage 2 only, counted after its stage-1
+     * points ({@code offset}), in the fitted space; with seed repeats one outcome per point.
+     */
+    private record View(List<Trial> trials, int offset, String space, Map<Integer, List<Trial>> seeds,
+            dev.optbench.space.SpaceFitting.Fitted fitted, int stage1Finished) {}
+
+    private static View view(String name, List<Trial> all, StudyDefinition def) {
+        List<Trial> trials = all;
+        int offset = 0;
+        String space = def.spaces().get(name);
+        dev.optbench.space.SpaceFitting.Fitted fitted = null;
+        int stage1Finished = 0;
+        if (def.fit() != null && space != null) {
+            fitted = dev.optbench.study.FittedStage.fittedSpace(def, name, all);
+            stage1Finished = dev.optbench.study.FittedStage.scored(all).size();
+            trials = all.stream().filter(t -> t.stage() == 2).toList();
+            offset = def.stage1Points();
+            space = fitted.space().toJson();
+        }
+        Map<Integer, List<Trial>> seeds = null;
+        if (def.seeds() > 1) {
+            seeds = PointOutcomes.byPoint(trials);
+            trials = PointOutcomes.aggregate(trials);
+        }
+        return new View(trials, offset, space, seeds, fitted, stage1Finished);
+    }
+
+    private PerOptimizer perOptimizer(String name, List<Trial> original, StudyData data, StudyDefinition def, long stepBudget,
             List<Double> targets) {
         Bootstrap bootstrap = new Bootstrap(options.resamples(), options.seed(), name);
+        View view = view(name, original, def);
+        List<Trial> all = view.trials();
         List<Trial> usable = all.stream().filter(TrialMetrics::usable).toList();
-        OptimizerAnalysis analysis = optimizer(name, all, usable, bootstrap, data, def);
+        OptimizerAnalysis analysis = optimizer(name, all, usable, bootstrap, data, def, view);
         Map<Double, BudgetQuantiles> atFraction = new LinkedHashMap<>();
         Map<Double, BudgetQuantiles> atTarget = new LinkedHashMap<>();
+        double[] testByRank = new double[0];
         if (!usable.isEmpty()) {
+            testByRank = Ranked.by(usable, TrialMetrics::validation).values(TrialMetrics::test);
             if (stepBudget > 0) {
                 for (double f : options.budgetFractions()) {
                     double cutoff = f * stepBudget;
@@ -95,7 +130,15 @@ final class StudyAnalyzer {
                 atTarget.put(target, bootstrap.full(byValidation.values(t -> TrialMetrics.steps(t, target))));
             }
         }
-        return new PerOptimizer(analysis, atFraction, atTarget);
+        return new PerOptimizer(analysis, atFraction, atTarget, testByRank, view.offset());
+    }
+
+    /** Budgets relabelled as trials of the whole study: a fitted study's stage-1 points come first. */
+    private static List<BudgetQuantiles> shift(List<BudgetQuantiles> curve, int offset) {
+        if (offset == 0 || curve == null) {
+            return curve;
+        }
+        return curve.stream().map(q -> new BudgetQuantiles(q.budget() + offset, q.median(), q.p5(), q.p95())).toList();
     }
 
     /**
@@ -131,12 +174,13 @@ final class StudyAnalyzer {
     }
 
     private OptimizerAnalysis optimizer(String name, List<Trial> all, List<Trial> usable, Bootstrap bootstrap,
-            StudyData data, StudyDefinition def) {
+            StudyData data, StudyDefinition def, View view) {
         int excluded = all.size() - usable.size();
         int diverged = (int) usable.stream().filter(t -> t.state() == TrialState.DIVERGED).count();
         List<BoundaryWarning> noWarnings = List.of();
         if (usable.isEmpty()) {
-            return new OptimizerAnalysis(name, 0, 0, excluded, null, List.of(), null, null, noWarnings);
+            return new OptimizerAnalysis(name, 0, 0, excluded, null, List.of(), null, null, noWarnings, null,
+                    fitSummary(def, name, view, 0, noWarnings));
         }
         Ranked ranked = Ranked.by(usable, TrialMetrics::validation);
         Trial b = ranked.best();
@@ -164,8 +208,22 @@ final class StudyAnalyzer {
             Ranked byLoss = Ranked.by(withLoss, TrialMetrics::trainingLoss);
             lossCurve = bootstrap.curve(byLoss.keys());
         }
-        List<BoundaryWarning> warnings = BoundaryCheck.check(ranked.trials(),
-                SearchRange.parse(def.spaces().get(name)));
-        return new OptimizerAnalysis(name, usable.size(), diverged, excluded, best, testCurve, steps, lossCurve, warnings);
+        List<BoundaryWarning> warnings = BoundaryCheck.check(ranked.trials(), SearchRange.parse(view.space()));
+        SeedSpread spread = view.seeds() == null ? null : PointOutcomes.spread(ranked.trials(), view.seeds());
+        int o = view.offset();
+        if (steps != null) {
+            steps = new StepsToTarget(steps.target(), steps.best(), steps.reached(), steps.notReached(), shift(steps.bootstrap(), o));
+        }
+        return new OptimizerAnalysis(name, usable.size(), diverged, excluded, best, shift(testCurve, o), steps,
+                shift(lossCurve, o), warnings, spread, fitSummary(def, name, view, usable.size(), warnings));
+    }
+
+    private static FitSummary fitSummary(StudyDefinition def, String name, View view, int stage2Finished,
+            List<BoundaryWarning> warnings) {
+        if (view.fitted() == null) {
+            return null;
+        }
+        return new FitSummary(def.spaces().get(name), view.fitted().space().toJson(), view.fitted().reasons(),
+                def.stage1Points(), view.stage1Finished(), def.trialsPerOptimizer() - def.stage1Points(), warnings);
     }
 }

@@ -22,7 +22,9 @@ import java.util.Set;
  * not reached) and any number of hyperparameter columns (numeric; empty = not set). The columns
  * of {@code optbench study export} are understood too, so an export imports back: {@code state}
  * (completed, diverged or failed; a failed row may leave its errors empty), {@code searched.NAME}
- * (the point as sampled), {@code steps}, {@code seconds}, {@code seed} and {@code worker}. The
+ * (the point as sampled), {@code steps}, {@code seconds}, {@code seed}, {@code worker}, {@code point},
+ * {@code repeat} and {@code stage} (seed repeats and the fitted protocol; default: the trial is its own
+ * point, repeat 0, stage 1; a file with repeats makes a study with that many seeds per point). The
  * whole file is checked before anything is returned, so a bad row leaves nothing half-imported.
  */
 public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String> hyperparameters, boolean hasSteps) {
@@ -45,8 +47,13 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
 
     /** The definition of a study created by an import (no search spaces: they were not ours). */
     public StudyDefinition definition(String study, String workload, String protocol, Instant created) {
-        return new StudyDefinition(study, workload, protocol, optimizers, maxTrialsPerOptimizer(), 0L, SAMPLER,
-                Map.of(), created);
+        int seeds = 1 + trials.stream().mapToInt(Trial::repeat).max().orElse(0);
+        Map<String, Set<Integer>> points = new LinkedHashMap<>();
+        trials.forEach(t -> points.computeIfAbsent(t.optimizer(), o -> new HashSet<>()).add(t.point()));
+        int perOptimizer = seeds == 1 ? maxTrialsPerOptimizer()
+                : points.values().stream().mapToInt(Set::size).max().orElse(0);
+        return new StudyDefinition(study, workload, protocol, optimizers, perOptimizer, 0L, SAMPLER,
+                Map.of(), created, seeds, null);
     }
 
     public static TrialCsv read(Path file, String study) {
@@ -88,7 +95,11 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
         int seconds = header.indexOf("seconds");
         int seed = header.indexOf("seed");
         int worker = header.indexOf("worker");
-        Set<Integer> fixed = new HashSet<>(List.of(opt, idx, val, tst, steps, state, stepsRun, seconds, seed, worker));
+        int pointCol = header.indexOf("point");
+        int repeatCol = header.indexOf("repeat");
+        int stageCol = header.indexOf("stage");
+        Set<Integer> fixed = new HashSet<>(List.of(opt, idx, val, tst, steps, state, stepsRun, seconds, seed, worker,
+                pointCol, repeatCol, stageCol));
         List<Integer> hpCols = new ArrayList<>();
         List<String> hpNames = new ArrayList<>();
         List<Integer> searchedCols = new ArrayList<>();
@@ -162,10 +173,13 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
             }
             long run = stepsRun < 0 || row.get(stepsRun).isBlank() ? 0L : (long) number(row.get(stepsRun), "steps", source, line);
             double secs = seconds < 0 || row.get(seconds).isBlank() ? 0.0 : number(row.get(seconds), "seconds", source, line);
-            long sd = seed < 0 || row.get(seed).isBlank() ? 0L : (long) number(row.get(seed), "seed", source, line);
+            long sd = seed < 0 || row.get(seed).isBlank() ? 0L : seed(row.get(seed), source, line);
             String who = worker < 0 || row.get(worker).isBlank() ? "import" : row.get(worker).trim();
+            int point = pointCol < 0 || row.get(pointCol).isBlank() ? index : integer(row.get(pointCol), "point", source, line);
+            int repeat = repeatCol < 0 || row.get(repeatCol).isBlank() ? 0 : integer(row.get(repeatCol), "repeat", source, line);
+            int stage = stageCol < 0 || row.get(stageCol).isBlank() ? 1 : integer(row.get(stageCol), "stage", source, line);
             trials.add(new Trial(study, optimizer, index, st, searched, hparams, sd, who, null, null, run, secs, v, t, s,
-                    Map.of("source", source, "line", String.valueOf(line)), null, List.of()));
+                    Map.of("source", source, "line", String.valueOf(line)), null, List.of(), point, repeat, stage));
         }
         if (trials.isEmpty()) {
             throw new InputException(source + " has a header but no trials; add rows below it");
@@ -194,6 +208,15 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
             throw new InputException(source + " line " + line + ": " + column + " " + x + " is negative; errors are >= 0");
         }
         return x;
+    }
+
+    /** A seed exactly (64-bit seeds do not survive a trip through double). */
+    private static long seed(String cell, String source, int line) {
+        try {
+            return Long.parseLong(cell.trim());
+        } catch (NumberFormatException e) {
+            return (long) number(cell, "seed", source, line);
+        }
     }
 
     private static double number(String cell, String column, String source, int line) {

@@ -136,7 +136,8 @@ final class ReproduceCommand implements Callable<Integer> {
         StudyDefinition e = existing.get();
         boolean same = e.workload().equals(def.workload()) && e.protocol().equals(def.protocol())
                 && e.optimizers().equals(def.optimizers()) && e.trialsPerOptimizer() == def.trialsPerOptimizer()
-                && e.seed() == def.seed() && e.sampler().equals(def.sampler()) && e.spaces().equals(def.spaces());
+                && e.seed() == def.seed() && e.sampler().equals(def.sampler()) && e.spaces().equals(def.spaces())
+                && e.seeds() == def.seeds() && java.util.Objects.equals(e.fit(), def.fit());
         if (!same) {
             throw new InputException("study " + def.name() + " already exists in " + st.url().masked()
                     + " with a different definition; use another --store, or remove that study first");

@@ -23,7 +23,7 @@ final class StudyCreateCommand implements Callable<Integer> {
     @Option(names = "--workload", description = "Workload, e.g. fmnist_mlp-tiny (see 'optbench workloads'); or --command.")
     String workload;
 
-    @Option(names = "--protocol", description = "lr-grid, lr-only, lr-schedule or full (see 'optbench protocols');"
+    @Option(names = "--protocol", description = "lr-grid, lr-only, lr-schedule, full or fitted (see 'optbench protocols');"
             + " with --command, any label for the analyses (default custom).")
     String protocol;
 
@@ -45,7 +45,7 @@ final class StudyCreateCommand implements Callable<Integer> {
     @Option(names = "--optimizers", required = true, split = ",", description = "Comma-separated, e.g. sgd,momentum,adam.")
     List<String> optimizers;
 
-    @Option(names = "--trials", required = true, description = "Trials per optimizer.")
+    @Option(names = "--trials", required = true, description = "Hyperparameter points per optimizer (each run under --seeds seeds).")
     int trials;
 
     @Option(names = "--seed", defaultValue = "0", description = "Study seed: points, trial seeds (default ${DEFAULT-VALUE}).")
@@ -58,18 +58,35 @@ final class StudyCreateCommand implements Callable<Integer> {
             description = "Your own space: one AlgoPerf space for all optimizers, or an object keyed by optimizer.")
     Path space;
 
+    @Option(names = "--seeds", defaultValue = "1", paramLabel = "S",
+            description = "Run every hyperparameter point under S seeds; the analysis uses the mean over them (default ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--fit-share", paramLabel = "S", description = "fitted protocol: share of each optimizer's points in stage 1 (default 0.5).")
+    Double fitShare;
+
+    @Option(names = "--fit-top", paramLabel = "F", description = "fitted protocol: top fraction of stage 1 whose range is kept (default 0.2).")
+    Double fitTop;
+
+    @Option(names = "--fit-margin", paramLabel = "D", description = "fitted protocol: margin in decades on log scales (default 0.5).")
+    Double fitMargin;
+
     @Mixin StoreOption store;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    private StudyDefinition definition() {
+    private StudyDefinition definition(dev.optbench.space.FitOptions fit) {
         if (command != null) {
             if (workload != null) {
                 throw new InputException("give --workload or --command, not both");
             }
             ExternalCommand external = new ExternalCommand(command, steps == null ? ExternalCommand.DEFAULT_STEPS : steps,
                     trialTimeout == null ? 0 : trialTimeout);
-            return StudySetup.defineExternal(name, external, protocol, optimizers, trials, seed, sampler, space);
+            if (fit != null) {
+                throw new InputException("--fit-share, --fit-top and --fit-margin belong to --protocol fitted with a built-in"
+                        + " --workload, not to --command");
+            }
+            return StudySetup.defineExternal(name, external, protocol, optimizers, trials, seed, sampler, space, seeds);
         }
         if (steps != null || trialTimeout != null) {
             throw new InputException("--steps and --trial-timeout apply to external trials: add --command, or drop them");
@@ -77,17 +94,23 @@ final class StudyCreateCommand implements Callable<Integer> {
         if (workload == null || protocol == null) {
             throw new InputException("study create needs --workload and --protocol (or --command with --space for external trials)");
         }
-        return StudySetup.define(name, workload, protocol, optimizers, trials, seed, sampler, space);
+        return StudySetup.define(name, workload, protocol, optimizers, trials, seed, sampler, space, seeds, fit);
     }
 
     @Override
     public Integer call() {
-        StudyDefinition def = definition();
+        dev.optbench.space.FitOptions fit = fitShare == null && fitTop == null && fitMargin == null ? null
+                : new dev.optbench.space.FitOptions(fitShare == null ? dev.optbench.space.FitOptions.DEFAULT.share() : fitShare,
+                        fitTop == null ? dev.optbench.space.FitOptions.DEFAULT.top() : fitTop,
+                        fitMargin == null ? dev.optbench.space.FitOptions.DEFAULT.margin() : fitMargin);
+        StudyDefinition def = definition(fit);
         try (SqlStudyStore s = store.openOrCreate()) {
             s.createStudy(def);
             spec.commandLine().getOut().printf(java.util.Locale.ROOT, "created study %s: %d optimizers × %d trials (%s, %s sampler) on %s in %s%n"
                     + "run it with: optbench study run %s --workers K%s%n",
-                    def.name(), def.optimizers().size(), def.trialsPerOptimizer(), def.protocol(), def.sampler(),
+                    def.name(), def.optimizers().size(), def.trialsPerOptimizer() * def.seeds(), def.protocol()
+                            + (def.seeds() > 1 ? ", " + def.trialsPerOptimizer() + " points × " + def.seeds() + " seeds" : "")
+                            + (def.fit() != null ? ", stage 1: " + def.stage1Points() + " points" : ""), def.sampler(),
                     def.workload(), s.url().masked(), def.name(), store.store == null ? "" : " --store URL");
         }
         return 0;

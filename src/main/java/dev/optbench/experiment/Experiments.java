@@ -29,14 +29,15 @@ public final class Experiments {
         Map<String, Experiment> m = new LinkedHashMap<>();
         add(m, new Experiment("protocols-fmnist",
                 "The paper's central claim on Fashion-MNIST: DeepOBS-style lr-only tuning against full "
-                        + "per-optimizer tuning, for all six optimizers.",
-                ALL_SIX, List.of("lr-only", "full"),
+                        + "per-optimizer tuning, for all six optimizers; and full's hand-fitted spaces against "
+                        + "automatically fitted ones (protocol fitted, same budget).",
+                ALL_SIX, List.of("lr-only", "full", "fitted"),
                 Map.of(Scale.TINY, new ScaleSettings(List.of("fmnist_mlp-tiny"), 8,
-                                "96 trials of 300 steps: about 1 minute on 2 cores"),
+                                "144 trials of 300 steps: about 2 minutes on 2 cores"),
                         Scale.CPU, new ScaleSettings(List.of("fmnist_mlp"), 10,
-                                "120 trials of 5,000 steps: about 45 minutes on 2 cores"),
+                                "180 trials of 5,000 steps: about 70 minutes on 2 cores"),
                         Scale.PAPER, new ScaleSettings(List.of("fmnist_2c2d", "fmnist_mlp"), 100,
-                                "2,400 trials: GPU hours")),
+                                "3,600 trials: GPU hours")),
                 "Fashion-MNIST from the Debian package dataset-fashion-mnist (or --data-dir)"));
         add(m, new Experiment("deepobs-cifar100",
                 "Schneider et al.'s DeepOBS CIFAR-100 comparison: constant-lr and lr-schedule tuning "

@@ -59,6 +59,17 @@ final class Figures {
         for (int p = 0; p < result.performanceProfiles().size(); p++) {
             out.add(profile(p));
         }
+        for (int j = 0; j < result.studies().size(); j++) {
+            StudyAnalysis s = result.studies().get(j);
+            out.addAll(FitFigures.of(j, s, data.get(j), chartLabel(s), label(s)));
+        }
+        for (int j = 0; j < result.studies().size(); j++) {
+            StudyAnalysis s = result.studies().get(j);
+            Figure f = CostHeatMap.of(s, "fig9-cost-to-match-" + slug(j, s.study()), chartLabel(s), label(s));
+            if (f != null) {
+                out.add(f);
+            }
+        }
         return out;
     }
 
@@ -91,6 +102,7 @@ final class Figures {
         double yMax = Double.NEGATIVE_INFINITY;
         int studies = result.studies().size();
         double width = Math.min(0.6, 0.15 * studies);
+        boolean seeds = false;
         for (int j = 0; j < studies; j++) {
             StudyAnalysis s = result.studies().get(j);
             Color color = Palette.study(j);
@@ -107,6 +119,20 @@ final class Figures {
                 Charts.interval(c, "iv " + j + " " + i, i + offset, a.full().p5(), a.full().p95(), color, 0.04);
                 yMin = Math.min(yMin, Math.min(a.full().p5(), a.best().testError()));
                 yMax = Math.max(yMax, Math.max(a.full().p95(), a.best().testError()));
+                if (a.seedSpread() != null) { // seed repeats: min–max over the best point's seeds, beside the bootstrap bar
+                    seeds = true;
+                    double x = i + offset + 0.03;
+                    XYSeries sb = c.addSeries("seeds " + j + " " + i, new double[] {x - 0.015, x + 0.015, x, x, x - 0.015,
+                        x + 0.015}, new double[] {a.seedSpread().testMin(), a.seedSpread().testMin(), a.seedSpread().testMin(),
+                        a.seedSpread().testMax(), a.seedSpread().testMax(), a.seedSpread().testMax()});
+                    sb.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                    sb.setLineColor(Palette.translucent(color, 150));
+                    sb.setLineStyle(Palette.DASHED);
+                    sb.setMarker(SeriesMarkers.NONE);
+                    sb.setShowInLegend(false);
+                    yMin = Math.min(yMin, a.seedSpread().testMin());
+                    yMax = Math.max(yMax, a.seedSpread().testMax());
+                }
             }
             if (!xs.isEmpty()) {
                 Charts.points(c, unique(c, chartLabel(s)), toArray(xs), toArray(ys), color);
@@ -115,7 +141,9 @@ final class Figures {
         Charts.categories(c, names, Double.isFinite(yMin) ? yMin : 0, Double.isFinite(yMax) ? yMax : 1);
         return new Figure("fig1-best-test-error", 1, "Test error of the best trial",
                 "Marker: test error of the trial with the lowest final validation error. Bar: 5th–95th percentile "
-                        + "of the bootstrap at the full budget N (best of N trials drawn with replacement).", c);
+                        + "of the bootstrap at the full budget N (best of N trials drawn with replacement)."
+                        + (seeds ? " With seed repeats a trial is a point (its mean over seeds), and the dashed bar"
+                                + " beside it spans the best point's test errors over its seeds (min to max)." : ""), c);
     }
 
     /** Figure 2: best-trial test error vs number of trials, log2 axis, median and 5–95% band. */
@@ -309,8 +337,10 @@ final class Figures {
             if (a.best() == null) {
                 continue;
             }
+            boolean points = d.definition().seeds() > 1; // the best is a point: draw its first seed's curve
             Trial best = d.trials().stream().filter(t -> t.optimizer().equals(a.optimizer())
-                    && t.index() == a.best().trial()).findFirst().orElse(null);
+                    && (points ? t.point() == a.best().trial() && t.repeat() == 0 : t.index() == a.best().trial()))
+                    .findFirst().orElse(null);
             if (best == null) {
                 continue;
             }
@@ -362,6 +392,7 @@ final class Figures {
         double top = yMax + 0.06 * Math.max(yMax - yMin, 1);
         int studies = result.studies().size();
         double width = Math.min(0.6, 0.15 * studies);
+        boolean seeds = false;
         boolean any = false;
         List<String> notReached = new ArrayList<>();
         for (int j = 0; j < studies; j++) {

@@ -68,6 +68,8 @@ final class ReportHtml {
         rankingTable();
         sensitivity();
         section(8, "Performance profiles across workloads");
+        section(9, "Tuning cost to match");
+        fitted();
         h.append("</body></html>\n");
         return h.toString();
     }
@@ -107,7 +109,7 @@ final class ReportHtml {
             if (number == 5 && steps) {
                 h.append("<h2>").append(escape(title)).append("</h2>\n<p>No trial reached the target: nothing to plot "
                         + "(see the table).</p>\n");
-            } else if (number != 8) {
+            } else if (number < 8) {
                 h.append("<h2>").append(escape(title)).append("</h2>\n<p class=\"muted\">No data for this figure "
                         + "(it needs stored curves or steps to target).</p>\n");
             }
@@ -163,6 +165,42 @@ final class ReportHtml {
         } else {
             h.append("<ul>\n").append(String.join("\n", items)).append("\n</ul>\n");
         }
+    }
+
+    /** The fitted protocol: per optimizer and hyperparameter the wide and fitted range and why; stage 2's boundary check. */
+    private void fitted() {
+        boolean any = result.studies().stream().flatMap(s -> s.optimizers().values().stream()).anyMatch(a -> a.fit() != null);
+        if (!any) {
+            return;
+        }
+        section(10, "Fitted search spaces (protocol fitted)");
+        h.append("<p>Stage 1 searches the wide space; stage 2 the range of stage 1's best points widened by the margin, "
+                + "clipped to the wide range. Analysis and bootstrap use stage 2's trials; their budgets count stage 1's "
+                + "points first.</p>\n<table><tr><th>study</th><th>optimizer</th><th>hyperparameter</th><th>wide</th>"
+                + "<th>fitted</th><th>why</th></tr>\n");
+        for (StudyAnalysis s : result.studies()) {
+            for (OptimizerAnalysis a : s.optimizers().values()) {
+                dev.optbench.analysis.FitSummary f = a.fit();
+                if (f == null) {
+                    continue;
+                }
+                var wide = dev.optbench.space.SearchSpace.fromJson(f.wide(), "wide");
+                var fit = dev.optbench.space.SearchSpace.fromJson(f.fitted(), "fitted");
+                wide.ranges().forEach((name, r) -> h.append("<tr><td>").append(escape(s.study())).append("</td><td>")
+                        .append(escape(a.optimizer())).append("</td><td>").append(escape(name)).append("</td><td>")
+                        .append(escape(dev.optbench.space.SpaceFitting.describe(r))).append("</td><td>")
+                        .append(escape(fit.ranges().containsKey(name)
+                                ? dev.optbench.space.SpaceFitting.describe(fit.ranges().get(name)) : "–"))
+                        .append("</td><td>").append(escape(f.reasons().getOrDefault(name, ""))).append("</td></tr>\n"));
+                h.append("<tr><td>").append(escape(s.study())).append("</td><td>").append(escape(a.optimizer()))
+                        .append("</td><td colspan=\"4\">stage 1: ").append(f.stage1Finished()).append(" of ")
+                        .append(f.stage1Points()).append(" points finished; stage 2: ").append(f.stage2Points())
+                        .append(" points; boundary check of stage 2 in the fitted space: ")
+                        .append(f.boundaryPassed() ? "passed" : escape(String.join("; ",
+                                f.stage2Boundary().stream().map(w -> w.message()).toList()))).append("</td></tr>\n");
+            }
+        }
+        h.append("</table>\n");
     }
 
     private void stepsTable() {

@@ -19,7 +19,9 @@ public enum Protocol {
     LR_GRID("Wilson et al. style: learning rate on a log grid, everything else default, constant schedule", Sampler.GRID),
     LR_ONLY("DeepOBS style: learning rate log-uniform in [1e-5, 1e2], everything else default, constant schedule", Sampler.HALTON),
     LR_SCHEDULE("learning rate plus linear decay (decay_steps_factor, decay_factor), everything else default", Sampler.HALTON),
-    FULL("Choi et al.: learning rate, schedule and every hyperparameter of the optimizer, in ranges fitted to it", Sampler.HALTON);
+    FULL("Choi et al.: learning rate, schedule and every hyperparameter of the optimizer, in ranges fitted to it", Sampler.HALTON),
+    FITTED("full's hyperparameters, fitted by machine: stage 1 searches wide ranges, stage 2 the range of stage 1's best"
+            + " points widened by a margin (SPEC section 10)", Sampler.HALTON);
 
     private final String description;
     private final Sampler defaultSampler;

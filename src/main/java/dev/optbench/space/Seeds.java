@@ -16,4 +16,15 @@ public final class Seeds {
     public static long trialSeed(long studySeed, int index) {
         return mix(studySeed ^ 0x5EEDL, index) & Long.MAX_VALUE;
     }
+
+    /**
+     * The seed of repeat {@code repeat} of point {@code point} (seed repeats): repeat 0 has the
+     * seed a one-seed study gives trial {@code point}, {@link #trialSeed}(studySeed, point); repeat
+     * r > 0 mixes that seed with r. So (point, repeat) pairs get distinct seeds, reproducibly, and
+     * a one-seed study keeps the seeds it had before repeats existed.
+     */
+    public static long repeatSeed(long studySeed, int point, int repeat) {
+        long base = trialSeed(studySeed, point);
+        return repeat == 0 ? base : mix(base ^ 0x5E1EC7L, repeat) & Long.MAX_VALUE;
+    }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
 /** Mapping between store rows and records: reading studies, trials and curves, writing trials and curves. */
 final class Rows {
     static final String TRIAL_COLUMNS = "study, optimizer, trial_index, state, searched, hparams, seed, worker,"
-            + " started_ms, finished_ms, steps, seconds, validation_error, test_error, steps_to_target, provenance, message";
+            + " started_ms, finished_ms, steps, seconds, validation_error, test_error, steps_to_target, provenance, message,"
+            + " point_index, seed_repeat, stage";
 
     private Rows() {}
 
@@ -24,7 +25,8 @@ final class Rows {
         return new StudyDefinition(rs.getString("name"), rs.getString("workload"), rs.getString("protocol"),
                 Json.list(rs.getString("optimizers")), rs.getInt("trials_per_optimizer"), rs.getLong("seed"),
                 rs.getString("sampler"), Json.strings(rs.getString("spaces")), Instant.ofEpochMilli(rs.getLong("created_ms")),
-                ExternalCommand.fromJson(rs.getString("external")));
+                ExternalCommand.fromJson(rs.getString("external")),
+                rs.getInt("seeds"), dev.optbench.space.FitOptions.fromJson(rs.getString("fit")));
     }
 
     static Map<String, List<Measurement>> curves(Connection connection, String study) throws SQLException {
@@ -52,7 +54,14 @@ final class Rows {
                 Json.doubles(rs.getString("hparams")), rs.getLong("seed"), rs.getString("worker"),
                 instant(rs, "started_ms"), instant(rs, "finished_ms"), rs.getLong("steps"), rs.getDouble("seconds"),
                 boxed(rs, "validation_error"), boxed(rs, "test_error"), boxed(rs, "steps_to_target"),
-                Json.strings(rs.getString("provenance")), rs.getString("message"), curve);
+                Json.strings(rs.getString("provenance")), rs.getString("message"), curve, point(rs),
+                rs.getInt("seed_repeat"), rs.getInt("stage"));
+    }
+
+    /** The stored point; a store from before seed repeats has none: the trial is its own point. */
+    private static int point(ResultSet rs) throws SQLException {
+        int p = rs.getInt("point_index");
+        return rs.wasNull() ? rs.getInt("trial_index") : p;
     }
 
     static void bindClaim(PreparedStatement ps, int from, Claim claim) throws SQLException {
@@ -64,7 +73,7 @@ final class Rows {
 
     static void insertTrials(Connection connection, List<Trial> trials) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO trials (" + TRIAL_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int n = 0;
             for (Trial t : trials) {
                 ps.setString(1, t.study());
@@ -84,6 +93,9 @@ final class Rows {
                 setDouble(ps, 15, t.stepsToTarget());
                 ps.setString(16, Json.write(t.provenance()));
                 ps.setString(17, t.message());
+                ps.setInt(18, t.point());
+                ps.setInt(19, t.repeat());
+                ps.setInt(20, t.stage());
                 ps.addBatch();
                 if (++n % 1000 == 0) {
                     ps.executeBatch();

@@ -63,7 +63,21 @@ final class Schema {
                         REFERENCES trials (study, optimizer, trial_index) ON DELETE CASCADE)""",
                     "CREATE INDEX measurements_by_trial ON measurements (study, optimizer, trial_index, step)"),
             // 2: external studies (SPEC section 10) keep their command; NULL for built-in workloads.
-            List.of("ALTER TABLE studies ADD COLUMN external TEXT"));
+            List.of("ALTER TABLE studies ADD COLUMN external TEXT"),
+            // 3: seed repeats (a trial's point and repeat) and the fitted protocol's two stages
+            // (SPEC section 10). Older stores get seeds = 1, point = trial index, stage 1.
+            List.of(
+                    "ALTER TABLE studies ADD COLUMN seeds INTEGER NOT NULL DEFAULT 1",
+                    "ALTER TABLE studies ADD COLUMN fit TEXT",
+                    "ALTER TABLE trials ADD COLUMN point_index INTEGER",
+                    "ALTER TABLE trials ADD COLUMN seed_repeat INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE trials ADD COLUMN stage INTEGER NOT NULL DEFAULT 1",
+                    """
+                    CREATE TABLE fitted_spaces (
+                      study TEXT NOT NULL REFERENCES studies (name) ON DELETE CASCADE,
+                      optimizer TEXT NOT NULL,
+                      space TEXT NOT NULL,
+                      PRIMARY KEY (study, optimizer))"""));
 
     /** An arbitrary constant naming optbench's migration lock ("optbench" in ASCII, truncated). */
     private static final long ADVISORY_LOCK = 0x6f707462656e6368L;

@@ -99,7 +99,8 @@ public final class SqlStudyStore implements StudyStore {
                     + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
         }
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO studies (name, workload, protocol, optimizers,"
-                + " trials_per_optimizer, seed, sampler, spaces, created_ms, external) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " trials_per_optimizer, seed, sampler, spaces, created_ms, external, seeds, fit)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, def.name());
             ps.setString(2, def.workload());
             ps.setString(3, def.protocol());
@@ -110,6 +111,8 @@ public final class SqlStudyStore implements StudyStore {
             ps.setString(8, Json.write(def.spaces()));
             ps.setLong(9, def.created().toEpochMilli());
             ps.setString(10, def.isExternal() ? def.external().toJson() : null);
+            ps.setInt(11, def.seeds());
+            ps.setString(12, def.fit() == null ? null : def.fit().toJson());
             ps.executeUpdate();
         }
         Rows.insertTrials(connection, trials);
@@ -153,7 +156,7 @@ public final class SqlStudyStore implements StudyStore {
     /** Deletes a study with its trials and measurements; false if there was none. */
     public synchronized boolean deleteStudy(String name) {
         return tx(() -> {
-            for (String table : List.of("measurements", "trials")) {
+            for (String table : List.of("measurements", "fitted_spaces", "trials")) {
                 try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE study = ?")) {
                     ps.setString(1, name);
                     ps.executeUpdate();
@@ -258,9 +261,11 @@ public final class SqlStudyStore implements StudyStore {
             int attempt;
             Map<String, Double> hparams;
             long seed;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT study, optimizer, trial_index, attempt, hparams, seed"
-                    + " FROM trials WHERE state = 'pending'" + filter + " ORDER BY trial_index, study, optimizer LIMIT 1"
-                    + dialect.skipLocked())) {
+            int stage;
+            int point;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT study, optimizer, trial_index, attempt, hparams, seed,"
+                    + " stage, point_index FROM trials WHERE state = 'pending'" + filter + FittedStage.READY
+                    + " ORDER BY trial_index, study, optimizer LIMIT 1" + dialect.skipLocked())) {
                 if (study != null) {
                     ps.setString(1, study);
                 }
@@ -274,7 +279,12 @@ public final class SqlStudyStore implements StudyStore {
                     attempt = rs.getInt(4) + 1;
                     hparams = Json.doubles(rs.getString(5));
                     seed = rs.getLong(6);
+                    stage = rs.getInt(7);
+                    point = rs.getInt(8);
                 }
+            }
+            if (stage == 2 && hparams.isEmpty()) { // the first claim of this stage-2 point: fit, then sample it
+                hparams = FittedStage.assign(connection, findStudyIn(study0).orElseThrow(), optimizer, point);
             }
             try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = 'running', worker = ?, attempt = ?,"
                     + " lease_expires_ms = " + dialect.now() + " + ?, started_ms = " + dialect.now() + ", finished_ms = NULL"
@@ -330,6 +340,21 @@ public final class SqlStudyStore implements StudyStore {
             workloads.put(study, w);
         }
         return w;
+    }
+
+    /** The fitted protocol's stored stage-2 spaces (AlgoPerf JSON) by optimizer; empty until stage 2 begins. */
+    public synchronized Map<String, String> fittedSpaces(String study) {
+        StudyDefinition def = study(study);
+        return call(() -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String o : def.optimizers()) {
+                String s = FittedStage.storedSpace(connection, study, o);
+                if (s != null) {
+                    out.put(o, s);
+                }
+            }
+            return out;
+        });
     }
 
     /** Running trials whose lease has expired go back to pending; returns how many. */
@@ -527,7 +552,7 @@ public final class SqlStudyStore implements StudyStore {
             existing.put(key, t.state());
             fresh.add(new Trial(study, t.optimizer(), t.index(), t.state(), t.searched(), t.hparams(), t.seed(),
                     t.worker(), t.started(), t.finished(), t.steps(), t.seconds(), t.validationError(), t.testError(),
-                    t.stepsToTarget(), t.provenance(), t.message(), t.curve()));
+                    t.stepsToTarget(), t.provenance(), t.message(), t.curve(), t.point(), t.repeat(), t.stage()));
         }
         Rows.insertTrials(connection, fresh);
         int written = 0;

@@ -23,6 +23,15 @@ public final class StudySetup {
      */
     public static StudyDefinition define(String name, String workload, String protocol, List<String> optimizers,
             int trials, long seed, String sampler, Path spaceFile) {
+        return define(name, workload, protocol, optimizers, trials, seed, sampler, spaceFile, 1, null);
+    }
+
+    /**
+     * @param seeds seeds per point (seed repeats, SPEC section 10)
+     * @param fit the fitted protocol's settings; null for its defaults (ignored by the other protocols)
+     */
+    public static StudyDefinition define(String name, String workload, String protocol, List<String> optimizers,
+            int trials, long seed, String sampler, Path spaceFile, int seeds, dev.optbench.space.FitOptions fit) {
         Workloads.get(workload);
         Protocol p = Protocol.fromId(protocol);
         if (optimizers.isEmpty()) {
@@ -41,8 +50,20 @@ public final class StudySetup {
             SearchSpace space = spaceFile != null ? spaces.get(o) : p.defaultSpace(o, workload);
             json.put(o, space.toJson());
         }
+        dev.optbench.space.FitOptions fitting = p == Protocol.FITTED ? (fit == null ? dev.optbench.space.FitOptions.DEFAULT : fit) : null;
+        if (fitting != null) {
+            fitting.stage1Points(trials); // at least one point per stage
+            for (String o : optimizers) { // stage 2 narrows ranges; a list of points has none to narrow
+                if (SearchSpace.fromJson(json.get(o), "space of " + o).isDiscrete()) {
+                    throw new InputException("--protocol fitted narrows ranges, but the space of " + o
+                            + " is a list of discrete points; give a space of ranges or another protocol");
+                }
+            }
+        } else if (fit != null) {
+            throw new InputException("--fit-share, --fit-top and --fit-margin belong to --protocol fitted, not " + p.id());
+        }
         StudyDefinition def = new StudyDefinition(name, workload, p.id(), optimizers, trials, seed, s.id(), json,
-                Instant.ofEpochMilli(System.currentTimeMillis()));
+                Instant.ofEpochMilli(System.currentTimeMillis()), seeds, fitting);
         StudyPlan.pendingTrials(def); // resolves every point now, so a bad space fails before the store is touched
         return def;
     }
@@ -56,6 +77,19 @@ public final class StudySetup {
      */
     public static StudyDefinition defineExternal(String name, ExternalCommand command, String protocol, List<String> labels,
             int trials, long seed, String sampler, Path spaceFile) {
+        return defineExternal(name, command, protocol, labels, trials, seed, sampler, spaceFile, 1);
+    }
+
+    /**
+     * An external study whose every point runs under {@code seeds} seeds (each trial gets its own
+     * OPTBENCH_SEED). The fitted protocol is refused: its stage 2 resolves optbench's own
+     * hyperparameters, which an external command's labels need not be.
+     */
+    public static StudyDefinition defineExternal(String name, ExternalCommand command, String protocol, List<String> labels,
+            int trials, long seed, String sampler, Path spaceFile, int seeds) {
+        if (Protocol.FITTED.id().equals(protocol)) {
+            throw new InputException("--protocol fitted needs a built-in --workload; with --command give another label, e.g. --protocol custom");
+        }
         if (spaceFile == null) {
             throw new InputException("--command needs --space FILE.json: the space each label's trials search");
         }
@@ -70,7 +104,7 @@ public final class StudySetup {
         Map<String, String> json = new LinkedHashMap<>();
         labels.forEach(l -> json.put(l, spaces.get(l).toJson()));
         StudyDefinition def = new StudyDefinition(name, ExternalCommand.WORKLOAD, protocol == null ? "custom" : protocol,
-                labels, trials, seed, s.id(), json, Instant.ofEpochMilli(System.currentTimeMillis()), command);
+                labels, trials, seed, s.id(), json, Instant.ofEpochMilli(System.currentTimeMillis()), command, seeds, null);
         StudyPlan.pendingTrials(def);
         return def;
     }

@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * One row per trial: optimizer, trial index, state, every hyperparameter (the canonical values
  * run, then the searched values under "searched." where they differ in name), final validation
- * and test error, steps, seconds, steps to target, seed, worker.
+ * and test error, steps, seconds, steps to target, seed, worker, then point, repeat (seed repeats)
+ * and stage (1, or 2 for a fitted study's second stage).
  */
 public final class TrialExport {
     private TrialExport() {}
@@ -26,7 +27,8 @@ public final class TrialExport {
         List<String> header = new ArrayList<>(List.of("optimizer", "trial", "state"));
         header.addAll(hparams);
         searched.forEach(s -> header.add("searched." + s));
-        header.addAll(List.of("validation_error", "test_error", "steps", "seconds", "steps_to_target", "seed", "worker"));
+        header.addAll(List.of("validation_error", "test_error", "steps", "seconds", "steps_to_target", "seed", "worker",
+                "point", "repeat", "stage"));
         StringBuilder b = new StringBuilder(String.join(",", header)).append('\n');
         for (Trial t : trials) {
             List<String> row = new ArrayList<>(List.of(t.optimizer(), Integer.toString(t.index()), t.state().id()));
@@ -39,6 +41,9 @@ public final class TrialExport {
             row.add(num(t.stepsToTarget()));
             row.add(Long.toString(t.seed()));
             row.add(t.worker() == null ? "" : quote(t.worker()));
+            row.add(Integer.toString(t.point()));
+            row.add(Integer.toString(t.repeat()));
+            row.add(Integer.toString(t.stage()));
             b.append(String.join(",", row)).append('\n');
         }
         return b.toString();
@@ -48,7 +53,8 @@ public final class TrialExport {
         ArrayNode rows = Json.MAPPER.createArrayNode();
         for (Trial t : trials) {
             ObjectNode r = rows.addObject();
-            r.put("optimizer", t.optimizer()).put("trial", t.index()).put("state", t.state().id());
+            r.put("optimizer", t.optimizer()).put("trial", t.index()).put("point", t.point()).put("repeat", t.repeat())
+                    .put("stage", t.stage()).put("state", t.state().id());
             ObjectNode h = r.putObject("hparams");
             new java.util.TreeMap<>(t.hparams()).forEach(h::put);
             ObjectNode s = r.putObject("searched");

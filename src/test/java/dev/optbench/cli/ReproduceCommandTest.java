@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReproduceCommandTest {
     private static final List<String> STUDIES = List.of(
-            "protocols-fmnist.tiny.fmnist_mlp-tiny.lr-only", "protocols-fmnist.tiny.fmnist_mlp-tiny.full");
+            "protocols-fmnist.tiny.fmnist_mlp-tiny.lr-only", "protocols-fmnist.tiny.fmnist_mlp-tiny.full",
+            "protocols-fmnist.tiny.fmnist_mlp-tiny.fitted");
 
     @TempDir Path tmp;
 
@@ -32,16 +33,21 @@ class ReproduceCommandTest {
         CliRun first = CliRun.of(args);
         assertThat(first.exitCode()).as(first.err()).isZero();
         List<Trial> before = trials(store);
-        assertThat(before).hasSize(2 * 6 * 8);
+        assertThat(before).hasSize(3 * 6 * 8);
         assertThat(before).allSatisfy(t -> assertThat(t.state().countsAsFinished()).as(t.toString()).isTrue());
         Map<String, Long> perOptimizer = before.stream()
                 .collect(Collectors.groupingBy(t -> t.study() + "/" + t.optimizer(), Collectors.counting()));
-        assertThat(perOptimizer).hasSize(12).allSatisfy((k, n) -> assertThat(n).isEqualTo(8L));
+        assertThat(perOptimizer).hasSize(18).allSatisfy((k, n) -> assertThat(n).isEqualTo(8L));
 
         String html = Files.readString(out.resolve("report.html"));
-        for (String name : List.of("sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam", "lr-only", "full")) {
+        for (String name : List.of("sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam", "lr-only", "full", "fitted")) {
             assertThat(html).contains(name);
         }
+        // the fitted study: stage 2 ran in the fitted spaces, which the report shows with stage 2's boundary check
+        assertThat(html).contains("Fitted search spaces (protocol fitted)", "boundary check of stage 2 in the fitted space",
+                "Tuning cost to match");
+        assertThat(before.stream().filter(t -> t.study().endsWith(".fitted") && t.stage() == 2)).hasSize(6 * 4)
+                .allSatisfy(t -> assertThat(t.hparams()).containsKey("learning_rate"));
         assertThat(first.out()).contains("report: " + out.resolve("report.html").toAbsolutePath());
 
         CliRun second = CliRun.of(args);

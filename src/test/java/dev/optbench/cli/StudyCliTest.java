@@ -55,6 +55,35 @@ class StudyCliTest {
     }
 
     @Test
+    void seedsAndFittedOptionsAndTheirBadValues() {
+        String store = "sqlite:" + dir.resolve("fit.db");
+        Result created = run("study", "create", "rep", "--workload", "fmnist_mlp-tiny", "--protocol", "fitted",
+                "--optimizers", "sgd,adam", "--trials", "4", "--seeds", "3", "--fit-top", "0.5", "--store", store);
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).contains("2 optimizers × 12 trials (fitted, 4 points × 3 seeds, stage 1: 2 points");
+        try (SqlStudyStore s = StudyStores.open(store)) {
+            assertThat(s.study("rep").fit()).isEqualTo(new dev.optbench.space.FitOptions(0.5, 0.5, 0.5));
+            assertThat(s.trials("rep", false)).hasSize(24);
+        }
+        String before = dump(store);
+        for (String[] bad : new String[][] {{"--protocol", "fitted", "--fit-share", "1.5"},
+            {"--protocol", "full", "--fit-margin", "1"}, {"--protocol", "full", "--seeds", "0"},
+            {"--protocol", "fitted", "--trials", "1"}}) {
+            List<String> args = new java.util.ArrayList<>(List.of("study", "create", "bad", "--workload", "fmnist_mlp-tiny",
+                    "--optimizers", "sgd", "--store", store));
+            args.addAll(List.of(bad));
+            if (!args.contains("--trials")) {
+                args.addAll(List.of("--trials", "4"));
+            }
+            Result r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+            assertThat(r.err()).containsAnyOf("--fit-share", "--fit-margin", "--seeds", "at least 2 points");
+        }
+        assertThat(dump(store)).isEqualTo(before);
+    }
+
+    @Test
     void createRunStatusExportAndList() throws Exception {
         String store = "sqlite:" + dir.resolve("cli.db");
         Result created = run("study", "create", "grid", "--workload", "fmnist_mlp-tiny", "--protocol", "lr-grid",

@@ -17,15 +17,17 @@ class ExperimentsTest {
         assertThat(e.optimizers()).containsExactly("sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam");
         List<PlannedStudy> tiny = e.plan(Scale.TINY);
         assertThat(tiny).extracting(PlannedStudy::studyName).containsExactly(
-                "protocols-fmnist.tiny.fmnist_mlp-tiny.lr-only", "protocols-fmnist.tiny.fmnist_mlp-tiny.full");
+                "protocols-fmnist.tiny.fmnist_mlp-tiny.lr-only", "protocols-fmnist.tiny.fmnist_mlp-tiny.full",
+                "protocols-fmnist.tiny.fmnist_mlp-tiny.fitted");
         assertThat(tiny).extracting(PlannedStudy::trialsPerOptimizer).containsOnly(8);
         assertThat(e.plan(Scale.CPU)).extracting(PlannedStudy::workload).containsOnly("fmnist_mlp");
         assertThat(e.plan(Scale.CPU)).extracting(PlannedStudy::trialsPerOptimizer).containsOnly(10);
         List<PlannedStudy> paper = e.plan(Scale.PAPER);
-        assertThat(paper).hasSize(4);
+        assertThat(paper).hasSize(6);
         assertThat(paper).extracting(PlannedStudy::workload)
-                .containsExactly("fmnist_2c2d", "fmnist_2c2d", "fmnist_mlp", "fmnist_mlp");
-        assertThat(paper).extracting(PlannedStudy::protocol).containsExactly("lr-only", "full", "lr-only", "full");
+                .containsExactly("fmnist_2c2d", "fmnist_2c2d", "fmnist_2c2d", "fmnist_mlp", "fmnist_mlp", "fmnist_mlp");
+        assertThat(paper).extracting(PlannedStudy::protocol)
+                .containsExactly("lr-only", "full", "fitted", "lr-only", "full", "fitted");
         assertThat(paper).extracting(PlannedStudy::seed).containsOnly(Experiment.SEED);
     }
 

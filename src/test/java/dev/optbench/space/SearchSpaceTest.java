@@ -57,7 +57,7 @@ class SearchSpaceTest {
                     assertThat(s.names()).contains(o.equals("rmsprop") && p == Protocol.FULL && "cifar10_vgg16".equals(w)
                             ? "learning_rate_over_sqrt_epsilon" : (p == Protocol.FULL && w != null && w.startsWith("cifar")
                             && (o.equals("adam") || o.equals("nadam")) ? "learning_rate_over_epsilon" : "learning_rate"));
-                    boolean scheduled = p == Protocol.LR_SCHEDULE || p == Protocol.FULL;
+                    boolean scheduled = p == Protocol.LR_SCHEDULE || p == Protocol.FULL || p == Protocol.FITTED;
                     assertThat(s.names().contains("decay_steps_factor")).isEqualTo(scheduled);
                     assertThat(s.names().contains("decay_factor")).isEqualTo(scheduled);
                 }
@@ -68,6 +68,19 @@ class SearchSpaceTest {
         assertThat(Protocol.FULL.defaultSpace("momentum", null).names())
                 .containsExactly("learning_rate", "one_minus_momentum", "decay_steps_factor", "decay_factor");
         assertThat(Protocol.LR_GRID.defaultSampler()).isEqualTo(Sampler.GRID);
+        // fitted's wide stage-1 space: full's names, lr-only's learning-rate range, wide log ranges elsewhere
+        for (String o : Protocol.FITTED.optimizers()) {
+            SearchSpace wide = Protocol.FITTED.defaultSpace(o, null);
+            assertThat(wide.names()).isEqualTo(Protocol.FULL.defaultSpace(o, null).names());
+            assertThat(wide.ranges().get("learning_rate")).isEqualTo(new Range.Log(1e-5, 1e2));
+            wide.ranges().forEach((h, r) -> {
+                if (h.startsWith("one_minus_")) {
+                    assertThat(r).isEqualTo(new Range.Log(1e-4, 1));
+                } else if (h.equals("epsilon")) {
+                    assertThat(r).isEqualTo(new Range.Log(1e-10, 1e2));
+                }
+            });
+        }
         // A -tiny workload uses its full-size workload's file when one exists.
         assertThat(Protocol.LR_GRID.defaultSpace("sgd", "cifar10_vgg16-tiny"))
                 .isEqualTo(Protocol.LR_GRID.defaultSpace("sgd", "cifar10_vgg16"));
@@ -81,7 +94,7 @@ class SearchSpaceTest {
         assertThatThrownBy(() -> SearchSpace.fromJson("{\"lr\": {\"min\": 1, \"max\": 2, \"scaling\": \"cubic\"}}", "f.json"))
                 .hasMessageContaining("unknown scaling 'cubic'");
         assertThatThrownBy(() -> SearchSpace.fromJson("{oops", "f.json")).hasMessageStartingWith("f.json is not valid JSON");
-        assertThatThrownBy(() -> Protocol.fromId("lr-magic")).hasMessageContaining("lr-grid, lr-only, lr-schedule, full");
+        assertThatThrownBy(() -> Protocol.fromId("lr-magic")).hasMessageContaining("lr-grid, lr-only, lr-schedule, full, fitted");
         assertThat(SpaceFile.parse(ALGOPERF, "algoperf.json", List.of("nadamw", "adam"))).containsOnlyKeys("nadamw", "adam");
         assertThatThrownBy(() -> SpaceFile.parse(ALGOPERF, "algoperf.json", List.of("sgd")))
                 .isInstanceOf(InputException.class).hasMessageContaining("optimizer sgd cannot search one_minus_beta1, beta2")

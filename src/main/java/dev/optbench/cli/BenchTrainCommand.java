@@ -143,18 +143,23 @@ final class BenchTrainCommand implements Callable<Integer> {
     }
 
     private static Path findScript() throws Exception {
+        return findScript("torch_models.py");
+    }
+
+    /** bench/NAME in the checkout the jar was built in (or under the working directory). */
+    static Path findScript(String name) throws Exception {
         Path jar = Path.of(BenchTrainCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         for (Path base = jar; base != null; base = base.getParent()) {
-            Path candidate = base.resolve("bench/torch_models.py");
+            Path candidate = base.resolve("bench/" + name);
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
         }
-        Path cwd = Path.of("bench/torch_models.py");
+        Path cwd = Path.of("bench/" + name);
         if (Files.isRegularFile(cwd)) {
             return cwd;
         }
-        throw new InputException("bench/torch_models.py not found beside the jar or here: pass --torch-script PATH, or --no-torch");
+        throw new InputException("bench/" + name + " not found beside the jar or here: pass --torch-script PATH, or --no-torch");
     }
 
     /** Many tiny trials in this process; RSS after trial 20 (warm-up: JIT, allocator pools) is the baseline, the rest must stay within 10%. */

@@ -71,9 +71,7 @@ final class ReproduceCommand implements Callable<Integer> {
     /** Runs {@code experiment} at {@code s}: check everything, run every study, analyse, write the report. */
     static int run(Experiment experiment, Scale s, ReproductionOptions o, PrintWriter out) throws InterruptedException {
         var analysisOptions = o.analysis.options();
-        if (o.workers < 1) {
-            throw new InputException("--workers must be at least 1, not " + o.workers);
-        }
+        Integer fixedWorkers = Layouts.parseCount(o.workers, "--workers");
         List<StudyDefinition> defs = define(experiment, s);
         checkData(experiment, s, o.trials.dataDir);
         String deviceName = o.trials.checkedDevice();
@@ -84,8 +82,15 @@ final class ReproduceCommand implements Callable<Integer> {
                 createOrResume(st, def);
             }
             int failed = 0;
+            Integer threads = null;
+            Layout previous = null;
             for (StudyDefinition def : defs) {
-                StudySummary end = LocalWorkers.run(st, def.name(), o.workers, o.trials.dataDir, deviceName, lease);
+                // the thread count is process-wide: the first study's choice holds for the rest
+                LayoutChooser.Choice choice = Layouts.choose(def.workload(), fixedWorkers, null, threads);
+                Layout layout = choice.layout().equals(previous) ? previous : Layouts.realize(choice, System.err);
+                threads = layout.threads();
+                previous = layout;
+                StudySummary end = LocalWorkers.run(st, def.name(), layout.workers(), o.trials.dataDir, deviceName, lease);
                 failed += end.count(TrialState.FAILED);
             }
             List<StudyData> data = StudyInputs.load(st, defs.stream().map(StudyDefinition::name).toList());

@@ -17,8 +17,9 @@ final class StudyRunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Local workers (default ${DEFAULT-VALUE}).")
-    int workers;
+    @Option(names = "--workers", defaultValue = "auto",
+            description = "Local workers, or auto: the layout measured fastest here (see 'bench layout'), else one per core.")
+    String workers;
 
     @Option(names = "--retry-failed", description = "Put failed trials back to pending first.")
     boolean retryFailed;
@@ -33,12 +34,15 @@ final class StudyRunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         long lease = trials.leaseMillis();
         try (SqlStudyStore monitor = store.open()) {
-            monitor.study(name);
+            String workload = monitor.study(name).workload();
+            Integer fixedWorkers = Layouts.parseCount(workers, "--workers");
             if (retryFailed) {
                 int n = monitor.retryFailed(name);
                 System.err.println("optbench: " + n + " failed trials put back to pending");
             }
-            StudySummary end = LocalWorkers.run(monitor, name, workers, trials.dataDir, trials.checkedDevice(), lease);
+            String device = trials.checkedDevice();
+            Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, null, null), System.err);
+            StudySummary end = LocalWorkers.run(monitor, name, layout.workers(), trials.dataDir, device, lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);
             if (failed > 0) {

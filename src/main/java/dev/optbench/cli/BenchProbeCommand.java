@@ -1,0 +1,70 @@
+package dev.optbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.optbench.train.StepBenchmark;
+import dev.optbench.workload.Workloads;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * One process of a layout measurement (started by {@code bench layout}, whose JVM has its
+ * intra-op thread count fixed): for each worker count, that many workers train at once, and their
+ * median steps/s are summed to trial-steps/s. Prints one JSON object per layout.
+ */
+@Command(name = "probe", hidden = true, description = "One process of 'bench layout' (internal).")
+final class BenchProbeCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--workload", required = true) String workload;
+
+    @Option(names = "--workers", split = ",", defaultValue = "1") List<Integer> workers;
+
+    @Option(names = "--warmup", defaultValue = "5") int warmup;
+
+    @Option(names = "--block-seconds", defaultValue = "1.0") double blockSeconds;
+
+    @Option(names = "--repeats", defaultValue = "5") int repeats;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", EngineSetup.intraOpThreads()));
+        int batch = Workloads.get(workload).batchSize();
+        ObjectMapper json = new ObjectMapper();
+        for (int w : workers) {
+            double sum = concurrent(workload, batch, w, warmup, blockSeconds, repeats);
+            out.println(json.writeValueAsString(java.util.Map.of("workload", workload, "workers", w, "threads", threads,
+                    "batch_trials", 1, "trial_steps_per_second", sum)));
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Sum of the median steps/s of {@code workers} step benchmarks running at once. */
+    static double concurrent(String workload, int batch, int workers, int warmup, double blockSeconds, int repeats)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<StepBenchmark.Timing>> runs = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                runs.add(pool.submit(() -> StepBenchmark.time(workload, batch, warmup, blockSeconds, repeats)));
+            }
+            double sum = 0;
+            for (Future<StepBenchmark.Timing> f : runs) {
+                sum += f.get().median();
+            }
+            return sum;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -24,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchProbeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--workload", required = true) String workload;
+    @Option(names = "--workload", required = true, split = ",") List<String> workloads;
+
+    @Option(names = "--batch", defaultValue = "0", description = "Batch size (0: the workload's).") int batchSize;
 
     @Option(names = "--workers", split = ",", defaultValue = "1") List<Integer> workers;
 
@@ -38,13 +40,15 @@ final class BenchProbeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", EngineSetup.intraOpThreads()));
-        int batch = Workloads.get(workload).batchSize();
         ObjectMapper json = new ObjectMapper();
-        for (int w : workers) {
-            double sum = concurrent(workload, batch, w, warmup, blockSeconds, repeats);
-            out.println(json.writeValueAsString(java.util.Map.of("workload", workload, "workers", w, "threads", threads,
-                    "batch_trials", 1, "trial_steps_per_second", sum)));
-            out.flush();
+        for (String workload : workloads) {
+            int batch = batchSize > 0 ? batchSize : Workloads.get(workload).batchSize();
+            for (int w : workers) {
+                double sum = concurrent(workload, batch, w, warmup, blockSeconds, repeats);
+                out.println(json.writeValueAsString(java.util.Map.of("workload", workload, "workers", w, "threads", threads,
+                        "batch_trials", 1, "trial_steps_per_second", sum)));
+                out.flush();
+            }
         }
         return 0;
     }

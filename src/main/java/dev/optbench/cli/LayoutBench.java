@@ -39,20 +39,25 @@ final class LayoutBench {
         return m;
     }
 
+    /** One measured layout of one workload. */
+    record Measured(String workload, LayoutTable.Entry entry) {}
+
     static LayoutTable measure(String workload, int cores, Settings s, String source) throws IOException, InterruptedException {
         List<LayoutTable.Entry> entries = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> c : candidates(cores).entrySet()) {
-            entries.addAll(probe(workload, c.getKey(), c.getValue(), s));
+            probe(List.of(workload), c.getKey(), c.getValue(), 0, s).forEach(m -> entries.add(m.entry()));
         }
         return new LayoutTable(LayoutTable.localHost(), workload, cores, Instant.now(), source, entries);
     }
 
-    private static List<LayoutTable.Entry> probe(String workload, int threads, List<Integer> workers, Settings s)
+    /** A fresh JVM with {@code threads} intra-op threads times each workload with each worker count (batch 0: the workload's). */
+    static List<Measured> probe(List<String> workloads, int threads, List<Integer> workers, int batch, Settings s)
             throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx3g", "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=" + threads, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "bench", "probe", "--workload", workload,
+                Main.class.getName(), "bench", "probe", "--workload", String.join(",", workloads),
+                "--batch", Integer.toString(batch),
                 "--workers", workers.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("1"),
                 "--warmup", Integer.toString(s.warmup()), "--block-seconds", Double.toString(s.blockSeconds()),
                 "--repeats", Integer.toString(s.repeats())));
@@ -60,7 +65,7 @@ final class LayoutBench {
         pb.environment().put("OPTBENCH_THREADS", Integer.toString(threads));
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         Process p = pb.start();
-        List<LayoutTable.Entry> out = new ArrayList<>();
+        List<Measured> out = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -69,8 +74,8 @@ final class LayoutBench {
                     continue;
                 }
                 JsonNode n = json.readTree(line);
-                out.add(new LayoutTable.Entry(new Layout(n.get("workers").asInt(), n.get("threads").asInt(),
-                        n.path("batch_trials").asInt(1)), n.get("trial_steps_per_second").asDouble()));
+                out.add(new Measured(n.get("workload").asText(), new LayoutTable.Entry(new Layout(n.get("workers").asInt(),
+                        n.get("threads").asInt(), n.path("batch_trials").asInt(1)), n.get("trial_steps_per_second").asDouble())));
             }
         }
         if (p.waitFor() != 0) {

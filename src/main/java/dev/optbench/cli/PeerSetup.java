@@ -42,12 +42,14 @@ record PeerSetup(String torch, int threads, Map<String, String> env, String blas
     Blas blas() {
         for (String[] kind : new String[][] {{"openblas", "OpenBLAS"}, {"libmkl", "MKL"}, {"blis", "BLIS"},
                 {"atlas", "ATLAS"}}) {
-            for (String lib : libraries) {
-                String file = lib.substring(lib.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
-                if (file.contains(kind[0]) || (kind[0].equals("openblas") && lib.contains("/openblas"))) {
-                    String variant = lib.contains("openblas-pthread") ? " (pthread)"
-                            : lib.contains("openblas-openmp") ? " (OpenMP)" : lib.contains("openblas-serial") ? " (serial)" : "";
-                    return new Blas(kind[1] + (kind[0].equals("openblas") ? variant : ""), lib, false);
+            // the library named after the BLAS first (libopenblasp-r0.3.21.so), else any in its directory
+            for (boolean byName : new boolean[] {true, false}) {
+                for (String lib : libraries) {
+                    String file = lib.substring(lib.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+                    String where = lib.substring(0, Math.max(0, lib.lastIndexOf('/'))).toLowerCase(java.util.Locale.ROOT);
+                    if (byName ? file.contains(kind[0]) : where.contains(kind[0])) {
+                        return new Blas(kind[1] + (kind[0].equals("openblas") ? variant(lib) : ""), lib, false);
+                    }
                 }
             }
         }
@@ -60,6 +62,11 @@ record PeerSetup(String torch, int threads, Map<String, String> env, String blas
             return new Blas("MKL", "linked into torch", false);
         }
         return new Blas("unknown BLAS (BLAS_INFO=" + blasInfo + ")", "", false);
+    }
+
+    private static String variant(String lib) {
+        return lib.contains("openblas-pthread") ? " (pthread)" : lib.contains("openblas-openmp") ? " (OpenMP)"
+                : lib.contains("openblas-serial") ? " (serial)" : "";
     }
 
     /** "torch 1.13.0a0, OpenBLAS (pthread), 1 thread, OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1". */

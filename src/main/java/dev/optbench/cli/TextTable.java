@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A plain-text table for benchmark output: one header row, columns padded to their widest cell,
- * cells that look like numbers (digits, '.', '×', '-', '%', 'x') right-aligned, others left-aligned.
+ * cells that look like numbers (digits, '.', '×', '-', '%', 'x'; a lone '-' is a missing one) right-aligned, others left-aligned.
  */
 record TextTable(List<String> headers, List<List<String>> rows) {
     TextTable {
@@ -47,6 +47,6 @@ record TextTable(List<String> headers, List<List<String>> rows) {
     }
 
     static boolean numeric(String cell) {
-        return !cell.isEmpty() && cell.matches("[0-9.×x%\\-+ ]+") && cell.chars().anyMatch(Character::isDigit);
+        return cell.equals("-") || !cell.isEmpty() && cell.matches("[0-9.×x%\\-+ ]+") && cell.chars().anyMatch(Character::isDigit);
     }
 }

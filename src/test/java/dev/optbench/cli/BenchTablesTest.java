@@ -21,7 +21,8 @@ class BenchTablesTest {
         assertThatThrownBy(() -> new TextTable(List.of("a", "b"), List.of(List.of("1"))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(TextTable.numeric("1.00")).isTrue();
-        assertThat(TextTable.numeric("-")).isFalse();
+        assertThat(TextTable.numeric("-")).isTrue();
+        assertThat(TextTable.numeric("2p×1t")).isFalse();
         assertThat(TextTable.numeric("torch 1.13")).isFalse();
     }
 
@@ -51,7 +52,7 @@ class BenchTablesTest {
                    "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so",
                    "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"]}""");
         assertThat(openblas.blas()).isEqualTo(new PeerSetup.Blas("OpenBLAS (pthread)",
-                "/usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3", false));
+                "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so", false));
         assertThat(openblas.describe())
                 .isEqualTo("torch 1.13.0a0, OpenBLAS (pthread), 1 thread, OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1");
 
@@ -75,6 +76,26 @@ class BenchTablesTest {
                  "libraries": ["/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3"]}""");
         assertThat(openmp.blas().name()).isEqualTo("OpenBLAS (OpenMP)");
         assertThat(setup("{\"torch\": \"x\", \"libraries\": []}").blas().name()).isEqualTo("unknown BLAS (BLAS_INFO=?)");
+    }
+
+    @Test
+    void benchTrainComparesTheBestDjlRunWithTheBestOneProcessPeer() {
+        PeerSetup any = new PeerSetup("1.13", 1, java.util.Map.of(), "generic", List.of());
+        var l11 = new TorchPeer.PeerLayout(1, 1);
+        var l12 = new TorchPeer.PeerLayout(1, 2);
+        var l21 = new TorchPeer.PeerLayout(2, 1);
+        java.util.function.BiFunction<TorchPeer.PeerLayout, Double, TorchPeer.Result> r =
+                (l, v) -> new TorchPeer.Result(l, v, List.of(v), List.of(any));
+        String t = BenchTrainCommand.render(List.of("fmnist_mlp", "lm_transformer"), List.of(1, 2), List.of(l11, l12, l21),
+                java.util.Map.of("fmnist_mlp/1", 364.0, "fmnist_mlp/2", 209.0, "lm_transformer/1", 10.0),
+                java.util.Map.of("fmnist_mlp/1p×1t", r.apply(l11, 440.0), "fmnist_mlp/1p×2t", r.apply(l12, 86.0),
+                        "fmnist_mlp/2p×1t", r.apply(l21, 890.0)));
+        // 364 / 440 = 0.83: the 2-process sum is not a one-run figure
+        assertThat(t).isEqualTo("""
+                workload        DJL 1p×1t  DJL 1p×2t  PyTorch 1p×1t  PyTorch 1p×2t  PyTorch 2p×1t (sum)  DJL/PyTorch
+                fmnist_mlp         364.00     209.00         440.00          86.00               890.00         0.83
+                lm_transformer      10.00          -              -              -                    -            -
+                """);
     }
 
     @Test

@@ -1,10 +1,6 @@
 package dev.optbench.optim;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Heavy-ball momentum, SPEC section 2. State v = 0; each step
@@ -14,37 +10,30 @@ import java.util.Map;
  * </pre>
  * The learning rate multiplies the buffer at use, so a schedule changes the step at once.
  */
-public final class Momentum extends ElementwiseOptimizer<Momentum.State> {
-    private final double gamma;
-
-    /** Momentum buffer v. */
-    record State(NDArray v) implements ParamState {
-        @Override
-        public List<NDArray> arrays() {
-            return List.of(v);
-        }
-    }
-
-    public Momentum(double learningRate, double momentum) {
-        super("momentum", hparams(learningRate, momentum));
-        this.gamma = momentum;
-    }
-
-    static Map<String, Double> hparams(double learningRate, double momentum) {
-        Map<String, Double> h = new LinkedHashMap<>();
-        h.put("learning_rate", learningRate);
-        h.put("momentum", momentum);
-        return h;
+final class Momentum implements UpdateRule {
+    @Override
+    public String name() {
+        return "momentum";
     }
 
     @Override
-    State initState(NDArray param, NDManager manager) {
-        return new State(manager.zeros(param.getShape(), param.getDataType()));
+    public List<HyperparameterSpec> hyperparameters() {
+        return List.of(HyperparameterSpec.LEARNING_RATE, HyperparameterSpec.MOMENTUM);
     }
 
     @Override
-    void update(NDArray param, NDArray grad, State s, long t, double lr) {
-        s.v().muli(gamma).addi(grad);
-        param.subi(s.v().mul(lr));
+    public String formula() {
+        return "v ← γ v + g;  θ ← θ − η_t v   (v = 0 at start)";
+    }
+
+    @Override
+    public List<StateInit> state() {
+        return List.of(new StateInit("v", 0));
+    }
+
+    @Override
+    public void update(RuleStep s) {
+        s.state(0).muli(s.coef("momentum")).addi(s.grad());
+        s.param().subi(s.state(0).mul(s.coef(TrialValues::lr)));
     }
 }

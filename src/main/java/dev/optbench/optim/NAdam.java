@@ -1,7 +1,6 @@
 package dev.optbench.optim;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import java.util.List;
 
 /**
  * NAdam (Adam with Nesterov momentum), SPEC section 2. State m = 0, v = 0; m, v and b as in
@@ -10,28 +9,32 @@ import ai.djl.ndarray.NDManager;
  *   θ ← θ − α_t b (β1 m + (1 − β1) g) / (√v + ε)
  * </pre>
  */
-public final class NAdam extends ElementwiseOptimizer<Adam.State> {
-    private final double beta1;
-    private final double beta2;
-    private final double epsilon;
-
-    public NAdam(double learningRate, double beta1, double beta2, double epsilon) {
-        super("nadam", Adam.hparams(learningRate, beta1, beta2, epsilon));
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.epsilon = epsilon;
+final class NAdam implements UpdateRule {
+    @Override
+    public String name() {
+        return "nadam";
     }
 
     @Override
-    Adam.State initState(NDArray param, NDManager manager) {
-        return Adam.zeros(param, manager);
+    public List<HyperparameterSpec> hyperparameters() {
+        return List.of(HyperparameterSpec.LEARNING_RATE, HyperparameterSpec.BETA1, HyperparameterSpec.BETA2,
+                HyperparameterSpec.ADAM_EPSILON);
     }
 
     @Override
-    void update(NDArray param, NDArray grad, Adam.State s, long t, double lr) {
-        Adam.updateMoments(s, grad, beta1, beta2);
-        double b = Adam.biasCorrection(beta1, beta2, t);
-        NDArray lookahead = s.m().mul(beta1).addi(grad.mul(1 - beta1));
-        param.subi(lookahead.muli(lr * b).divi(s.v().sqrt().addi(epsilon)));
+    public String formula() {
+        return "m, v, b as adam;  θ ← θ − α_t b (β1 m + (1−β1) g) / (√v + ε)   (m = v = 0 at start)";
+    }
+
+    @Override
+    public List<StateInit> state() {
+        return List.of(new StateInit("m", 0), new StateInit("v", 0));
+    }
+
+    @Override
+    public void update(RuleStep s) {
+        Adam.updateMoments(s);
+        var lookahead = s.state(0).mul(s.coef("beta1")).addi(s.grad().mul(s.coef(h -> 1 - h.get("beta1"))));
+        s.param().subi(lookahead.muli(s.coef(Adam::stepFactor)).divi(s.state(1).sqrt().addi(s.coef("epsilon"))));
     }
 }

@@ -1,7 +1,5 @@
 package dev.optbench.optim;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.List;
 
 /**
@@ -11,30 +9,31 @@ import java.util.List;
  *   θ ← θ − η_t (γ v + g)
  * </pre>
  */
-public final class Nesterov extends ElementwiseOptimizer<Nesterov.State> {
-    private final double gamma;
-
-    /** Momentum buffer v. */
-    record State(NDArray v) implements ParamState {
-        @Override
-        public List<NDArray> arrays() {
-            return List.of(v);
-        }
-    }
-
-    public Nesterov(double learningRate, double momentum) {
-        super("nesterov", Momentum.hparams(learningRate, momentum));
-        this.gamma = momentum;
+final class Nesterov implements UpdateRule {
+    @Override
+    public String name() {
+        return "nesterov";
     }
 
     @Override
-    State initState(NDArray param, NDManager manager) {
-        return new State(manager.zeros(param.getShape(), param.getDataType()));
+    public List<HyperparameterSpec> hyperparameters() {
+        return List.of(HyperparameterSpec.LEARNING_RATE, HyperparameterSpec.MOMENTUM);
     }
 
     @Override
-    void update(NDArray param, NDArray grad, State s, long t, double lr) {
-        s.v().muli(gamma).addi(grad);
-        param.subi(s.v().mul(gamma).addi(grad).muli(lr));
+    public String formula() {
+        return "v ← γ v + g;  θ ← θ − η_t (γ v + g)   (v = 0 at start)";
+    }
+
+    @Override
+    public List<StateInit> state() {
+        return List.of(new StateInit("v", 0));
+    }
+
+    @Override
+    public void update(RuleStep s) {
+        var gamma = s.coef("momentum");
+        s.state(0).muli(gamma).addi(s.grad());
+        s.param().subi(s.state(0).mul(gamma).addi(s.grad()).muli(s.coef(TrialValues::lr)));
     }
 }

@@ -2,7 +2,6 @@ package dev.optbench.optim;
 
 import dev.optbench.InputException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,64 +13,38 @@ import java.util.Map;
 public final class Optimizers {
     private Optimizers() {}
 
-    private static final HyperparameterSpec LEARNING_RATE = new HyperparameterSpec(
-            "learning_rate", null, "step size η0 (α0 for adam/nadam) before the schedule", "> 0");
-    private static final HyperparameterSpec MOMENTUM = new HyperparameterSpec(
-            "momentum", 0.9, "momentum γ", "[0, 1)");
-    private static final HyperparameterSpec RHO = new HyperparameterSpec(
-            "rho", 0.9, "decay ρ of the squared-gradient average", "(0, 1]");
-    private static final HyperparameterSpec RMS_EPSILON = new HyperparameterSpec(
-            "epsilon", 1e-10, "ε inside the square root", "≥ 0");
-    private static final HyperparameterSpec BETA1 = new HyperparameterSpec(
-            "beta1", 0.9, "decay β1 of the first moment", "[0, 1)");
-    private static final HyperparameterSpec BETA2 = new HyperparameterSpec(
-            "beta2", 0.999, "decay β2 of the second moment", "[0, 1)");
-    private static final HyperparameterSpec ADAM_EPSILON = new HyperparameterSpec(
-            "epsilon", 1e-8, "ε added to √v", "≥ 0");
+    /** Name of the decoupled weight decay every optimizer takes. */
+    public static final String WEIGHT_DECAY = HyperparameterSpec.WEIGHT_DECAY.name();
 
-    private static final Map<String, List<HyperparameterSpec>> SPECS = specs();
-    private static final Map<String, String> FORMULAS = formulas();
+    private static final Map<String, UpdateRule> RULES = rules();
 
-    private static Map<String, List<HyperparameterSpec>> specs() {
-        Map<String, List<HyperparameterSpec>> m = new LinkedHashMap<>();
-        m.put("sgd", List.of(LEARNING_RATE));
-        m.put("momentum", List.of(LEARNING_RATE, MOMENTUM));
-        m.put("nesterov", List.of(LEARNING_RATE, MOMENTUM));
-        m.put("rmsprop", List.of(LEARNING_RATE, MOMENTUM, RHO, RMS_EPSILON));
-        m.put("adam", List.of(LEARNING_RATE, BETA1, BETA2, ADAM_EPSILON));
-        m.put("nadam", List.of(LEARNING_RATE, BETA1, BETA2, ADAM_EPSILON));
-        return m;
-    }
-
-    private static Map<String, String> formulas() {
-        Map<String, String> m = new HashMap<>();
-        m.put("sgd", "θ ← θ − η_t g");
-        m.put("momentum", "v ← γ v + g;  θ ← θ − η_t v   (v = 0 at start)");
-        m.put("nesterov", "v ← γ v + g;  θ ← θ − η_t (γ v + g)   (v = 0 at start)");
-        m.put("rmsprop", "v ← ρ v + (1−ρ) g²;  m ← γ m + η_t g / √(v + ε);  θ ← θ − m"
-                + "   (v = 1, m = 0 at start)");
-        m.put("adam", "m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;"
-                + "  b = √(1−β2^(t+1)) / (1−β1^(t+1));  θ ← θ − α_t b m / (√v + ε)"
-                + "   (m = v = 0 at start)");
-        m.put("nadam", "m, v, b as adam;  θ ← θ − α_t b (β1 m + (1−β1) g) / (√v + ε)"
-                + "   (m = v = 0 at start)");
+    private static Map<String, UpdateRule> rules() {
+        Map<String, UpdateRule> m = new LinkedHashMap<>();
+        for (UpdateRule r : List.of(new Sgd(), new Momentum(), new Nesterov(), new RmsProp(), new Adam(), new NAdam())) {
+            m.put(r.name(), r);
+        }
         return m;
     }
 
     /** sgd, momentum, nesterov, rmsprop, adam, nadam. */
     public static List<String> names() {
-        return List.copyOf(SPECS.keySet());
+        return List.copyOf(RULES.keySet());
     }
 
-    /** The hyperparameters of {@code name} in canonical order, learning_rate first. */
+    /** The hyperparameters of {@code name} in canonical order, learning_rate first, weight_decay last. */
     public static List<HyperparameterSpec> hyperparameters(String name) {
         return specsOf(name);
     }
 
+    /** The update rule called {@code name}. */
+    public static UpdateRule rule(String name) {
+        specsOf(name);
+        return RULES.get(name);
+    }
+
     /** The update rule of {@code name} as one line of text (SPEC section 2). */
     public static String formula(String name) {
-        specsOf(name);
-        return FORMULAS.get(name);
+        return rule(name).formula();
     }
 
     /**
@@ -83,6 +56,26 @@ public final class Optimizers {
      *     or a value out of range; the message names the value and the allowed range.
      */
     public static Optimizer create(String name, Map<String, Double> hparams) {
+        return new SingleTrialOptimizer(rule(name), checked(name, hparams));
+    }
+
+    /**
+     * Builds K trials of optimizer {@code name} stepped together, trial k with {@code perTrial.get(k)}
+     * (checked as by {@link #create}); their parameters carry a leading trial axis.
+     */
+    public static BatchedOptimizer createBatched(String name, List<Map<String, Double>> perTrial) {
+        if (perTrial.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one trial");
+        }
+        List<Map<String, Double>> checked = new ArrayList<>();
+        for (Map<String, Double> h : perTrial) {
+            checked.add(checked(name, h));
+        }
+        return new StackedOptimizer(rule(name), checked, true);
+    }
+
+    /** Every hyperparameter of {@code name} with defaults filled in, or an InputException. */
+    private static Map<String, Double> checked(String name, Map<String, Double> hparams) {
         List<HyperparameterSpec> specs = specsOf(name);
         Map<String, HyperparameterSpec> byName = new LinkedHashMap<>();
         specs.forEach(s -> byName.put(s.name(), s));
@@ -108,20 +101,7 @@ public final class Optimizers {
             }
             values.put(spec.name(), value);
         }
-        return build(name, values);
-    }
-
-    private static Optimizer build(String name, Map<String, Double> v) {
-        double lr = v.get("learning_rate");
-        return switch (name) {
-            case "sgd" -> new Sgd(lr);
-            case "momentum" -> new Momentum(lr, v.get("momentum"));
-            case "nesterov" -> new Nesterov(lr, v.get("momentum"));
-            case "rmsprop" -> new RmsProp(lr, v.get("momentum"), v.get("rho"), v.get("epsilon"));
-            case "adam" -> new Adam(lr, v.get("beta1"), v.get("beta2"), v.get("epsilon"));
-            case "nadam" -> new NAdam(lr, v.get("beta1"), v.get("beta2"), v.get("epsilon"));
-            default -> throw new IllegalStateException(name);
-        };
+        return values;
     }
 
     /** The range as an inequality in the value's name, e.g. "0 ≤ beta1 < 1". */
@@ -137,12 +117,14 @@ public final class Optimizers {
     }
 
     private static List<HyperparameterSpec> specsOf(String name) {
-        List<HyperparameterSpec> specs = SPECS.get(name);
-        if (specs == null) {
+        UpdateRule rule = RULES.get(name);
+        if (rule == null) {
             throw new InputException("unknown optimizer '" + name + "': choose one of "
-                    + String.join(", ", SPECS.keySet()));
+                    + String.join(", ", RULES.keySet()));
         }
-        return specs;
+        List<HyperparameterSpec> specs = new ArrayList<>(rule.hyperparameters());
+        specs.add(HyperparameterSpec.WEIGHT_DECAY);
+        return List.copyOf(specs);
     }
 
     static String format(double value) {

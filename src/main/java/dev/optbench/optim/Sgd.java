@@ -1,33 +1,31 @@
 package dev.optbench.optim;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.List;
-import java.util.Map;
 
-/**
- * Plain gradient descent, SPEC section 2: θ ← θ − η_t g. No state.
- */
-public final class Sgd extends ElementwiseOptimizer<Sgd.State> {
-    /** SGD keeps nothing. */
-    record State() implements ParamState {
-        @Override
-        public List<NDArray> arrays() {
-            return List.of();
-        }
-    }
-
-    public Sgd(double learningRate) {
-        super("sgd", Map.of("learning_rate", learningRate));
+/** Plain gradient descent, SPEC section 2: θ ← θ − η_t g. No state. */
+final class Sgd implements UpdateRule {
+    @Override
+    public String name() {
+        return "sgd";
     }
 
     @Override
-    State initState(NDArray param, NDManager manager) {
-        return new State();
+    public List<HyperparameterSpec> hyperparameters() {
+        return List.of(HyperparameterSpec.LEARNING_RATE);
     }
 
     @Override
-    void update(NDArray param, NDArray grad, State state, long t, double lr) {
-        param.subi(grad.mul(lr));
+    public String formula() {
+        return "θ ← θ − η_t g";
+    }
+
+    @Override
+    public List<StateInit> state() {
+        return List.of();
+    }
+
+    @Override
+    public void update(RuleStep s) {
+        s.param().subi(s.grad().mul(s.coef(TrialValues::lr)));
     }
 }

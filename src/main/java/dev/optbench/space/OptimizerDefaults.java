@@ -22,6 +22,9 @@ final class OptimizerDefaults {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         for (HyperparameterSpec spec : Optimizers.hyperparameters(optimizer)) {
+            if (spec.name().equals(Optimizers.WEIGHT_DECAY)) {
+                continue; // searched like l2, not filled in: a trial without it has none
+            }
             m.put(spec.name(), spec.defaultValue());
         }
         return m;

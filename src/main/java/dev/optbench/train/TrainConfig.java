@@ -13,15 +13,14 @@ import java.util.TreeSet;
  * the regularizers the trainer applies itself.
  *
  * @param l2 coupled L2: l2/2 · ‖θ‖² is added to the training loss
- * @param weightDecay decoupled: θ ← θ − η_t·λ·θ after each optimizer update
  * @param labelSmoothing s: targets (1−s)·onehot + s/K
  * @param dropoutRate dropout probability of the workload's dropout layers (none when 0)
  */
 public record TrainConfig(String optimizer, Map<String, Double> optimizerHparams, double learningRate,
-        String scheduleKind, Map<String, Double> scheduleHparams, double l2, double weightDecay,
+        String scheduleKind, Map<String, Double> scheduleHparams, double l2,
         double labelSmoothing, double dropoutRate) {
 
-    public static final Set<String> TRAINER_HPARAMS = Set.of("l2", "weight_decay", "label_smoothing", "dropout_rate");
+    public static final Set<String> TRAINER_HPARAMS = Set.of("l2", "label_smoothing", "dropout_rate");
 
     public TrainConfig {
         optimizerHparams = Map.copyOf(optimizerHparams);
@@ -55,11 +54,17 @@ public record TrainConfig(String optimizer, Map<String, Double> optimizerHparams
             throw new InputException("learning_rate is required: pass --hparams learning_rate=...");
         }
         double l2 = nonNegative(hparams, "l2");
-        double wd = nonNegative(hparams, "weight_decay");
         double smoothing = belowOne(hparams, "label_smoothing");
         double dropout = belowOne(hparams, "dropout_rate");
         String kind = sched.isEmpty() ? "constant" : "linear_decay";
-        return new TrainConfig(optimizer, opt, opt.get("learning_rate"), kind, sched, l2, wd, smoothing, dropout);
+        return new TrainConfig(optimizer, opt, opt.get("learning_rate"), kind, sched, l2, smoothing, dropout);
+    }
+
+    /**
+     * Decoupled weight decay λ; the optimizer applies it (θ ← θ − η_t·λ·θ_old − step, SPEC section 2).
+     */
+    public double weightDecay() {
+        return optimizerHparams.getOrDefault(Optimizers.WEIGHT_DECAY, 0.0);
     }
 
     private static double nonNegative(Map<String, Double> h, String k) {

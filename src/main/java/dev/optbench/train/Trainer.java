@@ -267,13 +267,6 @@ public final class Trainer {
                 }
                 double rate = schedule.rate(t);
                 optimizer.step(params, grads, t, rate);
-                if (config.weightDecay() > 0) {
-                    for (NDArray p : params) {
-                        NDArray decay = p.mul((float) (rate * config.weightDecay()));
-                        decay.attach(scope);
-                        p.subi(decay);
-                    }
-                }
                 for (NDArray p : params) {
                     Autograd.zeroGradient(p);
                 }

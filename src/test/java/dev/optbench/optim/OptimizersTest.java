@@ -17,15 +17,16 @@ class OptimizersTest {
     void namesAndHyperparametersInCanonicalOrderWithSpecDefaults() {
         assertThat(Optimizers.names()).containsExactly("sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam");
         assertThat(Optimizers.hyperparameters("rmsprop")).extracting(HyperparameterSpec::name)
-                .containsExactly("learning_rate", "momentum", "rho", "epsilon");
+                .containsExactly("learning_rate", "momentum", "rho", "epsilon", "weight_decay");
         assertThat(Optimizers.hyperparameters("rmsprop")).extracting(HyperparameterSpec::defaultValue)
-                .containsExactly(null, 0.9, 0.9, 1e-10);
+                .containsExactly(null, 0.9, 0.9, 1e-10, 0.0);
         assertThat(Optimizers.hyperparameters("nadam")).extracting(HyperparameterSpec::defaultValue)
-                .containsExactly(null, 0.9, 0.999, 1e-8);
+                .containsExactly(null, 0.9, 0.999, 1e-8, 0.0);
         try (Optimizer adam = Optimizers.create("adam", Map.of("learning_rate", 0.01))) {
             assertThat(adam.name()).isEqualTo("adam");
             assertThat(adam.hyperparameters()).containsExactly(Map.entry("learning_rate", 0.01),
-                    Map.entry("beta1", 0.9), Map.entry("beta2", 0.999), Map.entry("epsilon", 1e-8));
+                    Map.entry("beta1", 0.9), Map.entry("beta2", 0.999), Map.entry("epsilon", 1e-8),
+                    Map.entry("weight_decay", 0.0));
         }
     }
 
@@ -49,9 +50,9 @@ class OptimizersTest {
         assertThatThrownBy(() -> Optimizers.create("sgd", Map.of()))
                 .hasMessage("learning_rate is required for sgd: give a value learning_rate > 0");
         assertThatThrownBy(() -> Optimizers.create("sgd", Map.of("learning_rate", 0.1, "momentum", 0.9)))
-                .hasMessage("unknown hyperparameter 'momentum' for sgd: it takes learning_rate");
+                .hasMessage("unknown hyperparameter 'momentum' for sgd: it takes learning_rate, weight_decay");
         assertThatThrownBy(() -> Optimizers.create("adam", Map.of("learning_rate", 0.1, "decay_factor", 0.5)))
-                .hasMessage("unknown hyperparameter 'decay_factor' for adam: it takes learning_rate, beta1, beta2, epsilon");
+                .hasMessage("unknown hyperparameter 'decay_factor' for adam: it takes learning_rate, beta1, beta2, epsilon, weight_decay");
         assertThatThrownBy(() -> Optimizers.create("adagrad", Map.of("learning_rate", 0.1)))
                 .hasMessage("unknown optimizer 'adagrad': choose one of sgd, momentum, nesterov, rmsprop, adam, nadam");
     }
@@ -74,14 +75,14 @@ class OptimizersTest {
                 List<NDArray> params = List.of(theta, bias);
                 List<NDArray> grads = List.of(grad, biasGrad);
                 int before = manager.getManagedArrays().size();
-                ElementwiseOptimizer<?> opt = (ElementwiseOptimizer<?>) Optimizers.create(name, Map.of("learning_rate", 1e-3));
+                SingleTrialOptimizer opt = (SingleTrialOptimizer) Optimizers.create(name, Map.of("learning_rate", 1e-3));
                 opt.step(params, grads, 0, 1e-3);
                 int stateArrays = opt.stateArrayCount();
                 for (int t = 1; t < 500; t++) {
                     opt.step(params, grads, t, 1e-3);
                 }
                 assertThat(opt.stateArrayCount()).as(name).isEqualTo(stateArrays)
-                        .isEqualTo(2 * opt.states().get(0).arrays().size());
+                        .isEqualTo(2 * opt.stateArraysPerParameter());
                 assertThat(manager.getManagedArrays()).as(name).hasSize(before);
                 assertThat(bias.getShape()).isEqualTo(new Shape(3, 4));
                 assertThat(bias.toFloatArray()[0]).as(name).isNegative(); // moved against the gradient

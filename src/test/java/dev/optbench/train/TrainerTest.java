@@ -130,7 +130,7 @@ class TrainerTest {
     void configSortsHyperparametersByWhoUsesThem() {
         TrainConfig c = TrainConfig.of("momentum", Map.of("learning_rate", 0.1, "momentum", 0.5,
                 "decay_steps_factor", 0.5, "l2", 1e-4, "weight_decay", 0.01, "label_smoothing", 0.1));
-        assertThat(c.optimizerHparams()).isEqualTo(Map.of("learning_rate", 0.1, "momentum", 0.5));
+        assertThat(c.optimizerHparams()).isEqualTo(Map.of("learning_rate", 0.1, "momentum", 0.5, "weight_decay", 0.01));
         assertThat(c.scheduleKind()).isEqualTo("linear_decay");
         assertThat(c.scheduleHparams()).isEqualTo(Map.of("decay_steps_factor", 0.5));
         assertThat(c.l2()).isEqualTo(1e-4);

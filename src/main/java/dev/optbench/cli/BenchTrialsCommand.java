@@ -142,6 +142,8 @@ final class BenchTrialsCommand implements Callable<Integer> {
             Timed t = optbenchEndToEnd(dir, out);
             ours = t.wall();
             rows.add(List.of("optbench study run (defaults)", t.layout(), String.format("%.1f", ours), "1.00", "-"));
+            out.printf("optbench: %.1f s (%s), load average now %s%n", ours, t.layout(), loadAverage());
+            out.flush();
         } finally {
             deleteTree(dir);
         }
@@ -154,6 +156,7 @@ final class BenchTrialsCommand implements Callable<Integer> {
                 TorchPeer.Result r = peer.trials(l, endToEnd, steps, 500, dataDir);
                 rows.add(List.of("PyTorch-Python", l.describe(), String.format("%.1f", r.value()),
                         String.format("%.2f", r.value() / ours), r.setup().describe()));
+                out.printf("PyTorch-Python %s: %.1f s, load average now %s%n", l.describe(), r.value(), loadAverage());
                 out.flush();
             }
         }

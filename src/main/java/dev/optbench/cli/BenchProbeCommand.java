@@ -17,8 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * One process of a layout measurement (started by {@code bench layout}, whose JVM has its
- * intra-op thread count fixed): for each worker count, that many workers train at once, and their
- * median steps/s are summed to trial-steps/s. Prints one JSON object per layout.
+ * intra-op thread count fixed): for each K and worker count, that many workers each train K
+ * stacked trials at once, and their median trial-steps/s are summed. Prints one JSON object per layout.
  */
 @Command(name = "probe", hidden = true, description = "One process of 'bench layout' (internal).")
 final class BenchProbeCommand implements Callable<Integer> {
@@ -29,6 +29,8 @@ final class BenchProbeCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "0", description = "Batch size (0: the workload's).") int batchSize;
 
     @Option(names = "--workers", split = ",", defaultValue = "1") List<Integer> workers;
+
+    @Option(names = "--batch-trials", split = ",", defaultValue = "1") List<Integer> batchTrials;
 
     @Option(names = "--warmup", defaultValue = "5") int warmup;
 
@@ -43,24 +45,26 @@ final class BenchProbeCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         for (String workload : workloads) {
             int batch = batchSize > 0 ? batchSize : Workloads.get(workload).batchSize();
-            for (int w : workers) {
-                double sum = concurrent(workload, batch, w, warmup, blockSeconds, repeats);
-                out.println(json.writeValueAsString(java.util.Map.of("workload", workload, "workers", w, "threads", threads,
-                        "batch_trials", 1, "trial_steps_per_second", sum)));
-                out.flush();
+            for (int k : batchTrials) {
+                for (int w : workers) {
+                    double sum = concurrent(workload, batch, k, w, warmup, blockSeconds, repeats);
+                    out.println(json.writeValueAsString(java.util.Map.of("workload", workload, "workers", w,
+                            "threads", threads, "batch_trials", k, "trial_steps_per_second", sum)));
+                    out.flush();
+                }
             }
         }
         return 0;
     }
 
-    /** Sum of the median steps/s of {@code workers} step benchmarks running at once. */
-    static double concurrent(String workload, int batch, int workers, int warmup, double blockSeconds, int repeats)
+    /** Sum of the median trial-steps/s of {@code workers} step benchmarks of K stacked trials running at once. */
+    static double concurrent(String workload, int batch, int k, int workers, int warmup, double blockSeconds, int repeats)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             List<Future<StepBenchmark.Timing>> runs = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
-                runs.add(pool.submit(() -> StepBenchmark.time(workload, batch, warmup, blockSeconds, repeats)));
+                runs.add(pool.submit(() -> StepBenchmark.timeTrials(workload, batch, k, warmup, blockSeconds, repeats)));
             }
             double sum = 0;
             for (Future<StepBenchmark.Timing> f : runs) {

@@ -91,7 +91,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         // PyTorch's intra-op thread count is fixed per process: one JVM per count
         Map<String, Double> djl = new HashMap<>();
         for (int t : threadCounts) {
-            for (LayoutBench.Measured m : LayoutBench.probe(names, t, List.of(1), batch,
+            for (LayoutBench.Measured m : LayoutBench.probe(names, t, List.of(1), List.of(1), batch,
                     new LayoutBench.Settings(warmup, blockSeconds, repeats))) {
                 djl.put(m.workload() + "/" + t, m.entry().trialStepsPerSecond());
             }

@@ -15,7 +15,8 @@ import java.util.TreeMap;
 /**
  * Measures optbench's layouts for one workload: PyTorch's intra-op thread count is fixed when its
  * engine starts, so each thread count T gets its own JVM ({@code bench probe}) in which 1, 2, …,
- * cores / T workers train at once.
+ * cores / T workers train at once, each K stacked trials (K in {@link #BATCHES} for workloads with
+ * a batched form).
  */
 final class LayoutBench {
     private LayoutBench() {}
@@ -42,22 +43,31 @@ final class LayoutBench {
     /** One measured layout of one workload. */
     record Measured(String workload, LayoutTable.Entry entry) {}
 
+    /** Trials per batch tried for a workload with a batched form (1 only without one). */
+    static final List<Integer> BATCHES = List.of(1, 4, 8, 16, 32);
+
+    static List<Integer> batches(String workload) {
+        return Layouts.maxBatch(workload) > 1 ? BATCHES : List.of(1);
+    }
+
     static LayoutTable measure(String workload, int cores, Settings s, String source) throws IOException, InterruptedException {
         List<LayoutTable.Entry> entries = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> c : candidates(cores).entrySet()) {
-            probe(List.of(workload), c.getKey(), c.getValue(), 0, s).forEach(m -> entries.add(m.entry()));
+            probe(List.of(workload), c.getKey(), c.getValue(), batches(workload), 0, s).forEach(m -> entries.add(m.entry()));
         }
         return new LayoutTable(LayoutTable.localHost(), workload, cores, Instant.now(), source, entries);
     }
 
     /** A fresh JVM with {@code threads} intra-op threads times each workload with each worker count (batch 0: the workload's). */
-    static List<Measured> probe(List<String> workloads, int threads, List<Integer> workers, int batch, Settings s)
+    static List<Measured> probe(List<String> workloads, int threads, List<Integer> workers, List<Integer> batchTrials,
+            int batch, Settings s)
             throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx3g", "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=" + threads, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "bench", "probe", "--workload", String.join(",", workloads),
-                "--batch", Integer.toString(batch),
+                "--batch", Integer.toString(batch), "--batch-trials",
+                batchTrials.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("1"),
                 "--workers", workers.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("1"),
                 "--warmup", Integer.toString(s.warmup()), "--block-seconds", Double.toString(s.blockSeconds()),
                 "--repeats", Integer.toString(s.repeats())));

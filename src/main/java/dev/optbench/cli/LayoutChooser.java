@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 final class LayoutChooser {
     /** Trials per batch when batching is possible but nothing was measured. */
-    static final int DEFAULT_BATCH = 8;
+    static final int DEFAULT_BATCH = dev.optbench.train.BatchedTrainer.DEFAULT_TRIALS;
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 

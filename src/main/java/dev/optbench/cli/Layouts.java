@@ -28,9 +28,17 @@ final class Layouts {
         throw new InputException(option + " must be 'auto' or a whole number of at least 1, not '" + value + "'");
     }
 
-    /** Most trials per batch the workload trains at once (1: no batched form). */
+    /** Most trials per batch the chooser considers for a workload: 1 without a batched form. */
+    static final int MAX_BATCH = 64;
+
     static int maxBatch(String workload) {
-        return 1;
+        return dev.optbench.train.BatchedTrainer.supports(workload) ? MAX_BATCH : 1;
+    }
+
+    /** The user's --batch-trials K, or null for auto (checked: a bad value is an input error). */
+    static Integer fixedBatch(TrialOptions trials) {
+        int k = trials.batchTrialsValue();
+        return k == dev.optbench.study.BatchedTrainerRunner.AUTO ? null : k;
     }
 
     /** Chooses the layout for {@code workload}; {@code threadsInUse} fixes the thread count (null: not yet realized). */

@@ -3,10 +3,9 @@ package dev.optbench.cli;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyStores;
 import dev.optbench.study.StudySummary;
-import dev.optbench.study.TrainerRunner;
+import dev.optbench.study.TrialWorker;
 import dev.optbench.study.TrialState;
 import dev.optbench.study.Worker;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,20 +21,19 @@ final class LocalWorkers {
     private LocalWorkers() {}
 
     /** Runs until the study has no pending or running trial left; returns the final summary. */
-    static StudySummary run(SqlStudyStore monitor, String name, int workers, Path dataDir, String device,
-            long leaseMillis)
+    static StudySummary run(SqlStudyStore monitor, String name, int workers, TrialOptions trials, long leaseMillis)
             throws InterruptedException {
         if (workers < 1) {
             throw new dev.optbench.InputException("--workers must be at least 1, not " + workers);
         }
-        List<Worker> pool = new ArrayList<>();
+        trials.batchTrialsValue(); // a bad --batch-trials fails before any store connection opens
+        List<TrialWorker> pool = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         String id = Worker.defaultId();
         for (int i = 0; i < workers; i++) {
             SqlStudyStore own = StudyStores.open(monitor.url());
-            Worker w = new Worker(own, new TrainerRunner(dataDir, device), name, id + "-" + (i + 1), leaseMillis,
-                    new Worker.Listener() {});
+            TrialWorker w = trials.worker(own, name, id + "-" + (i + 1), leaseMillis, new Worker.Listener() {});
             pool.add(w);
             Thread t = new Thread(() -> {
                 try (own) {
@@ -72,8 +70,8 @@ final class LocalWorkers {
     }
 
     /** Ctrl-C: each worker cancels its running trial and releases it to pending before the JVM exits. */
-    static void stopAll(List<Worker> pool) {
-        pool.forEach(Worker::stop);
+    static void stopAll(List<? extends TrialWorker> pool) {
+        pool.forEach(TrialWorker::stop);
         long deadline = System.currentTimeMillis() + 60_000;
         while (pool.stream().anyMatch(w -> !w.isDone()) && System.currentTimeMillis() < deadline) {
             try {

@@ -72,6 +72,7 @@ final class ReproduceCommand implements Callable<Integer> {
     static int run(Experiment experiment, Scale s, ReproductionOptions o, PrintWriter out) throws InterruptedException {
         var analysisOptions = o.analysis.options();
         Integer fixedWorkers = Layouts.parseCount(o.workers, "--workers");
+        Integer fixedBatch = Layouts.fixedBatch(o.trials);
         List<StudyDefinition> defs = define(experiment, s);
         checkData(experiment, s, o.trials.dataDir);
         String deviceName = o.trials.checkedDevice();
@@ -86,11 +87,12 @@ final class ReproduceCommand implements Callable<Integer> {
             Layout previous = null;
             for (StudyDefinition def : defs) {
                 // the thread count is process-wide: the first study's choice holds for the rest
-                LayoutChooser.Choice choice = Layouts.choose(def.workload(), fixedWorkers, null, threads);
+                LayoutChooser.Choice choice = Layouts.choose(def.workload(), fixedWorkers, fixedBatch, threads);
                 Layout layout = choice.layout().equals(previous) ? previous : Layouts.realize(choice, System.err);
                 threads = layout.threads();
                 previous = layout;
-                StudySummary end = LocalWorkers.run(st, def.name(), layout.workers(), o.trials.dataDir, deviceName, lease);
+                StudySummary end = LocalWorkers.run(st, def.name(), layout.workers(), o.trials.withBatchTrials(layout.batchTrials()),
+                        lease);
                 failed += end.count(TrialState.FAILED);
             }
             List<StudyData> data = StudyInputs.load(st, defs.stream().map(StudyDefinition::name).toList());

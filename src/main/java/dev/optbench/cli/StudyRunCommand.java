@@ -40,9 +40,8 @@ final class StudyRunCommand implements Callable<Integer> {
                 int n = monitor.retryFailed(name);
                 System.err.println("optbench: " + n + " failed trials put back to pending");
             }
-            String device = trials.checkedDevice();
-            Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, null, null), System.err);
-            StudySummary end = LocalWorkers.run(monitor, name, layout.workers(), trials.dataDir, device, lease);
+            Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, Layouts.fixedBatch(trials), null), System.err);
+            StudySummary end = LocalWorkers.run(monitor, name, layout.workers(), trials.withBatchTrials(layout.batchTrials()), lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);
             if (failed > 0) {

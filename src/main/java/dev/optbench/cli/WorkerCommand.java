@@ -4,6 +4,7 @@ import dev.optbench.study.Claim;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.TrainerRunner;
 import dev.optbench.study.TrialState;
+import dev.optbench.study.TrialWorker;
 import dev.optbench.study.Worker;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,7 +35,7 @@ final class WorkerCommand implements Callable<Integer> {
             if (study != null) {
                 s.study(study);
             }
-            Worker worker = new Worker(s, new TrainerRunner(trials.dataDir, trials.checkedDevice()), study, id, lease, new LogListener(id));
+            TrialWorker worker = trials.worker(s, study, id, lease, new LogListener(id));
             Thread hook = new Thread(() -> LocalWorkers.stopAll(List.of(worker)), "optbench-release");
             Runtime.getRuntime().addShutdownHook(hook);
             int n;

@@ -3,6 +3,7 @@ package dev.optbench.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.optbench.workload.Datasets;
+import dev.optbench.workload.StackedModels;
 import dev.optbench.workload.Workload;
 import dev.optbench.workload.Workloads;
 import java.io.PrintWriter;
@@ -32,17 +33,21 @@ final class WorkloadsCommand implements Callable<Integer> {
                         .put("model", w.model()).put("loss", w.loss()).put("error_metric", w.errorMetric())
                         .put("batch_size", w.batchSize()).put("step_budget", w.stepBudget())
                         .put("eval_interval", w.evalInterval()).put("target_error", w.targetError())
-                        .put("gpu_only", w.gpuOnly()).put("data_files", Datasets.expectedFiles(w.dataset()));
+                        .put("gpu_only", w.gpuOnly()).put("batched", StackedModels.supports(w))
+                        .put("data_files", Datasets.expectedFiles(w.dataset()));
             }
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
         } else {
-            String fmt = "%-24s %-13s %6s %8s %7s %7s  %s%n";
-            out.printf(fmt, "workload", "data", "batch", "steps", "every", "target", "model");
+            String fmt = "%-24s %-13s %6s %8s %7s %7s %7s  %s%n";
+            out.printf(fmt, "workload", "data", "batch", "steps", "every", "target", "trials", "model");
             for (Workload w : Workloads.all()) {
                 out.printf(fmt, w.name(), w.dataset().id(), w.batchSize(), w.stepBudget(), w.evalInterval(),
-                        String.format("%.2f", w.targetError()), w.model() + (w.gpuOnly() ? " [GPU]" : ""));
+                        String.format("%.2f", w.targetError()), StackedModels.supports(w) ? "batched" : "1",
+                        w.model() + (w.gpuOnly() ? " [GPU]" : ""));
             }
             out.println();
+            out.println("trials: 'batched' workloads train --batch-trials K trials together as one stacked model; "
+                    + "the others one at a time.");
             out.println("loss: softmax cross-entropy; error: classification error (images), next-character error (text).");
             out.println("Data: Fashion-MNIST from /usr/share/datasets/fashion-mnist, text defaults to "
                     + "the King James Bible (Debian package bible-kjv); CIFAR and ImageNet need --data-dir.");

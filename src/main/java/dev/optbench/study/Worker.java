@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
  * and releases it to pending. A worker that loses its lease abandons the trial: only the
  * current holder may complete it, so no finished trial is written twice.
  */
-public final class Worker {
+public final class Worker implements TrialWorker {
     /** What a worker reports; every method defaults to nothing. */
     public interface Listener {
         default void claimed(Claim claim) {}

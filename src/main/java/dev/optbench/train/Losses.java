@@ -41,4 +41,42 @@ final class Losses {
         NDArray wrong = z.argMax(1).neq(y).toType(DataType.FLOAT32, false).sum();
         return new Sums(loss, wrong);
     }
+
+    /**
+     * Per-trial mean smoothed cross-entropy of stacked logits [K, B, C] against labels [K, B]:
+     * ℓ_k = −[(1−s_k) mean_b log p_{k,b,y} + s_k mean_{b,c} log p_{k,b,c}], shape [K]. Trials
+     * with s_k = 0 get the plain mean exactly, as {@link #meanCrossEntropy} gives them.
+     */
+    static NDArray trialMeanCrossEntropy(NDArray logits, NDArray labels, double[] smoothing) {
+        long k = logits.getShape().get(0);
+        long b = logits.getShape().get(1);
+        NDArray logp = logits.logSoftmax(2);
+        NDArray picked = logp.gather(labels.toType(DataType.INT64, false).reshape(k, b, 1), 2).reshape(k, b).mean(new int[] {1});
+        boolean smooth = false;
+        float[] keep = new float[smoothing.length];
+        float[] spread = new float[smoothing.length];
+        for (int i = 0; i < smoothing.length; i++) {
+            smooth |= smoothing[i] > 0;
+            keep[i] = (float) (1 - smoothing[i]);
+            spread[i] = (float) smoothing[i];
+        }
+        if (!smooth) {
+            return picked.neg();
+        }
+        NDArray s = logits.getManager().create(spread);
+        NDArray mixed = picked.mul(logits.getManager().create(keep)).add(logp.reshape(k, -1).mean(new int[] {1}).mul(s));
+        return mixed.neg();
+    }
+
+    /** Per-trial summed plain cross-entropy and error count [K] of stacked logits [K, N, C] against shared labels [N]. */
+    static Sums trialSums(NDArray logits, NDArray labels) {
+        long k = logits.getShape().get(0);
+        long n = logits.getShape().get(1);
+        NDArray y = labels.toType(DataType.INT64, false);
+        NDArray logp = logits.logSoftmax(2);
+        NDArray index = y.reshape(1, n, 1).broadcast(k, n, 1);
+        NDArray loss = logp.gather(index, 2).reshape(k, n).sum(new int[] {1}).neg();
+        NDArray wrong = logits.argMax(2).neq(y.reshape(1, n)).toType(DataType.FLOAT32, false).sum(new int[] {1});
+        return new Sums(loss, wrong);
+    }
 }

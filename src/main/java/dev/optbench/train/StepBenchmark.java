@@ -23,12 +23,30 @@ public final class StepBenchmark {
     public record Timing(String workload, int batch, double median, double[] blocks) {}
 
     public static Timing time(String workloadName, int batch, int warmup, double blockSeconds, int repeats) {
+        return timeTrials(workloadName, batch, 1, warmup, blockSeconds, repeats);
+    }
+
+    /**
+     * Trial-steps/s of {@code trials} trials trained as one batch ({@link BatchedTrainer}; K = 1,
+     * or a workload without a stacked form, times {@link Trainer}'s step): the same synthetic
+     * data and plain SGD as {@link #time}, each block's rate being steps × K per second.
+     */
+    public static Timing timeTrials(String workloadName, int batch, int trials, int warmup, double blockSeconds,
+            int repeats) {
+        if (trials < 1) {
+            throw new IllegalArgumentException("trials must be at least 1, not " + trials);
+        }
         Workload base = Workloads.get(workloadName);
         Workload w = new Workload(base.name(), base.data(), base.architecture(), base.model(), base.loss(),
                 base.errorMetric(), batch, base.stepBudget(), base.evalInterval(), base.targetError(), base.gpuOnly());
         DataSplits data = synthetic(w, batch * 4);
-        TrainConfig config = TrainConfig.of("sgd", Map.of("learning_rate", 0.01));
-        double[] rates = Trainer.timeSteps(w, data, config, warmup, blockSeconds, repeats, 0);
+        double[] rates;
+        if (trials == 1 || !BatchedTrainer.supports(workloadName)) {
+            TrainConfig config = TrainConfig.of("sgd", Map.of("learning_rate", 0.01));
+            rates = Trainer.timeSteps(w, data, config, warmup, blockSeconds, repeats, 0);
+        } else {
+            rates = BatchedTrainer.timeTrialSteps(w, data, trials, warmup, blockSeconds, repeats);
+        }
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
         int n = sorted.length;

@@ -25,7 +25,6 @@ import dev.optbench.workload.Workload;
 import dev.optbench.workload.Workloads;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -122,13 +121,11 @@ public final class Trainer {
         private final Block block;
         private final List<NDArray> params = new ArrayList<>();
         private final ParameterStore store;
-        private final SplittableRandom order;
+        private final DataOrder order;
         private final List<Measurement> curve = new ArrayList<>();
         private final HostBuffer featureBuffer;
         private final HostBuffer labelBuffer;
         private final int evalBatch;
-        private int[] permutation = new int[0];
-        private int cursor;
 
         Run(Workload w, TrainConfig config, DataSplits data, NDManager manager, Optimizer optimizer,
                 Schedule schedule, long total, long seed, TrainListener listener) {
@@ -155,7 +152,7 @@ public final class Trainer {
             int rows = Math.max(evalBatch, w.batchSize());
             this.featureBuffer = new HostBuffer(rows * featureSize);
             this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());
-            this.order = new SplittableRandom(seed).split();
+            this.order = new DataOrder(seed, data.train().size());
         }
 
         TrainResult execute(long start) {
@@ -218,25 +215,9 @@ public final class Trainer {
             listener.onEvaluation(m);
         }
 
-        /** Seeded data order: a fresh permutation of the training rows each epoch. */
+        /** Seeded data order: a fresh permutation of the training rows each epoch ({@link DataOrder}). */
         private void nextBatch(int[] positions) {
-            int n = data.train().size();
-            for (int i = 0; i < positions.length; i++) {
-                if (cursor >= permutation.length) {
-                    permutation = new int[n];
-                    for (int j = 0; j < n; j++) {
-                        permutation[j] = j;
-                    }
-                    for (int j = n - 1; j > 0; j--) {
-                        int r = order.nextInt(j + 1);
-                        int tmp = permutation[j];
-                        permutation[j] = permutation[r];
-                        permutation[r] = tmp;
-                    }
-                    cursor = 0;
-                }
-                positions[i] = permutation[cursor++];
-            }
+            order.next(positions, 0, positions.length);
         }
 
         /** One training step t (0-based); returns the minibatch data loss (with label smoothing). */

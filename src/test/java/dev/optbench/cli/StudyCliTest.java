@@ -33,6 +33,28 @@ class StudyCliTest {
     }
 
     @Test
+    void batchTrialsTrainsAStudyTogetherAndRejectsABadK() throws Exception {
+        String store = "sqlite:" + dir.resolve("batch.db");
+        assertThat(run("study", "create", "b", "--workload", "fmnist_mlp-tiny", "--protocol", "lr-only",
+                "--optimizers", "sgd,adam", "--trials", "2", "--seed", "3", "--store", store).code()).isZero();
+        for (String bad : List.of("0", "-2", "many")) {
+            Result r = run("study", "run", "b", "--batch-trials", bad, "--store", store);
+            assertThat(r.code()).as(bad).isEqualTo(2);
+            assertThat(r.err()).contains("--batch-trials " + bad + ": give a whole number K >= 1 or auto")
+                    .doesNotContain("Exception");
+        }
+        Result ran = run("study", "run", "b", "--batch-trials", "4", "--store", store);
+        assertThat(ran.code()).as(ran.err()).isZero();
+        assertThat(ran.err()).contains("4/4");
+        Result json = run("study", "export", "b", "--format", "json", "--store", store);
+        JsonNode rows = new ObjectMapper().readTree(json.out());
+        assertThat(rows).hasSize(4);
+        for (JsonNode row : rows) { // all four trained as one batch of four
+            assertThat(row.get("provenance").get("batch_trials").asText()).isEqualTo("4");
+        }
+    }
+
+    @Test
     void createRunStatusExportAndList() throws Exception {
         String store = "sqlite:" + dir.resolve("cli.db");
         Result created = run("study", "create", "grid", "--workload", "fmnist_mlp-tiny", "--protocol", "lr-grid",

@@ -25,7 +25,8 @@ class StudyRunLayoutTest {
             int cores = Runtime.getRuntime().availableProcessors();
             CliRun first = CliRun.of("study", "run", "one", "--store", store);
             assertThat(first.exitCode()).as(first.err()).isZero();
-            assertThat(first.err()).contains("layout: " + new Layout(cores, 1, 1).describe() + " (default for " + cores
+            int k = Layouts.maxBatch("fmnist_mlp-tiny") > 1 ? LayoutChooser.DEFAULT_BATCH : 1;
+            assertThat(first.err()).contains("layout: " + new Layout(cores, 1, k).describe() + " (default for " + cores
                     + " core" + (cores == 1 ? "" : "s") + ", not measured: 'optbench bench layout --workloads fmnist_mlp-tiny' measures it)\n");
 
             LayoutTable measured = new LayoutTable(LayoutTable.localHost(), "fmnist_mlp-tiny", cores,
@@ -40,9 +41,9 @@ class StudyRunLayoutTest {
             assertThat(second.exitCode()).as(second.err()).isZero();
             assertThat(second.err()).contains("layout: 1 worker × 1 thread × 1 trial per batch "
                     + "(measured 2026-12-01, bench layout: 500 trial-steps/s)\n");
-            CliRun given = CliRun.of("study", "run", "two", "--store", store, "--workers", "2");
+            CliRun given = CliRun.of("study", "run", "two", "--store", store, "--workers", "2", "--batch-trials", "1");
             assertThat(given.err()).contains("layout: 2 workers × 1 thread × 1 trial per batch (")
-                    .contains("; --workers 2)");
+                    .contains("; --workers 2, --batch-trials 1)");
             CliRun bad = CliRun.of("study", "run", "two", "--store", store, "--workers", "none");
             assertThat(bad.exitCode()).isEqualTo(2);
             assertThat(bad.err()).contains("--workers must be 'auto' or a whole number of at least 1, not 'none'");

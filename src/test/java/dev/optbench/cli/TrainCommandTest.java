@@ -143,6 +143,8 @@ class TrainCommandTest {
         Run r = run("workloads");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("fmnist_mlp-tiny").contains("imagenet_resnet50").contains("char_lstm")
-                .containsPattern("fmnist_mlp\\s+fashion-mnist\\s+128\\s+5000\\s+500\\s+0\\.12");
+                .containsPattern("fmnist_mlp\\s+fashion-mnist\\s+128\\s+5000\\s+500\\s+0\\.12\\s+batched")
+                .containsPattern("cifar10_3c3d-tiny\\s+cifar-10\\s+32\\s+300\\s+100\\s+0\\.65\\s+batched")
+                .containsPattern("char_lstm\\s+\\S+\\s+50\\s+20000\\s+2000\\s+0\\.40\\s+1\\s");
     }
 }

@@ -117,12 +117,132 @@ abstract class RealTrialsContract extends StoreFixture {
         }
     }
 
-    private Process workerProcess(String study, String name, double leaseSeconds) throws Exception {
+    @Test
+    void aBatchWorkerHoldsKTrialsAtOnceRenewsEveryLeaseAndStoresEachResult() throws Exception {
+        create("batch", List.of("sgd", "adam"), 3);
+        long lease = 1000;
+        List<Claim> claimed = java.util.Collections.synchronizedList(new ArrayList<>());
+        SqlStudyStore own = StudyStores.open(url);
+        BatchedTrainerRunner real = new BatchedTrainerRunner(null, "cpu", 4);
+        BatchTrialRunner runner = new BatchTrialRunner() { // the real batch, held for at least three leases
+            @Override
+            public int batchLimit(String workload) {
+                return real.batchLimit(workload);
+            }
+
+            @Override
+            public List<dev.optbench.train.TrainResult> runBatch(List<Claim> claims) {
+                long start = System.currentTimeMillis();
+                List<dev.optbench.train.TrainResult> results = real.runBatch(claims);
+                while (System.currentTimeMillis() - start < 3 * lease) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        throw new java.util.concurrent.CancellationException("interrupted");
+                    }
+                }
+                return results;
+            }
+
+            @Override
+            public dev.optbench.train.TrainResult run(Claim claim) {
+                return real.run(claim);
+            }
+
+            @Override
+            public String workloadDefinition(String workload) {
+                return real.workloadDefinition(workload);
+            }
+
+            @Override
+            public double targetError(String workload) {
+                return real.targetError(workload);
+            }
+        };
+        BatchWorker worker = new BatchWorker(own, runner, "batch", "batcher", lease,
+                new Worker.Listener() {
+                    @Override
+                    public void claimed(Claim claim) {
+                        claimed.add(claim);
+                    }
+                });
+        Thread t = new Thread(() -> {
+            try (own) {
+                worker.run();
+            }
+        });
+        int mostRunning = 0;
+        boolean outlivedLease = false;
+        try (SqlStudyStore store = StudyStores.open(url)) {
+            t.start();
+            long firstSeen = 0;
+            while (t.isAlive()) {
+                long running = store.trials("batch", false).stream()
+                        .filter(x -> x.state() == TrialState.RUNNING && "batcher".equals(x.worker())).count();
+                mostRunning = Math.max(mostRunning, (int) running);
+                if (running == 4 && firstSeen == 0) {
+                    firstSeen = System.currentTimeMillis();
+                }
+                if (running == 4 && firstSeen > 0 && System.currentTimeMillis() - firstSeen > 2 * lease) {
+                    // two leases later all four are still held: each was renewed, none expired
+                    assertThat(store.expireLeases("batch")).isZero();
+                    outlivedLease = true;
+                }
+                Thread.sleep(50);
+            }
+            t.join();
+            assertThat(mostRunning).isEqualTo(4);
+            assertThat(outlivedLease).as("the batch ran longer than two leases").isTrue();
+            assertThat(claimed).hasSize(6);
+            assertThat(claimed.stream().map(Claim::attempt)).containsOnly(1);
+            List<Trial> trials = store.trials("batch", true);
+            assertThat(trials).hasSize(6).allSatisfy(x -> {
+                assertThat(x.state().countsAsFinished()).isTrue();
+                assertThat(x.worker()).isEqualTo("batcher");
+                assertThat(x.curve()).isNotEmpty();
+            });
+            assertThat(trials.stream().map(x -> x.provenance().get("batch_trials"))).containsOnly("4", "2");
+        }
+    }
+
+    @Test
+    void aKilledBatchWorkerProcessLeavesAllItsTrialsToPendingAfterTheLeaseExpires() throws Exception {
+        create("batchcrash", List.of("momentum"), 3);
+        Process victim = workerProcess("batchcrash", "victim", 3, "--batch-trials", "3");
+        try (SqlStudyStore store = StudyStores.open(url)) {
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (store.trials("batchcrash", false).stream()
+                    .filter(x -> x.state() == TrialState.RUNNING && "victim".equals(x.worker())).count() < 3) {
+                if (!victim.isAlive() || System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("the batch never started: " + Files.readString(lastLog.toPath()));
+                }
+                Thread.sleep(20);
+            }
+            victim.destroyForcibly(); // SIGKILL: no shutdown hook, no release
+            assertThat(victim.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.trials("batchcrash", false)).allSatisfy(x -> {
+                assertThat(x.state()).isEqualTo(TrialState.RUNNING);
+                assertThat(x.worker()).isEqualTo("victim");
+            });
+            Thread.sleep(3500); // the 3 s leases run out unrenewed
+            assertThat(store.expireLeases("batchcrash")).isEqualTo(3);
+            assertThat(store.trials("batchcrash", false)).allSatisfy(x -> {
+                assertThat(x.state()).isEqualTo(TrialState.PENDING);
+                assertThat(x.worker()).isNull();
+            });
+        } finally {
+            victim.destroyForcibly();
+        }
+    }
+
+    private Process workerProcess(String study, String name, double leaseSeconds, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Files.createTempFile("optbench-worker-", ".log");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-Dai.djl.offline=true", "-cp",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true", "-cp",
                 System.getProperty("java.class.path"), "dev.optbench.cli.Main", "worker", "--store", url, "--study", study,
-                "--name", name, "--lease-seconds", Double.toString(leaseSeconds));
+                "--name", name, "--lease-seconds", Double.toString(leaseSeconds)));
+        command.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OPTBENCH_THREADS", "1");
         Process p = pb.start();

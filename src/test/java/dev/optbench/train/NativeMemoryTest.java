@@ -39,4 +39,33 @@ class NativeMemoryTest {
         }
         assertThat(peak).as("peak RSS of trials 21-45 vs trials 16-20 (KiB)").isLessThanOrEqualTo((long) (warm * 1.10));
     }
+
+    @Test
+    void aHundredBatchedTrialsKeepResidentMemoryWithinTenPercentOfWarmUp() throws Exception {
+        Assumptions.assumeTrue(NativeMemory.residentKiB() > 0);
+        // 25 batches of 4 full fmnist_mlp trials (Adam, weight decay, one diverging at once so a
+        // trial leaves the batch): batches 1-8 warm up, 9-11 set the level, 12-25 must stay
+        // within 10% of it. A batch leaking its stacked parameters and state would add ~12 MB each.
+        Path data = TestData.fashion(dir.resolve("b"), 300, 50);
+        long warm = 0;
+        long peak = 0;
+        for (int batch = 0; batch < 25; batch++) {
+            java.util.List<TrainRequest> requests = new java.util.ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                Map<String, Double> h = k == 3 ? Map.of("learning_rate", 1e6)
+                        : Map.of("learning_rate", 0.001 * (k + 1), "weight_decay", 0.01);
+                requests.add(new TrainRequest("fmnist_mlp", k == 3 ? "sgd" : "adam", h, batch * 4L + k, 10, data));
+            }
+            java.util.List<TrainResult> r = BatchedTrainer.train(requests);
+            assertThat(r.get(0).stepsRun()).isEqualTo(10);
+            assertThat(r.get(3).status()).isEqualTo(RunStatus.DIVERGED);
+            long rss = NativeMemory.retainedKiB();
+            if (batch >= 8 && batch < 11) {
+                warm = Math.max(warm, rss);
+            } else if (batch >= 11) {
+                peak = Math.max(peak, rss);
+            }
+        }
+        assertThat(peak).as("peak RSS of batches 12-25 vs batches 9-11 (KiB)").isLessThanOrEqualTo((long) (warm * 1.10));
+    }
 }

@@ -1,0 +1,65 @@
+package dev.optbench.study;
+
+import dev.optbench.train.BatchedTrainer;
+import dev.optbench.train.TrainRequest;
+import dev.optbench.train.TrainResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The production runner with batched trials: up to K trials of one study through
+ * {@link BatchedTrainer} as one stacked model; workloads without a stacked form run one at a time.
+ */
+public final class BatchedTrainerRunner implements BatchTrialRunner {
+    /** {@code batchTrials} value meaning "the K measured fastest for the workload" ({@link BatchedTrainer#autoTrials}). */
+    public static final int AUTO = 0;
+
+    private final TrainerRunner single;
+    private final Path dataDir;
+    private final String device;
+    private final int batchTrials;
+
+    /** @param batchTrials K ≥ 1, or {@link #AUTO} */
+    public BatchedTrainerRunner(Path dataDir, String device, int batchTrials) {
+        if (batchTrials < 0) {
+            throw new IllegalArgumentException("batch trials must be auto or at least 1, not " + batchTrials);
+        }
+        this.single = new TrainerRunner(dataDir, device);
+        this.dataDir = dataDir;
+        this.device = device;
+        this.batchTrials = batchTrials;
+    }
+
+    @Override
+    public int batchLimit(String workload) {
+        if (!BatchedTrainer.supports(workload)) {
+            return 1;
+        }
+        return batchTrials == AUTO ? BatchedTrainer.autoTrials(workload) : batchTrials;
+    }
+
+    @Override
+    public List<TrainResult> runBatch(List<Claim> claims) {
+        List<TrainRequest> requests = new ArrayList<>();
+        for (Claim c : claims) {
+            requests.add(new TrainRequest(c.workload(), c.optimizer(), c.hparams(), c.seed(), 0, dataDir, device));
+        }
+        return BatchedTrainer.train(requests);
+    }
+
+    @Override
+    public TrainResult run(Claim claim) {
+        return single.run(claim);
+    }
+
+    @Override
+    public String workloadDefinition(String workload) {
+        return single.workloadDefinition(workload);
+    }
+
+    @Override
+    public double targetError(String workload) {
+        return single.targetError(workload);
+    }
+}

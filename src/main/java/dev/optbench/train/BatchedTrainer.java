@@ -1,0 +1,537 @@
+package dev.optbench.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.Pair;
+import dev.optbench.optim.BatchedOptimizer;
+import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.Schedule;
+import dev.optbench.optim.Schedules;
+import dev.optbench.workload.DataSplits;
+import dev.optbench.workload.Datasets;
+import dev.optbench.workload.Examples;
+import dev.optbench.workload.Models;
+import dev.optbench.workload.StackedModels;
+import dev.optbench.workload.Workload;
+import dev.optbench.workload.Workloads;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+
+/**
+ * K trials of one workload trained as one stacked model (SPEC section 10): each trial keeps its
+ * own seed, initialization (exactly {@link Trainer}'s, copied into its slice), data order
+ * ({@link DataOrder}), label smoothing, l2, weight decay, update rule and its hyperparameters
+ * (trials of one rule share one {@link BatchedOptimizer}) and learning-rate schedule, so trial k gives trial k's {@link Trainer} curve up to float32
+ * rounding. The objective is Σ_k [ℓ_k + l2_k/2 · ‖θ_k‖²], whose gradient in θ_k is trial k's
+ * own. Divergence is trial k's own (NaN/∞ or more than {@link Trainer#DIVERGENCE_FACTOR} × its
+ * first loss); a diverged trial is sliced out of the parameters and the optimizer state and the
+ * others go on unchanged. Evaluations run at Trainer's steps, all trials in one forward pass.
+ *
+ * <p>Dropout draws independent per-trial masks from PyTorch's generator on the stacked
+ * activations, so with dropout &gt; 0 a trial's random stream differs from its unbatched run
+ * (same distribution, different draws); every other part is the same computation.
+ *
+ * <p>{@link TrainResult#seconds()} of a batched trial is its share of the batch's wall time (the
+ * time of each step divided among the trials in the batch at that step), so seconds summed over
+ * trials is the wall time spent; stepsPerSecond is steps over its share of training time.
+ */
+public final class BatchedTrainer {
+    /** K when nothing else is chosen, for workloads with a stacked form. */
+    public static final int DEFAULT_TRIALS = 8;
+
+    private BatchedTrainer() {}
+
+    /** Whether {@code workload} trains batched; the others run one trial at a time. */
+    public static boolean supports(String workload) {
+        return StackedModels.supports(Workloads.get(workload));
+    }
+
+    /**
+     * The K that {@code --batch-trials auto} uses for {@code workload}: {@link #DEFAULT_TRIALS}
+     * for batched workloads, 1 otherwise. The one place a measured layout choice plugs in.
+     */
+    public static int autoTrials(String workload) {
+        return supports(workload) ? DEFAULT_TRIALS : 1;
+    }
+
+    public static List<TrainResult> train(List<TrainRequest> requests) {
+        return train(requests, Collections.nCopies(requests.size(), TrainListener.NONE));
+    }
+
+    /**
+     * Trains {@code requests} (one workload, step count, data directory and device) together and
+     * returns their results in order. One request, or a workload without a stacked form, runs
+     * through {@link Trainer} one at a time. {@code listeners.get(k)} hears trial k.
+     *
+     * @throws CancellationException when the calling thread is interrupted
+     */
+    public static List<TrainResult> train(List<TrainRequest> requests, List<TrainListener> listeners) {
+        if (requests.isEmpty() || requests.size() != listeners.size()) {
+            throw new IllegalArgumentException(requests.size() + " requests and " + listeners.size() + " listeners");
+        }
+        TrainRequest first = requests.get(0);
+        for (TrainRequest r : requests) {
+            if (!r.workload().equals(first.workload()) || r.steps() != first.steps()
+                    || !Objects.equals(r.dataDir(), first.dataDir()) || !r.device().equals(first.device())) {
+                throw new IllegalArgumentException("a batch needs one workload, step count, data directory and device: "
+                        + first + " vs " + r);
+            }
+        }
+        if (requests.size() == 1 || !supports(first.workload())) {
+            List<TrainResult> out = new ArrayList<>();
+            for (int k = 0; k < requests.size(); k++) {
+                out.add(Trainer.train(requests.get(k), listeners.get(k)));
+            }
+            return out;
+        }
+        Workload w = Workloads.get(first.workload());
+        long total = first.steps() > 0 ? first.steps() : w.stepBudget();
+        List<TrialRun> trials = new ArrayList<>();
+        for (int k = 0; k < requests.size(); k++) {
+            trials.add(new TrialRun(requests.get(k), total, listeners.get(k)));
+        }
+        Device device = Trainer.device(first.device());
+        DataSplits data = Datasets.load(w.data(), first.dataDir());
+        if (trials.stream().anyMatch(t -> t.config.dropoutRate() > 0)) {
+            Engine.getInstance().setRandomSeed((int) (first.seed() ^ (first.seed() >>> 32)));
+        }
+        long start = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Autograd.record(false); // a fresh thread records by default: stacking would make non-leaf parameters
+            try (Batch batch = new Batch(w, data, manager, trials, total)) {
+                batch.execute(start);
+            }
+        }
+        return trials.stream().map(TrialRun::result).toList();
+    }
+
+    /**
+     * Trial-steps/s of K trials training batched on {@code data} (no evaluation, plain SGD):
+     * {@code warmup} untimed steps, then {@code repeats} timed blocks of about {@code blockSeconds}.
+     */
+    static double[] timeTrialSteps(Workload w, DataSplits data, int k, int warmup, double blockSeconds, int repeats) {
+        List<TrialRun> trials = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            trials.add(new TrialRun(new TrainRequest(w.name(), "sgd", Map.of("learning_rate", 0.01), i, Long.MAX_VALUE,
+                    null), Long.MAX_VALUE, TrainListener.NONE));
+        }
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Autograd.record(false);
+            Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE);
+            long t = 0;
+            for (int i = 0; i < warmup; i++) {
+                batch.step(t++);
+            }
+            double[] rates = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                long begin = System.nanoTime();
+                int done = 0;
+                while (done == 0 || System.nanoTime() - begin < (long) (blockSeconds * 1e9)) {
+                    batch.step(t++);
+                    done++;
+                }
+                rates[r] = (double) done * k / ((System.nanoTime() - begin) / 1e9);
+            }
+            batch.close();
+            return rates;
+        }
+    }
+
+    /** One trial's own settings and curve. */
+    private static final class TrialRun {
+        final TrainRequest request;
+        final TrainConfig config;
+        final Schedule schedule;
+        final TrainListener listener;
+        final List<Measurement> curve = new ArrayList<>();
+        DataOrder order;
+        double firstLoss = Double.NaN;
+        double lossSum;
+        long lossCount;
+        long steps;
+        RunStatus status = RunStatus.COMPLETED;
+        double shareNanos;
+        double trainShareNanos;
+
+        TrialRun(TrainRequest request, long total, TrainListener listener) {
+            this.request = request;
+            this.config = TrainConfig.of(request.optimizer(), request.hparams());
+            this.schedule = Schedules.create(config.scheduleKind(), config.learningRate(), config.scheduleHparams(),
+                    total);
+            this.listener = listener;
+        }
+
+        void record(Measurement m) {
+            curve.add(m);
+            listener.onEvaluation(m);
+        }
+
+        TrainResult result() {
+            double stepsPerSecond = trainShareNanos > 0 ? steps / (trainShareNanos / 1e9) : 0;
+            return new TrainResult(status, steps, curve, shareNanos / 1e9, stepsPerSecond);
+        }
+    }
+
+    /**
+     * The trials of one update rule: their parameters as leaf arrays [K_g, ...] and one batched
+     * optimizer over them. A batch of several rules concatenates the groups' parameters along
+     * the trial axis for the forward pass; each group's gradient lands in its own leaves.
+     */
+    private static final class Group {
+        final List<TrialRun> trials = new ArrayList<>();
+        final List<NDArray> params = new ArrayList<>();
+        BatchedOptimizer optimizer;
+    }
+
+    /** The stacked model and the trials still in it (trial axis position k is active.get(k)). */
+    private static final class Batch implements AutoCloseable {
+        private final Workload w;
+        private final DataSplits data;
+        private final NDManager manager;
+        private final long total;
+        private final List<TrialRun> active = new ArrayList<>();
+        private final List<Group> groups = new ArrayList<>();
+        private final int featureSize;
+        private final int evalBatch;
+        private final HostBuffer featureBuffer;
+        private final HostBuffer labelBuffer;
+        private final int[] positions;
+        private final float[] features;
+        private final int[] labels;
+
+        Batch(Workload w, DataSplits data, NDManager manager, List<TrialRun> trials, long total) {
+            this.w = w;
+            this.data = data;
+            this.manager = manager;
+            this.total = total;
+            java.util.Map<String, Group> byRule = new java.util.LinkedHashMap<>();
+            for (TrialRun t : trials) {
+                t.order = new DataOrder(t.request.seed(), data.train().size());
+                byRule.computeIfAbsent(t.config.optimizer(), r -> new Group()).trials.add(t);
+            }
+            groups.addAll(byRule.values());
+            for (Group g : groups) {
+                active.addAll(g.trials);
+                stackInitialWeights(g);
+                g.optimizer = Optimizers.createBatched(g.trials.get(0).config.optimizer(),
+                        g.trials.stream().map(t -> t.config.optimizerHparams()).toList());
+            }
+            this.featureSize = data.train().source().featureSize();
+            this.evalBatch = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
+            int rows = Math.max(evalBatch, w.batchSize() * trials.size());
+            this.featureBuffer = new HostBuffer(rows * featureSize);
+            this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());
+            this.positions = new int[w.batchSize() * trials.size()];
+            this.features = new float[positions.length * featureSize];
+            this.labels = new int[positions.length * data.labelsPerExample()];
+        }
+
+        /** Builds each trial's unbatched block with Trainer's initialization and stacks parameter i of the group. */
+        private void stackInitialWeights(Group group) {
+            List<TrialRun> trials = group.trials;
+            List<List<NDArray>> perTrial = new ArrayList<>();
+            try (NDManager scratch = manager.newSubManager()) {
+                for (TrialRun t : trials) {
+                    Block block = Models.build(w, data.classes(), 0);
+                    block.setInitializer(Initializer.ZEROS, p -> true);
+                    block.initialize(scratch, DataType.FLOAT32, Models.inputShape(w.batchSize(), data.featureShape()));
+                    Initialization.apply(block, t.request.seed());
+                    List<NDArray> own = new ArrayList<>();
+                    for (Pair<String, Parameter> p : block.getParameters()) {
+                        own.add(p.getValue().getArray());
+                    }
+                    perTrial.add(own);
+                }
+                for (int i = 0; i < perTrial.get(0).size(); i++) {
+                    NDList slices = new NDList();
+                    for (List<NDArray> own : perTrial) {
+                        slices.add(own.get(i));
+                    }
+                    NDArray stacked = NDArrays.stack(slices);
+                    stacked.attach(manager);
+                    stacked.setRequiresGradient(true);
+                    group.params.add(stacked);
+                }
+            }
+        }
+
+        void execute(long start) {
+            double setup = (System.nanoTime() - start) / (double) active.size();
+            for (TrialRun t : active) {
+                t.shareNanos = setup;
+                t.listener.onStart(w.name(), total);
+            }
+            long step = 0;
+            while (step < total && !active.isEmpty()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("training of " + w.name() + " cancelled at step " + step);
+                }
+                long t0 = System.nanoTime();
+                int k = active.size();
+                float[] losses = step(step);
+                step++;
+                long t1 = System.nanoTime();
+                List<Integer> keep = new ArrayList<>();
+                for (int i = 0; i < k; i++) {
+                    TrialRun t = active.get(i);
+                    double loss = losses[i];
+                    t.steps = step;
+                    t.trainShareNanos += (t1 - t0) / (double) k;
+                    if (Double.isNaN(t.firstLoss)) {
+                        t.firstLoss = loss;
+                    }
+                    if (!Double.isFinite(loss) || loss > Trainer.DIVERGENCE_FACTOR * t.firstLoss) {
+                        t.status = RunStatus.DIVERGED;
+                        t.record(new Measurement(step, Split.TRAIN, loss, Double.NaN));
+                        continue;
+                    }
+                    keep.add(i);
+                    t.lossSum += loss;
+                    t.lossCount++;
+                    t.listener.onStep(step, total, loss);
+                }
+                if (keep.size() < k) {
+                    retain(keep.stream().mapToInt(Integer::intValue).toArray(), t0, k);
+                }
+                if (!active.isEmpty() && (step % w.evalInterval() == 0 || step == total)) {
+                    for (TrialRun t : active) {
+                        t.record(new Measurement(step, Split.TRAIN, t.lossSum / t.lossCount, Double.NaN));
+                        t.lossSum = 0;
+                        t.lossCount = 0;
+                    }
+                    evaluate(step, Split.TRAIN_EVAL, data.trainEval());
+                    evaluate(step, Split.VALIDATION, data.validation());
+                    evaluate(step, Split.TEST, data.test());
+                }
+                double share = (System.nanoTime() - t0) / (double) active.size();
+                for (TrialRun t : active) {
+                    t.shareNanos += share;
+                }
+            }
+        }
+
+        /** Drops every trial not in {@code keep} (positions in {@link #active}) from params and optimizer state. */
+        private void retain(int[] keep, long t0, int before) {
+            double share = (System.nanoTime() - t0) / (double) before;
+            java.util.Set<TrialRun> kept = new java.util.HashSet<>();
+            for (int i = 0; i < active.size(); i++) {
+                if (java.util.Arrays.binarySearch(keep, i) >= 0) {
+                    kept.add(active.get(i));
+                } else {
+                    active.get(i).shareNanos += share; // its part of the step that ended it
+                }
+            }
+            active.clear();
+            for (java.util.Iterator<Group> it = groups.iterator(); it.hasNext();) {
+                Group g = it.next();
+                int[] own = java.util.stream.IntStream.range(0, g.trials.size())
+                        .filter(i -> kept.contains(g.trials.get(i))).toArray();
+                if (own.length == 0) {
+                    g.optimizer.close();
+                    g.params.forEach(NDArray::close);
+                    it.remove();
+                    continue;
+                }
+                if (own.length < g.trials.size()) {
+                    g.optimizer.retain(own);
+                    List<TrialRun> left = new ArrayList<>();
+                    for (int i : own) {
+                        left.add(g.trials.get(i));
+                    }
+                    g.trials.clear();
+                    g.trials.addAll(left);
+                    for (int i = 0; i < g.params.size(); i++) {
+                        g.params.set(i, slice(g.params.get(i), own));
+                    }
+                }
+                active.addAll(g.trials);
+            }
+        }
+
+        /** A fresh leaf [keep.length, ...] holding slices {@code keep} of {@code old}, which is closed. */
+        private NDArray slice(NDArray old, int[] keep) {
+            NDArray slim;
+            try (NDManager scope = manager.newSubManager()) {
+                scope.tempAttachAll(old);
+                NDList slices = new NDList();
+                for (int k : keep) {
+                    slices.add(old.get(k));
+                }
+                slim = NDArrays.stack(slices);
+                slim.attach(manager);
+            }
+            old.close();
+            slim.setRequiresGradient(true);
+            return slim;
+        }
+
+        /** Every group's leaves, for attaching to a scope. */
+        private NDArray[] leaves() {
+            return groups.stream().flatMap(g -> g.params.stream()).toArray(NDArray[]::new);
+        }
+
+        /** Parameter i of the whole batch: the groups' parameter i along the trial axis (in {@code scope}'s lifetime). */
+        private List<NDArray> stacked() {
+            if (groups.size() == 1) {
+                return groups.get(0).params;
+            }
+            List<NDArray> out = new ArrayList<>();
+            for (int i = 0; i < groups.get(0).params.size(); i++) {
+                NDList parts = new NDList();
+                for (Group g : groups) {
+                    parts.add(g.params.get(i));
+                }
+                out.add(NDArrays.concat(parts, 0));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            for (Group g : groups) {
+                g.optimizer.close();
+            }
+        }
+
+        /** One training step t of every active trial; returns each trial's minibatch data loss. */
+        float[] step(long t) {
+            int k = active.size();
+            int b = w.batchSize();
+            for (int i = 0; i < k; i++) {
+                active.get(i).order.next(positions, i * b, b);
+            }
+            int[] rows = k * b == positions.length ? positions : java.util.Arrays.copyOf(positions, k * b);
+            data.train().fill(rows, features, labels);
+            long[] dims = Models.inputShape(b, data.featureShape()).getShape();
+            long[] stackedDims = new long[dims.length + 1];
+            stackedDims[0] = k;
+            System.arraycopy(dims, 0, stackedDims, 1, dims.length);
+            double[] smoothing = new double[k];
+            float[] l2 = new float[k];
+            float[] dropout = new float[k];
+            boolean anyL2 = false;
+            double[] rates = new double[k];
+            for (int i = 0; i < k; i++) {
+                TrialRun trial = active.get(i);
+                smoothing[i] = trial.config.labelSmoothing();
+                l2[i] = (float) (trial.config.l2() / 2);
+                anyL2 |= trial.config.l2() > 0;
+                dropout[i] = (float) trial.config.dropoutRate();
+                rates[i] = trial.schedule.rate(t);
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                scope.tempAttachAll(leaves());
+                NDArray x = featureBuffer.floats(scope, features, k * b * featureSize, new Shape(stackedDims));
+                NDArray y = labelBuffer.ints(scope, labels, k * b).reshape(k, b);
+                NDArray dataLoss;
+                Autograd.record(true);
+                try {
+                    List<NDArray> params = stacked();
+                    NDArray logits = StackedModels.forward(w, params, x, false, dropout(scope, dropout));
+                    dataLoss = Losses.trialMeanCrossEntropy(logits, y, smoothing);
+                    NDArray objective = dataLoss.sum();
+                    if (anyL2) {
+                        NDArray norms = scope.zeros(new Shape(k));
+                        for (NDArray p : params) {
+                            norms = norms.add(p.square().reshape(k, -1).sum(new int[] {1}));
+                        }
+                        objective = objective.add(norms.mul(scope.create(l2)).sum());
+                    }
+                    Autograd.backward(objective, scope);
+                } finally {
+                    Autograd.record(false);
+                }
+                float[] losses = dataLoss.toFloatArray();
+                int from = 0;
+                for (Group g : groups) {
+                    List<NDArray> grads = new ArrayList<>(g.params.size());
+                    for (NDArray p : g.params) {
+                        grads.add(Autograd.gradient(p, scope));
+                    }
+                    g.optimizer.step(g.params, grads, t, java.util.Arrays.copyOfRange(rates, from, from + g.trials.size()));
+                    from += g.trials.size();
+                    for (NDArray p : g.params) {
+                        Autograd.zeroGradient(p);
+                    }
+                }
+                return losses;
+            }
+        }
+
+        /** Inverted dropout with trial k's rate on slice k: x · 1[u ≥ p_k] / (1 − p_k), u ~ U(0, 1). */
+        private static StackedModels.Dropout dropout(NDManager scope, float[] rates) {
+            boolean any = false;
+            float[] scale = new float[rates.length];
+            for (int i = 0; i < rates.length; i++) {
+                any |= rates[i] > 0;
+                scale[i] = 1 / (1 - rates[i]);
+            }
+            if (!any) {
+                return x -> x;
+            }
+            NDArray p = scope.create(rates).reshape(rates.length, 1, 1);
+            NDArray s = scope.create(scale).reshape(rates.length, 1, 1);
+            return x -> {
+                NDArray u = scope.randomUniform(0f, 1f, x.getShape());
+                return x.mul(u.gte(p).toType(DataType.FLOAT32, false)).mul(s);
+            };
+        }
+
+        /** Plain cross-entropy and error of every active trial over all of {@code split}, batched. */
+        private void evaluate(long step, Split split, Examples examples) {
+            int perExample = data.labelsPerExample();
+            int k = active.size();
+            double[] lossSum = new double[k];
+            double[] wrong = new double[k];
+            int n = examples.size();
+            NoDropout none = new NoDropout();
+            for (int from = 0; from < n; from += evalBatch) {
+                int count = Math.min(evalBatch, n - from);
+                int[] rows = new int[count];
+                for (int i = 0; i < count; i++) {
+                    rows[i] = from + i;
+                }
+                float[] x0 = new float[count * featureSize];
+                int[] y0 = new int[count * perExample];
+                examples.fill(rows, x0, y0);
+                try (NDManager scope = manager.newSubManager()) {
+                    scope.tempAttachAll(leaves());
+                    NDArray x = featureBuffer.floats(scope, x0, x0.length, Models.inputShape(count, data.featureShape()));
+                    NDArray y = labelBuffer.ints(scope, y0, y0.length);
+                    NDArray logits = StackedModels.forward(w, stacked(), x, true, none);
+                    Losses.Sums sums = Losses.trialSums(logits, y);
+                    float[] l = sums.lossSum().toFloatArray();
+                    float[] e = sums.wrong().toFloatArray();
+                    for (int i = 0; i < k; i++) {
+                        lossSum[i] += l[i];
+                        wrong[i] += e[i];
+                    }
+                }
+            }
+            double denominator = (double) n * perExample;
+            for (int i = 0; i < k; i++) {
+                active.get(i).record(new Measurement(step, split, lossSum[i] / denominator, wrong[i] / denominator));
+            }
+        }
+    }
+
+    private static final class NoDropout implements StackedModels.Dropout {
+        @Override
+        public NDArray apply(NDArray x) {
+            return x;
+        }
+    }
+}

@@ -35,12 +35,15 @@ final class StudyRunCommand implements Callable<Integer> {
         long lease = trials.leaseMillis();
         try (SqlStudyStore monitor = store.open()) {
             String workload = monitor.study(name).workload();
+            // bad --workers, --device or --batch-trials fail before anything is changed or printed
             Integer fixedWorkers = Layouts.parseCount(workers, "--workers");
+            Integer fixedBatch = Layouts.fixedBatch(trials);
+            trials.checkedDevice();
             if (retryFailed) {
                 int n = monitor.retryFailed(name);
                 System.err.println("optbench: " + n + " failed trials put back to pending");
             }
-            Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, Layouts.fixedBatch(trials), null), System.err);
+            Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, fixedBatch, null), System.err);
             StudySummary end = LocalWorkers.run(monitor, name, layout.workers(), trials.withBatchTrials(layout.batchTrials()), lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);

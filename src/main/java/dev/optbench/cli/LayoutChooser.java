@@ -78,6 +78,24 @@ final class LayoutChooser {
                 + ", " + why + ": 'optbench bench layout --workloads " + workload + "' measures it" + given);
     }
 
+    /**
+     * The choice for a study with {@code pending} trials left: when workers × K exceeds them, K
+     * becomes ⌈pending / workers⌉ (at least 1), so the first worker does not claim every trial
+     * while the others idle. A K the user fixed is kept.
+     */
+    static Choice fitTo(Choice c, int pending, Fixed fixed) {
+        Layout l = c.layout();
+        if (fixed.batchTrials() != null || pending < 1 || (long) l.workers() * l.batchTrials() <= pending) {
+            return c;
+        }
+        int k = Math.max(1, Math.min(l.batchTrials(), (pending + l.workers() - 1) / l.workers()));
+        if (k == l.batchTrials()) {
+            return c;
+        }
+        return new Choice(new Layout(l.workers(), l.threads(), k), c.reason() + "; " + (k == 1 ? "1 trial" : k + " trials")
+                + " per batch for " + pending + " pending trial" + (pending == 1 ? "" : "s"));
+    }
+
     private static boolean allowed(Layout l, Fixed f, int maxBatch) {
         return (f.workers() == null || l.workers() == f.workers())
                 && (f.threads() == null || l.threads() == f.threads())

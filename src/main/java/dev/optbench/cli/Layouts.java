@@ -41,6 +41,13 @@ final class Layouts {
         return k == dev.optbench.study.BatchedTrainerRunner.AUTO ? null : k;
     }
 
+    /** {@link #choose} for a study with {@code pending} trials left (K fitted to them, see {@link LayoutChooser#fitTo}). */
+    static LayoutChooser.Choice choose(String workload, Integer workers, Integer batchTrials, Integer threadsInUse,
+            int pending) {
+        return LayoutChooser.fitTo(choose(workload, workers, batchTrials, threadsInUse), pending,
+                new LayoutChooser.Fixed(workers, threadsInUse, null, batchTrials));
+    }
+
     /** Chooses the layout for {@code workload}; {@code threadsInUse} fixes the thread count (null: not yet realized). */
     static LayoutChooser.Choice choose(String workload, Integer workers, Integer batchTrials, Integer threadsInUse) {
         int cores = Runtime.getRuntime().availableProcessors();

@@ -87,7 +87,8 @@ final class ReproduceCommand implements Callable<Integer> {
             Layout previous = null;
             for (StudyDefinition def : defs) {
                 // the thread count is process-wide: the first study's choice holds for the rest
-                LayoutChooser.Choice choice = Layouts.choose(def.workload(), fixedWorkers, fixedBatch, threads);
+                LayoutChooser.Choice choice = Layouts.choose(def.workload(), fixedWorkers, fixedBatch, threads,
+                        StudySummary.of(st, def.name()).count(TrialState.PENDING));
                 Layout layout = choice.layout().equals(previous) ? previous : Layouts.realize(choice, System.err);
                 threads = layout.threads();
                 previous = layout;

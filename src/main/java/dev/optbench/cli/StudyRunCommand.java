@@ -43,7 +43,8 @@ final class StudyRunCommand implements Callable<Integer> {
                 int n = monitor.retryFailed(name);
                 System.err.println("optbench: " + n + " failed trials put back to pending");
             }
-            Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, fixedBatch, null), System.err);
+            int pending = StudySummary.of(monitor, name).count(TrialState.PENDING);
+            Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, fixedBatch, null, pending), System.err);
             StudySummary end = LocalWorkers.run(monitor, name, layout.workers(), trials.withBatchTrials(layout.batchTrials()), lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);

@@ -73,6 +73,22 @@ class LayoutChooserTest {
     }
 
     @Test
+    void trialsPerBatchShrinkSoEveryWorkerGetsSomeOfTheStudy() {
+        var c = LayoutChooser.choose(2, "fmnist_mlp", Optional.empty(), LayoutChooser.Fixed.NONE, 64);
+        assertThat(c.layout()).isEqualTo(new Layout(2, 1, 8));
+        // 4 pending trials, 2 workers: ⌈4 / 2⌉ = 2 per batch, not 4 for the first worker and none for the second
+        var four = LayoutChooser.fitTo(c, 4, LayoutChooser.Fixed.NONE);
+        assertThat(four.layout()).isEqualTo(new Layout(2, 1, 2));
+        assertThat(four.line()).endsWith("; 2 trials per batch for 4 pending trials)");
+        assertThat(LayoutChooser.fitTo(c, 5, LayoutChooser.Fixed.NONE).layout()).isEqualTo(new Layout(2, 1, 3));
+        assertThat(LayoutChooser.fitTo(c, 1, LayoutChooser.Fixed.NONE).layout()).isEqualTo(new Layout(2, 1, 1));
+        assertThat(LayoutChooser.fitTo(c, 16, LayoutChooser.Fixed.NONE)).isSameAs(c);
+        assertThat(LayoutChooser.fitTo(c, 0, LayoutChooser.Fixed.NONE)).isSameAs(c);
+        // a K the user gave stays
+        assertThat(LayoutChooser.fitTo(c, 4, new LayoutChooser.Fixed(null, null, null, 8))).isSameAs(c);
+    }
+
+    @Test
     void aTableOfAnotherMachineShapeOrWorkloadIsNotUsed() {
         var other = LayoutChooser.choose(4, "fmnist_mlp", Optional.of(TWO_CORES), LayoutChooser.Fixed.NONE, 1);
         assertThat(other.layout()).isEqualTo(new Layout(4, 1, 1));

@@ -25,9 +25,10 @@ class StudyRunLayoutTest {
             int cores = Runtime.getRuntime().availableProcessors();
             CliRun first = CliRun.of("study", "run", "one", "--store", store);
             assertThat(first.exitCode()).as(first.err()).isZero();
-            int k = Layouts.maxBatch("fmnist_mlp-tiny") > 1 ? LayoutChooser.DEFAULT_BATCH : 1;
+            // 2 pending trials: K = ⌈2 / workers⌉
+            int k = Layouts.maxBatch("fmnist_mlp-tiny") > 1 ? (2 + cores - 1) / cores : 1;
             assertThat(first.err()).contains("layout: " + new Layout(cores, 1, k).describe() + " (default for " + cores
-                    + " core" + (cores == 1 ? "" : "s") + ", not measured: 'optbench bench layout --workloads fmnist_mlp-tiny' measures it)\n");
+                    + " core" + (cores == 1 ? "" : "s") + ", not measured: 'optbench bench layout --workloads fmnist_mlp-tiny' measures it");
 
             LayoutTable measured = new LayoutTable(LayoutTable.localHost(), "fmnist_mlp-tiny", cores,
                     Instant.parse("2026-12-01T19:40:00Z"), "bench layout",

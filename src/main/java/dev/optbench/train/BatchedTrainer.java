@@ -130,23 +130,23 @@ public final class BatchedTrainer {
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Autograd.record(false);
-            Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE);
-            long t = 0;
-            for (int i = 0; i < warmup; i++) {
-                batch.step(t++);
-            }
-            double[] rates = new double[repeats];
-            for (int r = 0; r < repeats; r++) {
-                long begin = System.nanoTime();
-                int done = 0;
-                while (done == 0 || System.nanoTime() - begin < (long) (blockSeconds * 1e9)) {
+            try (Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE)) {
+                long t = 0;
+                for (int i = 0; i < warmup; i++) {
                     batch.step(t++);
-                    done++;
                 }
-                rates[r] = (double) done * k / ((System.nanoTime() - begin) / 1e9);
+                double[] rates = new double[repeats];
+                for (int r = 0; r < repeats; r++) {
+                    long begin = System.nanoTime();
+                    int done = 0;
+                    while (done == 0 || System.nanoTime() - begin < (long) (blockSeconds * 1e9)) {
+                        batch.step(t++);
+                        done++;
+                    }
+                    rates[r] = (double) done * k / ((System.nanoTime() - begin) / 1e9);
+                }
+                return rates;
             }
-            batch.close();
-            return rates;
         }
     }
 
@@ -230,7 +230,11 @@ public final class BatchedTrainer {
                         g.trials.stream().map(t -> t.config.optimizerHparams()).toList());
             }
             this.featureSize = data.train().source().featureSize();
-            this.evalBatch = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
+            // Trainer's evaluation chunk divided among the K trials that each see it, so the
+            // activations of one chunk (K × chunk × width; ~100 MB per trial for 2c2d at 1000) stay
+            // the size of an unbatched run's.
+            int single = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
+            this.evalBatch = Math.max(w.batchSize(), single / trials.size());
             int rows = Math.max(evalBatch, w.batchSize() * trials.size());
             this.featureBuffer = new HostBuffer(rows * featureSize);
             this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());
@@ -258,7 +262,7 @@ public final class BatchedTrainer {
                 for (int i = 0; i < perTrial.get(0).size(); i++) {
                     NDList slices = new NDList();
                     for (List<NDArray> own : perTrial) {
-                        slices.add(own.get(i));
+                        slices.add(StackedModels.stackedLayout(own.get(i)));
                     }
                     NDArray stacked = NDArrays.stack(slices);
                     stacked.attach(manager);

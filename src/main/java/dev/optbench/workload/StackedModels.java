@@ -9,9 +9,11 @@ import java.util.List;
 
 /**
  * K trials of one workload as one stacked network (SPEC section 10): every parameter of the
- * network {@link Models#build} makes gains a leading trial axis K ({@code [K, ...its shape]}, in
- * the order of that block's {@code getParameters()}), so trial k's slice holds exactly trial k's
- * weights. Dense layers are batched matrix products, x [K,B,in] · Wᵀ [K,in,out] + b [K,1,out];
+ * network {@link Models#build} makes gains a leading trial axis K, in the order of that block's
+ * {@code getParameters()}, so trial k's slice holds exactly trial k's weights: {@code [K, ...its
+ * shape]}, except that a dense weight [out, in] is stored transposed, [K, in, out] (see
+ * {@link #stackedLayout}), so the product needs no strided copy forward or backward. Dense layers
+ * are batched matrix products, x [K,B,in] · W [K,in,out] + b [K,1,out];
  * convolutions are one grouped convolution with the trials folded into the channels, input
  * [B, K·C, H, W], weight [K·out, C, kh, kw], groups = K, so no trial sees another's channels.
  * Only the plain feed-forward image networks have this form (MLP, 2c2d, 3c3d, full and tiny).
@@ -37,6 +39,14 @@ public final class StackedModels {
             case CNN_3C3D -> List.of(new Conv(0, 3, 2, 1), new Conv(0, 3, 2, 1), new Conv(1, 3, 2, 1));
             default -> throw new IllegalArgumentException(a + " has no stacked form");
         };
+    }
+
+    /**
+     * One trial's parameter as its slice of the stacked one: dense weights (the rank-2
+     * parameters, [out, in]) transposed to [in, out], every other parameter as it is.
+     */
+    public static NDArray stackedLayout(NDArray perTrial) {
+        return perTrial.getShape().dimension() == 2 ? perTrial.transpose() : perTrial;
     }
 
     /** Per-trial dropout on [K, B, F] activations; identity when the rates are all 0 or not training. */
@@ -83,9 +93,9 @@ public final class StackedModels {
         }
         int dense = (params.size() - p) / 2;
         for (int i = 0; i < dense; i++) {
-            NDArray weight = params.get(p++); // [K, out, in]
+            NDArray weight = params.get(p++); // [K, in, out]
             NDArray bias = params.get(p++); // [K, out]
-            h = h.matMul(weight.transpose(0, 2, 1)).add(bias.reshape(k, 1, bias.getShape().get(1)));
+            h = h.matMul(weight).add(bias.reshape(k, 1, bias.getShape().get(1)));
             if (i < dense - 1) {
                 h = dropout.apply(Activation.relu(h));
             }

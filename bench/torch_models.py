@@ -55,7 +55,8 @@ def case(name, tiny, batch, gen):
     raise SystemExit(f"unknown workload {name}")
 
 
-def time_case(name, tiny, batch, warmup, block_seconds, repeats):
+def make_step(name, tiny, batch):
+    """One training step of a twin as a function (returns the loss)."""
     gen = torch.Generator().manual_seed(42)
     torch.manual_seed(0)
     model, xs, ys = case(name, tiny, batch, gen)
@@ -72,8 +73,11 @@ def time_case(name, tiny, batch, warmup, block_seconds, repeats):
         opt.step()
         return loss.item()  # synchronizes, like reading the loss in the DJL loop
 
-    for _ in range(warmup):
-        step()
+    return step
+
+
+def time_blocks(step, block_seconds, repeats):
+    """Steps/s of each of `repeats` blocks, each as many steps as fit in block_seconds (at least one)."""
     blocks = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -83,6 +87,13 @@ def time_case(name, tiny, batch, warmup, block_seconds, repeats):
             done += 1
         blocks.append(done / (time.perf_counter() - start))
     return blocks
+
+
+def time_case(name, tiny, batch, warmup, block_seconds, repeats):
+    step = make_step(name, tiny, batch)
+    for _ in range(warmup):
+        step()
+    return time_blocks(step, block_seconds, repeats)
 
 
 def main():

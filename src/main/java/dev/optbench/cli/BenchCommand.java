@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** Benchmarks: speed is measured here, never asserted in unit tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed: training steps, the store, the analysis.",
-        subcommands = {BenchTrainCommand.class, BenchStoreCommand.class, BenchAnalysisCommand.class})
+        subcommands = {BenchTrainCommand.class, BenchTrialsCommand.class, BenchLayoutCommand.class, BenchProbeCommand.class, BenchStoreCommand.class, BenchAnalysisCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -1,17 +1,11 @@
 package dev.optbench.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.optbench.InputException;
 import dev.optbench.train.NativeMemory;
-import dev.optbench.train.StepBenchmark;
 import dev.optbench.train.TrainListener;
 import dev.optbench.train.TrainRequest;
 import dev.optbench.train.Trainer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +19,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Steps per second of training on DJL against the same models in PyTorch-Python (Debian's
- * python3-torch) with the same batch and thread settings, run side by side; or, with
+ * Steps per second of one training run on DJL (one JVM per intra-op thread count: 1 and the
+ * number of cores) against the same models in PyTorch-Python (Debian's python3-torch) as
+ * 1 process × 1 thread, 1 × 2 and P × 1, run side by side with the same batch; or, with
  * --memory-trials, resident memory over many tiny trials in one process.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -57,7 +52,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (Debian's).")
     String python;
 
-    @Option(names = "--torch-script", description = "Path of bench/torch_models.py (default: found beside the jar).")
+    @Option(names = "--torch-script", description = "Path of bench/torch_trials.py (default: found beside the jar).")
     Path torchScript;
 
     @Option(names = "--no-torch", description = "Time DJL only.")
@@ -76,85 +71,107 @@ final class BenchTrainCommand implements Callable<Integer> {
     /** Workloads that bench/torch_models.py has twins of; others are timed on DJL only. */
     static final List<String> TORCH_TWINS = List.of("fmnist_2c2d", "fmnist_mlp", "char_lstm");
 
-    private String torchVersion;
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (memoryTrials > 0) {
             return memory(out);
         }
-        String threads = System.getProperty("ai.djl.pytorch.num_threads", EngineSetup.intraOpThreads());
-        out.printf("training steps/s at batch %d, %s intra-op thread(s), median of %d blocks of %.1f s "
-                + "(synthetic data, SGD)%n", batch, threads, repeats, blockSeconds);
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Integer> threadCounts = cores > 1 ? List.of(1, cores) : List.of(1);
+        out.printf("training steps/s of one run at batch %d, median of %d blocks of %.1f s (synthetic data, SGD); "
+                + "%d cores, load average at start %s%n", batch, repeats, blockSeconds, cores, BenchTrialsCommand.loadAverage());
         out.flush();
+        List<String> names = new ArrayList<>();
+        for (String w : workloads) {
+            for (String v : variants) {
+                names.add("tiny".equals(v) ? w + "-tiny" : w);
+            }
+        }
+        // PyTorch's intra-op thread count is fixed per process: one JVM per count
         Map<String, Double> djl = new HashMap<>();
-        for (String w : workloads) {
-            for (String v : variants) {
-                String name = "tiny".equals(v) ? w + "-tiny" : w;
-                djl.put(w + "/" + v, StepBenchmark.time(name, batch, warmup, blockSeconds, repeats).median());
+        for (int t : threadCounts) {
+            for (LayoutBench.Measured m : LayoutBench.probe(names, t, List.of(1), List.of(1), batch,
+                    new LayoutBench.Settings(warmup, blockSeconds, repeats))) {
+                djl.put(m.workload() + "/" + t, m.entry().trialStepsPerSecond());
             }
         }
-        Map<String, Double> torch = noTorch ? Map.of() : torch(threads);
-        String fmt = "%-18s %-5s %12s %15s %12s%n";
-        out.printf(fmt, "workload", "size", "DJL steps/s", "PyTorch steps/s", "DJL/PyTorch");
-        for (String w : workloads) {
-            for (String v : variants) {
-                double d = djl.get(w + "/" + v);
-                Double t = torch.get(w + "/" + v);
-                out.printf(fmt, w, v, String.format("%.2f", d), t == null ? "-" : String.format("%.2f", t),
-                        t == null ? "-" : String.format("%.2f", d / t));
+        List<TorchPeer.PeerLayout> layouts = TorchPeer.candidates(cores);
+        Map<String, TorchPeer.Result> torch = new HashMap<>();
+        TorchPeer peer = noTorch ? null
+                : new TorchPeer(python, torchScript != null ? torchScript : findScript("torch_trials.py"));
+        if (peer != null) {
+            for (String name : names) {
+                String base = name.replace("-tiny", "");
+                if (TORCH_TWINS.contains(base)) {
+                    for (TorchPeer.PeerLayout l : layouts) {
+                        torch.put(name + "/" + l.shortForm(),
+                                peer.steps(l, base, name.endsWith("-tiny"), batch, blockSeconds, repeats));
+                    }
+                }
             }
         }
-        if (torchVersion != null) {
-            out.printf("DJL %s with its bundled PyTorch native; PyTorch-Python: torch %s from %s%n",
-                    ai.djl.engine.Engine.getDjlVersion(), torchVersion, python);
+        out.print(render(names, threadCounts, layouts, djl, torch));
+        out.println("DJL/PyTorch: the faster DJL column over the faster one-process PyTorch column (one training run each); "
+                + "the P-process column sums P runs at once (trial throughput: see 'bench trials')");
+        out.printf("DJL %s with its bundled PyTorch native (MKL, GNU OpenMP), one JVM per thread count%n",
+                ai.djl.engine.Engine.getDjlVersion());
+        for (TorchPeer.PeerLayout l : layouts) {
+            torch.values().stream().filter(r -> r.layout().equals(l)).findFirst().ifPresent(r ->
+                    out.printf("PyTorch %s: %s from %s, BLAS %s%n", l.shortForm(), r.setup().describe(), python,
+                            r.setup().blas().path()));
         }
+        torch.values().stream().findFirst().filter(r -> r.setup().blas().reference())
+                .ifPresent(r -> out.println(PeerSetup.referenceWarning(r.setup().blas())));
+        out.printf("load average at end %s%n", BenchTrialsCommand.loadAverage());
         out.flush();
         return 0;
     }
 
-    private Map<String, Double> torch(String threads) throws Exception {
-        List<String> twins = workloads.stream().filter(TORCH_TWINS::contains).toList();
-        if (twins.isEmpty()) {
-            return Map.of();
-        }
-        Path script = torchScript != null ? torchScript : findScript();
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(),
-                "--workloads", String.join(",", twins), "--variants", String.join(",", variants),
-                "--batch", Integer.toString(batch), "--warmup", Integer.toString(warmup),
-                "--block-seconds", Double.toString(blockSeconds), "--repeats", Integer.toString(repeats),
-                "--threads", threads));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Map<String, Double> out = new HashMap<>();
-        ObjectMapper mapper = new ObjectMapper();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                JsonNode n = mapper.readTree(line);
-                out.put(n.get("workload").asText() + "/" + n.get("variant").asText(), n.get("median").asDouble());
-                torchVersion = n.path("torch").asText("?");
+    /** One row per workload: DJL per thread count, PyTorch per layout, and the best-over-best ratio of one-process runs. */
+    static String render(List<String> names, List<Integer> threadCounts, List<TorchPeer.PeerLayout> layouts,
+            Map<String, Double> djl, Map<String, TorchPeer.Result> torch) {
+        List<String> header = new ArrayList<>(List.of("workload"));
+        threadCounts.forEach(t -> header.add("DJL 1p×" + t + "t"));
+        layouts.forEach(l -> header.add("PyTorch " + l.shortForm() + (l.processes() > 1 ? " (sum)" : "")));
+        header.add("DJL/PyTorch");
+        List<List<String>> rows = new ArrayList<>();
+        for (String name : names) {
+            List<String> row = new ArrayList<>(List.of(name));
+            double bestDjl = 0;
+            for (int t : threadCounts) {
+                double d = djl.getOrDefault(name + "/" + t, Double.NaN);
+                bestDjl = Double.isNaN(d) ? bestDjl : Math.max(bestDjl, d);
+                row.add(Double.isNaN(d) ? "-" : String.format("%.2f", d));
             }
+            double bestPeer = 0;
+            for (TorchPeer.PeerLayout l : layouts) {
+                TorchPeer.Result r = torch.get(name + "/" + l.shortForm());
+                row.add(r == null ? "-" : String.format("%.2f", r.value()));
+                if (r != null && l.processes() == 1) {
+                    bestPeer = Math.max(bestPeer, r.value());
+                }
+            }
+            row.add(bestPeer > 0 && bestDjl > 0 ? String.format("%.2f", bestDjl / bestPeer) : "-");
+            rows.add(row);
         }
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed with exit code " + p.exitValue());
-        }
-        return out;
+        return new TextTable(header, rows).render();
     }
 
-    private static Path findScript() throws Exception {
+    /** bench/NAME in the checkout the jar was built in (or under the working directory). */
+    static Path findScript(String name) throws Exception {
         Path jar = Path.of(BenchTrainCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         for (Path base = jar; base != null; base = base.getParent()) {
-            Path candidate = base.resolve("bench/torch_models.py");
+            Path candidate = base.resolve("bench/" + name);
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
         }
-        Path cwd = Path.of("bench/torch_models.py");
+        Path cwd = Path.of("bench/" + name);
         if (Files.isRegularFile(cwd)) {
             return cwd;
         }
-        throw new InputException("bench/torch_models.py not found beside the jar or here: pass --torch-script PATH, or --no-torch");
+        throw new InputException("bench/" + name + " not found beside the jar or here: pass --torch-script PATH, or --no-torch");
     }
 
     /** Many tiny trials in this process; RSS after trial 20 (warm-up: JIT, allocator pools) is the baseline, the rest must stay within 10%. */

@@ -71,9 +71,8 @@ final class ReproduceCommand implements Callable<Integer> {
     /** Runs {@code experiment} at {@code s}: check everything, run every study, analyse, write the report. */
     static int run(Experiment experiment, Scale s, ReproductionOptions o, PrintWriter out) throws InterruptedException {
         var analysisOptions = o.analysis.options();
-        if (o.workers < 1) {
-            throw new InputException("--workers must be at least 1, not " + o.workers);
-        }
+        Integer fixedWorkers = Layouts.parseCount(o.workers, "--workers");
+        Integer fixedBatch = Layouts.fixedBatch(o.trials);
         List<StudyDefinition> defs = define(experiment, s);
         checkData(experiment, s, o.trials.dataDir);
         String deviceName = o.trials.checkedDevice();
@@ -85,8 +84,17 @@ final class ReproduceCommand implements Callable<Integer> {
                 createOrResume(st, def);
             }
             int failed = 0;
+            Integer threads = null;
+            Layout previous = null;
             for (StudyDefinition def : defs) {
-                StudySummary end = LocalWorkers.run(st, def.name(), o.workers, o.trials, lease);
+                // the thread count is process-wide: the first study's choice holds for the rest
+                LayoutChooser.Choice choice = Layouts.choose(def.workload(), fixedWorkers, fixedBatch, threads,
+                        StudySummary.of(st, def.name()).count(TrialState.PENDING));
+                Layout layout = choice.layout().equals(previous) ? previous : Layouts.realize(choice, System.err);
+                threads = layout.threads();
+                previous = layout;
+                StudySummary end = LocalWorkers.run(st, def.name(), layout.workers(), o.trials.withBatchTrials(layout.batchTrials()),
+                        lease);
                 failed += end.count(TrialState.FAILED);
             }
             List<StudyData> data = StudyInputs.load(st, defs.stream().map(StudyDefinition::name).toList());

@@ -11,8 +11,9 @@ final class ReproductionOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default reports/NAME-SCALE).")
     Path out;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Local workers (default ${DEFAULT-VALUE}).")
-    int workers = 1;
+    @Option(names = "--workers", defaultValue = "auto",
+            description = "Local workers, or auto: the layout measured fastest here (see 'bench layout'), else one per core.")
+    String workers = "auto";
 
     @Mixin TrialOptions trials;
 

@@ -17,8 +17,9 @@ final class StudyRunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Local workers (default ${DEFAULT-VALUE}).")
-    int workers;
+    @Option(names = "--workers", defaultValue = "auto",
+            description = "Local workers, or auto: the layout measured fastest here (see 'bench layout'), else one per core.")
+    String workers;
 
     @Option(names = "--retry-failed", description = "Put failed trials back to pending first.")
     boolean retryFailed;
@@ -34,12 +35,18 @@ final class StudyRunCommand implements Callable<Integer> {
         long lease = trials.leaseMillis();
         var retry = trials.storeRetry();
         try (SqlStudyStore monitor = store.open().retrying(retry)) {
-            monitor.study(name);
+            String workload = monitor.study(name).workload();
+            // bad --workers, --device or --batch-trials fail before anything is changed or printed
+            Integer fixedWorkers = Layouts.parseCount(workers, "--workers");
+            Integer fixedBatch = Layouts.fixedBatch(trials);
+            trials.checkedDevice();
             if (retryFailed) {
                 int n = monitor.retryFailed(name);
                 System.err.println("optbench: " + n + " failed trials put back to pending");
             }
-            StudySummary end = LocalWorkers.run(monitor, name, workers, trials, lease);
+            int pending = StudySummary.of(monitor, name).count(TrialState.PENDING);
+            Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, fixedBatch, null, pending), System.err);
+            StudySummary end = LocalWorkers.run(monitor, name, layout.workers(), trials.withBatchTrials(layout.batchTrials()), lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);
             if (failed > 0) {

@@ -67,6 +67,17 @@ final class TrialOptions {
         throw new InputException("--batch-trials " + batchTrials + ": give a whole number K >= 1 or auto");
     }
 
+    /** These options with K trials per batch (the layout's choice for --batch-trials auto). */
+    TrialOptions withBatchTrials(int k) {
+        TrialOptions t = new TrialOptions();
+        t.dataDir = dataDir;
+        t.device = device;
+        t.leaseSeconds = leaseSeconds;
+        t.storeRetrySeconds = storeRetrySeconds;
+        t.batchTrials = Integer.toString(k);
+        return t;
+    }
+
     /** The worker these options ask for: batched trials unless --batch-trials 1. */
     TrialWorker worker(SqlStudyStore store, String study, String id, long leaseMillis, Worker.Listener listener) {
         int k = batchTrialsValue();

@@ -32,10 +32,16 @@ final class WorkerCommand implements Callable<Integer> {
         String id = name != null ? name : Worker.defaultId();
         var retry = trials.storeRetry();
         try (SqlStudyStore s = store.open().retrying(retry)) {
+            TrialOptions chosen = trials;
             if (study != null) {
-                s.study(study);
+                String workload = s.study(study).workload();
+                // one worker: the layout fixes its intra-op threads and K (unless given)
+                Integer fixedBatch = Layouts.fixedBatch(trials);
+                trials.checkedDevice();
+                Layout layout = Layouts.realize(Layouts.choose(workload, 1, fixedBatch, null), System.err);
+                chosen = trials.withBatchTrials(layout.batchTrials());
             }
-            TrialWorker worker = trials.worker(s, study, id, lease, new LogListener(id));
+            TrialWorker worker = chosen.worker(s, study, id, lease, new LogListener(id));
             Thread hook = new Thread(() -> LocalWorkers.stopAll(List.of(worker)), "optbench-release");
             Runtime.getRuntime().addShutdownHook(hook);
             int n;

@@ -106,20 +106,34 @@ class TrainCommandTest {
         boolean torch = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) && pythonHasTorch();
         List<String> args = new java.util.ArrayList<>(List.of("bench", "train", "--workloads", "fmnist_mlp",
                 "--variants", "tiny", "--warmup", "1", "--repeats", "1", "--block-seconds", "0.05",
-                "--torch-script", Path.of("bench/torch_models.py").toAbsolutePath().toString()));
+                "--torch-script", Path.of("bench/torch_trials.py").toAbsolutePath().toString()));
         if (!torch) {
             args.add("--no-torch");
         }
         Run r = run(args.toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("DJL steps/s").contains("PyTorch steps/s");
-        String row = r.out().lines().filter(l -> l.startsWith("fmnist_mlp")).findFirst().orElseThrow();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int djlColumns = cores > 1 ? 2 : 1;
+        List<TorchPeer.PeerLayout> layouts = TorchPeer.candidates(cores);
+        assertThat(r.out()).contains("DJL 1p×1t").contains("PyTorch 1p×1t").contains("DJL/PyTorch");
+        String row = r.out().lines().filter(l -> l.startsWith("fmnist_mlp-tiny")).findFirst().orElseThrow();
         String[] cells = row.trim().split("\\s+");
-        double djl = Double.parseDouble(cells[2]);
+        assertThat(cells).hasSize(1 + djlColumns + layouts.size() + 1);
+        double djl = 0;
+        for (int i = 1; i <= djlColumns; i++) {
+            djl = Math.max(djl, Double.parseDouble(cells[i]));
+        }
         assertThat(djl).isPositive();
         if (torch) {
-            assertThat(Double.parseDouble(cells[4])).isCloseTo(djl / Double.parseDouble(cells[3]),
-                    org.assertj.core.api.Assertions.within(0.02 * djl / Double.parseDouble(cells[3]) + 0.01));
+            double peer = 0;
+            for (int i = 0; i < layouts.size(); i++) {
+                if (layouts.get(i).processes() == 1) {
+                    peer = Math.max(peer, Double.parseDouble(cells[1 + djlColumns + i]));
+                }
+            }
+            assertThat(Double.parseDouble(cells[cells.length - 1])).isCloseTo(djl / peer,
+                    org.assertj.core.api.Assertions.within(0.01 * djl / peer + 0.01));
+            assertThat(r.out()).contains("PyTorch 1p×1t: torch ").contains("BLAS ");
         }
     }
 

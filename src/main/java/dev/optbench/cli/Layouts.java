@@ -1,0 +1,74 @@
+package dev.optbench.cli;
+
+import dev.optbench.InputException;
+import java.io.PrintStream;
+import java.util.Optional;
+
+/**
+ * The layout a command that runs trials uses: what the user fixed, the rest chosen by
+ * {@link LayoutChooser} from this host's measured table; the thread count is realized before the
+ * workers start, and the choice printed on one line.
+ */
+final class Layouts {
+    private Layouts() {}
+
+    /** "auto" (or null) → null; otherwise a positive count. */
+    static Integer parseCount(String value, String option) {
+        if (value == null || value.equalsIgnoreCase("auto")) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InputException(option + " must be 'auto' or a whole number of at least 1, not '" + value + "'");
+    }
+
+    /** Most trials per batch the chooser considers for a workload: 1 without a batched form. */
+    static final int MAX_BATCH = 64;
+
+    static int maxBatch(String workload) {
+        return dev.optbench.train.BatchedTrainer.supports(workload) ? MAX_BATCH : 1;
+    }
+
+    /** The user's --batch-trials K, or null for auto (checked: a bad value is an input error). */
+    static Integer fixedBatch(TrialOptions trials) {
+        int k = trials.batchTrialsValue();
+        return k == dev.optbench.study.BatchedTrainerRunner.AUTO ? null : k;
+    }
+
+    /** {@link #choose} for a study with {@code pending} trials left (K fitted to them, see {@link LayoutChooser#fitTo}). */
+    static LayoutChooser.Choice choose(String workload, Integer workers, Integer batchTrials, Integer threadsInUse,
+            int pending) {
+        return LayoutChooser.fitTo(choose(workload, workers, batchTrials, threadsInUse), pending,
+                new LayoutChooser.Fixed(workers, threadsInUse, null, batchTrials));
+    }
+
+    /** Chooses the layout for {@code workload}; {@code threadsInUse} fixes the thread count (null: not yet realized). */
+    static LayoutChooser.Choice choose(String workload, Integer workers, Integer batchTrials, Integer threadsInUse) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        var fixed = EngineSetup.fixedThreads();
+        Integer threads = fixed.map(java.util.Map.Entry::getKey).orElse(threadsInUse);
+        String from = fixed.map(java.util.Map.Entry::getValue).orElse(threadsInUse == null ? null : "an earlier study of this run");
+        Optional<LayoutTable> table = LayoutTable.read(LayoutTable.file(LayoutTable.cacheDir(), LayoutTable.localHost(), workload));
+        return LayoutChooser.choose(cores, workload, table, new LayoutChooser.Fixed(workers, threads, from, batchTrials),
+                maxBatch(workload));
+    }
+
+    /** Realizes the choice's thread count (unless the user fixed it) and prints its line to {@code err}. */
+    static Layout realize(LayoutChooser.Choice c, PrintStream err) {
+        if (EngineSetup.fixedThreads().isEmpty()) {
+            int now = EngineSetup.applyThreads(c.layout().threads());
+            if (now != c.layout().threads()) {
+                err.println("optbench: PyTorch kept " + now + " intra-op threads instead of " + c.layout().threads());
+            }
+        }
+        err.println(c.line());
+        err.flush();
+        return c.layout();
+    }
+}

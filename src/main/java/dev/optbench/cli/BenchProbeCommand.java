@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * intra-op thread count fixed): for each K and worker count, that many workers each train K
  * stacked trials at once, and their median trial-steps/s are summed. Prints one JSON object per layout.
  */
-@Command(name = "probe", hidden = true, description = "One process of 'bench layout' (internal).")
+@Command(name = "probe", hidden = true, mixinStandardHelpOptions = true, description = "One process of 'bench layout' (internal).")
 final class BenchProbeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

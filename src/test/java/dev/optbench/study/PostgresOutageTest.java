@@ -126,7 +126,8 @@ class PostgresOutageTest {
                 awaitServer();
             }
             Thread.sleep(3_500); // the dead worker's 3 s lease runs out
-            assertThat(store.expireLeases("down")).isLessThanOrEqualTo(1);
+            // the worker trains its study's pending trials as one batch (--batch-trials auto), so both may be held
+            assertThat(store.expireLeases("down")).isLessThanOrEqualTo(2);
             assertThat(store.counts("down").get("momentum")).containsEntry(TrialState.RUNNING, 0);
             Claim again = store.claim("down", "next", 10_000).orElseThrow(); // claimable again
             assertThat(again.attempt()).isGreaterThanOrEqualTo(1);

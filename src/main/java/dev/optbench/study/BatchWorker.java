@@ -139,14 +139,14 @@ public final class BatchWorker implements TrialWorker {
                     if (!future.cancel(true) && future.isDone()) {
                         continue; // it finished just now: store it rather than throw it away
                     }
-                    cancelAndWait(future, trialThread);
+                    Worker.cancelAndWait(future, trialThread);
                     releaseAll(held);
                     return 0;
                 }
                 if (System.nanoTime() >= nextRenewal) {
                     renewAll(held);
                     if (held.isEmpty()) {
-                        cancelAndWait(future, trialThread);
+                        Worker.cancelAndWait(future, trialThread);
                         return 0;
                     }
                     nextRenewal = System.nanoTime() + renewEvery * 1_000_000;
@@ -214,17 +214,6 @@ public final class BatchWorker implements TrialWorker {
         Map<String, String> p = Worker.provenance(runner, id, claim);
         p.put("batch_trials", Integer.toString(batch));
         return p;
-    }
-
-    private static void cancelAndWait(Future<?> future, ExecutorService trialThread) {
-        future.cancel(true);
-        try { // the trial thread runs one task at a time: this no-op ends once the cancelled batch has stopped
-            trialThread.submit(() -> { }).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // the batch ignores interrupts; its results will be refused (the claims are gone)
-        }
     }
 
     private void pause(long millis) {

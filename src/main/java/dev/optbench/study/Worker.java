@@ -224,7 +224,8 @@ public final class Worker implements TrialWorker {
         return p;
     }
 
-    private static void cancelAndWait(Future<?> future, ExecutorService trialThread) {
+    /** Cancels the running trial (or batch) and waits until the trial thread has let go of it. */
+    static void cancelAndWait(Future<?> future, ExecutorService trialThread) {
         future.cancel(true);
         try { // the trial thread runs one task at a time: this no-op ends once the cancelled trial has stopped
             trialThread.submit(() -> { }).get(60, TimeUnit.SECONDS);

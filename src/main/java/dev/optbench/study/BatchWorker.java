@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,11 +69,7 @@ public final class BatchWorker implements TrialWorker {
         if (study != null) {
             store.study(study);
         }
-        ExecutorService trialThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, id + "-trials");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService trialThread = Worker.trialThread(id + "-trials");
         int stored = 0;
         try {
             while (!stopping) {

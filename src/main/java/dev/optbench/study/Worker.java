@@ -88,11 +88,7 @@ public final class Worker implements TrialWorker {
         if (study != null) {
             store.study(study);
         }
-        ExecutorService trialThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, id + "-trial");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService trialThread = trialThread(id + "-trial");
         int stored = 0;
         try {
             while (!stopping) {
@@ -222,6 +218,15 @@ public final class Worker implements TrialWorker {
             p.put("plugin", plugin.toString());
         }
         return p;
+    }
+
+    /** The single daemon thread a worker trains on, so its own thread stays free to renew leases. */
+    static ExecutorService trialThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Cancels the running trial (or batch) and waits until the trial thread has let go of it. */

@@ -11,6 +11,7 @@ final class EngineSetup {
     private EngineSetup() {}
 
     static void configure(boolean verbose) {
+        dev.optbench.train.NativeSetup.state(); // allocator and oneMKL settings, before the engine loads
         setDefault("ai.djl.offline", "true");
         // One inter-op thread and as many intra-op threads as cores: 1.9x faster than DJL's
         // defaults for a small CNN on 2 cores. OPTBENCH_THREADS overrides the intra-op count.

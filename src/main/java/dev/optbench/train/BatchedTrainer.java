@@ -55,6 +55,10 @@ public final class BatchedTrainer {
     /** K when nothing else is chosen, for the convolutional networks (grouped convolution gains less). */
     public static final int DEFAULT_CONV_TRIALS = 4;
 
+    static {
+        NativeSetup.state(); // before the first tensor: see its Javadoc
+    }
+
     private BatchedTrainer() {}
 
     /** Whether {@code workload} trains batched; the others run one trial at a time. */

@@ -38,6 +38,10 @@ public final class Trainer {
     /** A run diverges when its minibatch loss exceeds this multiple of the first one (or is NaN/∞). */
     public static final double DIVERGENCE_FACTOR = 100;
 
+    static {
+        NativeSetup.state(); // before the first tensor: see its Javadoc
+    }
+
     private Trainer() {}
 
     public static TrainResult train(TrainRequest request, TrainListener listener) {

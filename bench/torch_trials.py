@@ -55,8 +55,23 @@ def setup():
     return {"torch": torch.__version__, "threads": torch.get_num_threads(),
             "interop_threads": torch.get_num_interop_threads(),
             "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                                                   "OMP_WAIT_POLICY")},
+                                                   "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE") if k in os.environ},
             "blas_info": blas_info, "libraries": mapped_libraries(), "pid": os.getpid()}
+
+
+def sgemm(a):
+    """GFLOP/s of one 128x784x256 float32 product (fmnist_mlp's first layer at batch 128), median of blocks."""
+    x, w = torch.randn(128, 784), torch.randn(784, 256)
+    for _ in range(50):
+        torch.mm(x, w)
+    rates = []
+    for _ in range(a.repeats):
+        n, start = 0, time.perf_counter()
+        while time.perf_counter() - start < a.seconds:
+            torch.mm(x, w)
+            n += 1
+        rates.append(2 * 128 * 784 * 256 * n / (time.perf_counter() - start) / 1e9)
+    return {"mode": "sgemm", "gflops": sorted(rates)[len(rates) // 2]}
 
 
 def steps(a):
@@ -165,7 +180,7 @@ def trials(a):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--mode", choices=("steps", "trials", "setup"), default="steps")
+    p.add_argument("--mode", choices=("steps", "trials", "setup", "sgemm"), default="steps")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--workload", default="fmnist_mlp")
     p.add_argument("--variant", default="full")
@@ -182,7 +197,7 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
-    result = {"setup": {"mode": "setup"}, "steps": steps, "trials": trials}[a.mode]
+    result = {"setup": {"mode": "setup"}, "steps": steps, "trials": trials, "sgemm": sgemm}[a.mode]
     line = result if isinstance(result, dict) else result(a)
     line["setup"] = setup()
     print(json.dumps(line), flush=True)

@@ -101,6 +101,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         TorchPeer peer = noTorch ? null
                 : new TorchPeer(python, torchScript != null ? torchScript : findScript("torch_trials.py"));
         if (peer != null) {
+            peer = peer.atItsBest(out);
             for (String name : names) {
                 String base = name.replace("-tiny", "");
                 if (TORCH_TWINS.contains(base)) {

@@ -74,12 +74,7 @@ final class BenchTrialsCommand implements Callable<Integer> {
                 : new TorchPeer(python, torchScript != null ? torchScript : BenchTrainCommand.findScript("torch_trials.py"));
         out.printf("%d cores, load average at start %s%n", cores, loadAverage());
         if (peer != null) {
-            PeerSetup setup = peer.probeSetup();
-            PeerSetup.Blas blas = setup.blas();
-            out.printf("peer: %s, torch %s, BLAS %s (%s)%n", python, setup.torch(), blas.name(), blas.path());
-            if (blas.reference()) {
-                out.println(PeerSetup.referenceWarning(blas));
-            }
+            peer = peer.atItsBest(out);
         }
         out.flush();
         int code = endToEnd > 0 ? endToEnd(out, peer, cores) : throughput(out, peer, cores);

@@ -49,6 +49,14 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "tiny", description = "tiny, cpu or paper (default ${DEFAULT-VALUE}).")
     String scale;
 
+    @Option(names = "--trials", paramLabel = "N",
+            description = "Trials per optimizer in every study, instead of the scale's (see --list).")
+    Integer trials;
+
+    @Option(names = "--protocols", split = ",", paramLabel = "P",
+            description = "Run only these of the experiment's protocols, e.g. lr-only,full (default: all of them).")
+    List<String> protocols;
+
     @Mixin ReproductionOptions options;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -65,15 +73,32 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "(see 'optbench reproduce --list')");
         }
         Experiment experiment = Experiments.get(name);
-        return run(experiment, Scale.fromId(scale), options, out);
+        if (trials != null && trials < 1) {
+            throw new InputException("--trials " + trials + " must be at least 1");
+        }
+        if (protocols != null) {
+            for (String p : protocols) {
+                if (!experiment.protocols().contains(p)) {
+                    throw new InputException("--protocols: " + experiment.name() + " has no protocol '" + p
+                            + "'; choose from " + String.join(", ", experiment.protocols()));
+                }
+            }
+        }
+        return run(experiment, Scale.fromId(scale), options, out, trials, protocols);
     }
 
     /** Runs {@code experiment} at {@code s}: check everything, run every study, analyse, write the report. */
     static int run(Experiment experiment, Scale s, ReproductionOptions o, PrintWriter out) throws InterruptedException {
+        return run(experiment, s, o, out, null, null);
+    }
+
+    /** As above, with the trials per optimizer and the protocols overridden where not null. */
+    static int run(Experiment experiment, Scale s, ReproductionOptions o, PrintWriter out, Integer trials,
+            List<String> protocols) throws InterruptedException {
         var analysisOptions = o.analysis.options();
         Integer fixedWorkers = Layouts.parseCount(o.workers, "--workers");
         Integer fixedBatch = Layouts.fixedBatch(o.trials);
-        List<StudyDefinition> defs = define(experiment, s);
+        List<StudyDefinition> defs = define(experiment, s, trials, protocols);
         checkData(experiment, s, o.trials.dataDir);
         String deviceName = o.trials.checkedDevice();
         long lease = o.trials.leaseMillis();
@@ -114,11 +139,13 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     /** Every study definition, built and checked before anything is stored. */
-    private static List<StudyDefinition> define(Experiment experiment, Scale s) {
+    private static List<StudyDefinition> define(Experiment experiment, Scale s, Integer trials, List<String> protocols) {
         List<StudyDefinition> defs = new ArrayList<>();
         for (PlannedStudy p : experiment.plan(s)) {
-            defs.add(StudySetup.define(p.studyName(), p.workload(), p.protocol(), p.optimizers(),
-                    p.trialsPerOptimizer(), p.seed(), null, null));
+            if (protocols == null || protocols.contains(p.protocol())) {
+                defs.add(StudySetup.define(p.studyName(), p.workload(), p.protocol(), p.optimizers(),
+                        trials != null ? trials : p.trialsPerOptimizer(), p.seed(), null, null));
+            }
         }
         return defs;
     }

@@ -54,6 +54,6 @@ final class Adam implements UpdateRule {
     @Override
     public void update(RuleStep s) {
         updateMoments(s);
-        s.param().subi(s.state(0).mul(s.coef(Adam::stepFactor)).divi(Roots.sqrt(s.state(1)).addi(s.coef("epsilon"))));
+        s.param().subi(s.state(0).mul(s.coef(Adam::stepFactor)).divi(s.state(1).sqrt().addi(s.coef("epsilon"))));
     }
 }

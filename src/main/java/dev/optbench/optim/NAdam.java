@@ -35,6 +35,6 @@ final class NAdam implements UpdateRule {
     public void update(RuleStep s) {
         Adam.updateMoments(s);
         var lookahead = s.state(0).mul(s.coef("beta1")).addi(s.grad().mul(s.coef(h -> 1 - h.get("beta1"))));
-        s.param().subi(lookahead.muli(s.coef(Adam::stepFactor)).divi(Roots.sqrt(s.state(1)).addi(s.coef("epsilon"))));
+        s.param().subi(lookahead.muli(s.coef(Adam::stepFactor)).divi(s.state(1).sqrt().addi(s.coef("epsilon"))));
     }
 }

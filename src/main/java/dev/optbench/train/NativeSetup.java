@@ -28,7 +28,9 @@ import java.util.Optional;
  * AVX2-or-older code on every non-Intel CPU. A one-function library (src/main/c) loaded with
  * RTLD_GLOBAL before libtorch answers oneMKL's "is this an Intel CPU?" with yes, so it picks its
  * code path from the CPU's feature flags: on the development machine's AMD EPYC (AVX-512),
- * sgemm 77 → 192 GFLOP/s on one thread. {@code OPTBENCH_MKL_DISPATCH=vendor} keeps oneMKL's own
+ * sgemm 77 → 192 GFLOP/s on one thread, and vsSqrt (libtorch's float sqrt) no longer takes ~35× longer
+ * on subnormal inputs, which Adam's v is full of (8.7 ms against 0.24 ms for 401,408 floats on
+ * the generic path; 0.06 ms on the AVX-512 one). {@code OPTBENCH_MKL_DISPATCH=vendor} keeps oneMKL's own
  * choice. It must happen before libtorch loads; if the engine was started first it is skipped.
  */
 public final class NativeSetup {

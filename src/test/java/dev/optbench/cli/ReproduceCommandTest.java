@@ -91,6 +91,29 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void trialsAndProtocolsOverrideTheScale() throws Exception {
+        Path data = TestData.fashion(tmp.resolve("fmnist"), 600, 100);
+        String store = "sqlite:" + tmp.resolve("some.db");
+        CliRun r = CliRun.of("reproduce", "protocols-fmnist", "--scale", "tiny", "--trials", "3", "--protocols", "lr-only,full",
+                "--data-dir", data.toString(), "--store", store, "--out", tmp.resolve("r").toString(), "--bootstrap", "200");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Map<String, Long> perStudy = trials(store).stream().collect(Collectors.groupingBy(Trial::study, Collectors.counting()));
+        assertThat(perStudy).containsOnly(Map.entry(STUDIES.get(0), 18L), Map.entry(STUDIES.get(1), 18L));
+    }
+
+    @Test
+    void badTrialsAndProtocolsAreOneLineUsageErrorsThatStoreNothing() {
+        Path db = tmp.resolve("bad.db");
+        CliRun protocol = CliRun.of("reproduce", "protocols-fmnist", "--protocols", "lr-only,nope", "--store", "sqlite:" + db);
+        assertThat(protocol.exitCode()).isEqualTo(2);
+        assertThat(protocol.err().strip()).doesNotContain("\n").contains("no protocol 'nope'").contains("lr-only, full, fitted");
+        CliRun trials = CliRun.of("reproduce", "protocols-fmnist", "--trials", "0", "--store", "sqlite:" + db);
+        assertThat(trials.exitCode()).isEqualTo(2);
+        assertThat(trials.err().strip()).doesNotContain("\n").contains("--trials 0 must be at least 1");
+        assertThat(db).doesNotExist();
+    }
+
+    @Test
     void badNamesAndScalesAreUsageErrors() {
         assertThat(CliRun.of("reproduce", "nope").exitCode()).isEqualTo(2);
         CliRun scale = CliRun.of("reproduce", "protocols-fmnist", "--scale", "huge");

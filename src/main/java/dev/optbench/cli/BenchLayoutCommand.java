@@ -34,6 +34,10 @@ final class BenchLayoutCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "Timed blocks; the median is used (default ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--batch-trials", split = ",", paramLabel = "K",
+            description = "Trials per batch to try where the workload trains batched (default 1,4,8,16,32).")
+    List<Integer> batchTrials;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -41,7 +45,7 @@ final class BenchLayoutCommand implements Callable<Integer> {
             dev.optbench.workload.Workloads.get(w);
         }
         for (String w : workloads) {
-            measureAndStore(w, new LayoutBench.Settings(warmup, blockSeconds, repeats), "bench layout", out);
+            measureAndStore(w, new LayoutBench.Settings(warmup, blockSeconds, repeats, batchTrials), "bench layout", out);
         }
         return 0;
     }

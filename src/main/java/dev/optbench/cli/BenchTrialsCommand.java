@@ -44,6 +44,10 @@ final class BenchTrialsCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "Timed blocks; the median is used (default ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--batch-trials", split = ",", paramLabel = "K",
+            description = "Trials per batch to try where the workload trains batched (default 1,4,8,16,32).")
+    List<Integer> batchTrials;
+
     @Option(names = "--end-to-end", paramLabel = "N", defaultValue = "0",
             description = "Instead: wall time of N full fmnist_mlp trials (Adam, lr 1e-3) with evaluations on real Fashion-MNIST.")
     int endToEnd;
@@ -91,7 +95,7 @@ final class BenchTrialsCommand implements Callable<Integer> {
         for (String w : workloads) {
             Workload wl = Workloads.get(w);
             LayoutTable table = BenchLayoutCommand.measureAndStore(w,
-                    new LayoutBench.Settings(warmup, blockSeconds, repeats), "bench trials", out);
+                    new LayoutBench.Settings(warmup, blockSeconds, repeats, batchTrials), "bench trials", out);
             LayoutChooser.Choice choice = LayoutChooser.choose(cores, w, Optional.of(table), LayoutChooser.Fixed.NONE,
                     Layouts.maxBatch(w));
             double ours = table.entries().stream().filter(e -> e.layout().equals(choice.layout()))

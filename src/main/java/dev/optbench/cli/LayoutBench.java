@@ -22,7 +22,23 @@ final class LayoutBench {
     private LayoutBench() {}
 
     /** Settings of one measurement. */
-    record Settings(int warmup, double blockSeconds, int repeats) {}
+    record Settings(int warmup, double blockSeconds, int repeats, List<Integer> batchTrials) {
+        /** The default trials per batch ({@link #BATCHES}). */
+        Settings(int warmup, double blockSeconds, int repeats) {
+            this(warmup, blockSeconds, repeats, null);
+        }
+
+        Settings {
+            if (batchTrials != null) {
+                for (int k : batchTrials) {
+                    if (k < 1) {
+                        throw new dev.optbench.InputException("--batch-trials " + k + " must be at least 1");
+                    }
+                }
+                batchTrials = List.copyOf(batchTrials);
+            }
+        }
+    }
 
     /** Thread count → worker counts to try: T in 1, 2, 4, … ≤ cores; workers 1, 2, 4, … and cores / T. */
     static Map<Integer, List<Integer>> candidates(int cores) {
@@ -46,14 +62,17 @@ final class LayoutBench {
     /** Trials per batch tried for a workload with a batched form (1 only without one). */
     static final List<Integer> BATCHES = List.of(1, 4, 8, 16, 32);
 
-    static List<Integer> batches(String workload) {
-        return Layouts.maxBatch(workload) > 1 ? BATCHES : List.of(1);
+    static List<Integer> batches(String workload, List<Integer> chosen) {
+        if (Layouts.maxBatch(workload) <= 1) {
+            return List.of(1);
+        }
+        return chosen == null ? BATCHES : chosen;
     }
 
     static LayoutTable measure(String workload, int cores, Settings s, String source) throws IOException, InterruptedException {
         List<LayoutTable.Entry> entries = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> c : candidates(cores).entrySet()) {
-            probe(List.of(workload), c.getKey(), c.getValue(), batches(workload), 0, s).forEach(m -> entries.add(m.entry()));
+            probe(List.of(workload), c.getKey(), c.getValue(), batches(workload, s.batchTrials()), 0, s).forEach(m -> entries.add(m.entry()));
         }
         return new LayoutTable(LayoutTable.localHost(), workload, cores, Instant.now(), source, entries);
     }

@@ -212,12 +212,21 @@ public final class Worker implements TrialWorker {
         p.put("worker", id);
         p.put("host", id.contains(":") ? id.substring(0, id.indexOf(':')) : id);
         p.put("java", System.getProperty("java.version"));
+        p.put("native", nativeSettings());
         dev.optbench.optim.Plugins.Source plugin = dev.optbench.optim.Optimizers.pluginSource(
                 dev.optbench.optim.OptimizerAliases.rule(claim.optimizer()));
         if (plugin != null) { // the jar and its hash, so a study's workers can be checked to run the same rule
             p.put("plugin", plugin.toString());
         }
         return p;
+    }
+
+    /** oneMKL's code path and the allocator setting, which decide the last bits of a trial's numbers. */
+    static String nativeSettings() {
+        dev.optbench.train.NativeSetup.State s = dev.optbench.train.NativeSetup.state();
+        String path = dev.optbench.train.NativeSetup.mklCodePath().map(b -> b + ", ").orElse("");
+        return "oneMKL " + path + "code path " + s.mklDispatch() + "; glibc allocator "
+                + (s.allocatorTuned() ? "tuned by optbench" : "as set by the environment");
     }
 
     /** The single daemon thread a worker trains on, so its own thread stays free to renew leases. */

@@ -51,6 +51,9 @@ class StudyCliTest {
         assertThat(rows).hasSize(4);
         for (JsonNode row : rows) { // all four trained as one batch of four
             assertThat(row.get("provenance").get("batch_trials").asText()).isEqualTo("4");
+            // the native settings that decide a trial's last bits (see NativeSetup)
+            assertThat(row.get("provenance").get("native").asText()).startsWith("oneMKL ").contains("code path")
+                    .contains("glibc allocator");
         }
     }
 

@@ -105,4 +105,13 @@ class BenchTablesTest {
         assertThat(TorchPeer.candidates(1)).containsExactly(new TorchPeer.PeerLayout(1, 1));
         assertThat(new TorchPeer.PeerLayout(2, 1).describe()).isEqualTo("2 processes × 1 thread");
     }
+
+    @Test
+    void thePeerTriesTheOpenBlasKernelsItsCpuCanRun() {
+        String zen5 = "flags : fpu sse2 avx fma avx2 avx512f avx512dq avx512_bf16 avx512vl";
+        assertThat(TorchPeer.coreTypeCandidates(zen5)).containsExactly("SKYLAKEX", "COOPERLAKE", "HASWELL");
+        assertThat(TorchPeer.coreTypeCandidates("flags : fpu sse2 avx fma avx2")).containsExactly("HASWELL");
+        // a flag is a whole word: avx512fp16 alone is not avx512f
+        assertThat(TorchPeer.coreTypeCandidates("flags : sse2 avx512fp16")).isEmpty();
+    }
 }

@@ -73,9 +73,6 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "(see 'optbench reproduce --list')");
         }
         Experiment experiment = Experiments.get(name);
-        if (trials != null && trials < 1) {
-            throw new InputException("--trials " + trials + " must be at least 1");
-        }
         if (protocols != null) {
             for (String p : protocols) {
                 if (!experiment.protocols().contains(p)) {

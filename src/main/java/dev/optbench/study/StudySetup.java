@@ -34,15 +34,7 @@ public final class StudySetup {
             int trials, long seed, String sampler, Path spaceFile, int seeds, dev.optbench.space.FitOptions fit) {
         Workloads.get(workload);
         Protocol p = Protocol.fromId(protocol);
-        if (optimizers.isEmpty()) {
-            throw new InputException("--optimizers is empty: name at least one, e.g. --optimizers sgd,adam");
-        }
-        if (new LinkedHashSet<>(optimizers).size() != optimizers.size()) {
-            throw new InputException("--optimizers names an optimizer twice: " + String.join(",", optimizers));
-        }
-        if (trials < 1) {
-            throw new InputException("--trials must be at least 1, not " + trials);
-        }
+        checkCounts(optimizers, trials);
         Sampler s = sampler == null ? p.defaultSampler() : Sampler.fromId(sampler);
         Map<String, SearchSpace> spaces = spaceFile != null ? SpaceFile.load(spaceFile, optimizers) : new LinkedHashMap<>();
         Map<String, String> json = new LinkedHashMap<>();

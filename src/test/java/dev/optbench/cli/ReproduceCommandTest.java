@@ -109,7 +109,7 @@ class ReproduceCommandTest {
         assertThat(protocol.err().strip()).doesNotContain("\n").contains("no protocol 'nope'").contains("lr-only, full, fitted");
         CliRun trials = CliRun.of("reproduce", "protocols-fmnist", "--trials", "0", "--store", "sqlite:" + db);
         assertThat(trials.exitCode()).isEqualTo(2);
-        assertThat(trials.err().strip()).doesNotContain("\n").contains("--trials 0 must be at least 1");
+        assertThat(trials.err().strip()).doesNotContain("\n").contains("--trials must be at least 1, not 0");
         assertThat(db).doesNotExist();
     }
 

@@ -86,19 +86,14 @@ final class TorchPeer {
      */
     CoreTypeChoice fastestCoreType(String cpuFlags) throws IOException, InterruptedException {
         java.util.Map<String, Double> rates = new java.util.LinkedHashMap<>();
-        String own = "own detection";
-        JsonNode first = runAll(new PeerLayout(1, 1), i -> List.of("--mode", "sgemm", "--seconds", "0.3", "--repeats", "3"),
-                false).get(0);
+        JsonNode first = sgemm();
         JsonNode detected = first.path("setup").path("env").get("OPENBLAS_CORETYPE");
-        if (detected != null) {
-            own = "own detection (" + detected.asText() + ")";
-        }
+        String own = detected == null ? "own detection" : "own detection (" + detected.asText() + ")";
         rates.put(own, first.get("gflops").asDouble());
         String best = null;
         double bestRate = rates.get(own);
         for (String c : coreTypeCandidates(cpuFlags)) {
-            double r = new TorchPeer(python, script, c).runAll(new PeerLayout(1, 1),
-                    i -> List.of("--mode", "sgemm", "--seconds", "0.3", "--repeats", "3"), false).get(0).get("gflops").asDouble();
+            double r = new TorchPeer(python, script, c).sgemm().get("gflops").asDouble();
             rates.put(c, r);
             if (r > bestRate * 1.03) { // a clear win over what OpenBLAS picked by itself
                 best = c;
@@ -106,6 +101,12 @@ final class TorchPeer {
             }
         }
         return new CoreTypeChoice(new TorchPeer(python, script, best), best == null ? own : "OPENBLAS_CORETYPE=" + best, rates);
+    }
+
+    /** One process, 1 thread: GFLOP/s of the 128×784×256 sgemm under this peer's kernel, with its set-up. */
+    private JsonNode sgemm() throws IOException, InterruptedException {
+        return runAll(new PeerLayout(1, 1), i -> List.of("--mode", "sgemm", "--seconds", "0.3", "--repeats", "3"), false)
+                .get(0);
     }
 
     /** 1 × 1, 1 × 2 (with 2 or more cores), and cores × 1: the layouts the peer's best is taken over. */

@@ -121,18 +121,27 @@ public final class NativeSetup {
         }
     }
 
+    /** oneMKL's branch once known: it is fixed from the moment libtorch is loaded. */
+    private static volatile String codePath;
+
     /**
      * The code branch oneMKL chose, e.g. "AVX-512" or "AVX2" (mkl_serv_cbwr_get_auto_branch),
-     * once libtorch is loaded; empty before that or without oneMKL.
+     * once libtorch is loaded; empty before that or without oneMKL. Looked up once, then remembered
+     * (every trial's provenance asks).
      */
     public static Optional<String> mklCodePath() {
+        String known = codePath;
+        if (known != null) {
+            return Optional.of(known);
+        }
         Optional<String> torch = mappedLibrary("libtorch_cpu");
         if (torch.isEmpty()) {
             return Optional.empty();
         }
         try {
             Function f = NativeLibrary.getInstance(torch.get()).getFunction("mkl_serv_cbwr_get_auto_branch");
-            return Optional.of(branchName(f.invokeInt(new Object[0])));
+            codePath = branchName(f.invokeInt(new Object[0]));
+            return Optional.of(codePath);
         } catch (LinkageError | RuntimeException e) {
             return Optional.empty();
         }

@@ -12,7 +12,7 @@ import java.util.List;
  * </pre>
  * ε is added to the uncorrected √v, and the bias correction b multiplies the whole step.
  */
-final class Adam implements UpdateRule {
+final class Adam implements UpdateRule, FusedRule {
     @Override
     public String name() {
         return "adam";
@@ -55,5 +55,16 @@ final class Adam implements UpdateRule {
     public void update(RuleStep s) {
         updateMoments(s);
         s.param().subi(s.state(0).mul(s.coef(Adam::stepFactor)).divi(s.state(1).sqrt().addi(s.coef("epsilon"))));
+    }
+
+    @Override
+    public FusedUpdates.Kernel kernel() {
+        return FusedUpdates.Kernel.ADAM;
+    }
+
+    @Override
+    public double[] coefficients(TrialValues h) {
+        return new double[] {h.get("beta1"), 1 - h.get("beta1"), h.get("beta2"), 1 - h.get("beta2"), stepFactor(h),
+                h.get("epsilon")};
     }
 }

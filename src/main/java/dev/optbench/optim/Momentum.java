@@ -10,7 +10,7 @@ import java.util.List;
  * </pre>
  * The learning rate multiplies the buffer at use, so a schedule changes the step at once.
  */
-final class Momentum implements UpdateRule {
+final class Momentum implements UpdateRule, FusedRule {
     @Override
     public String name() {
         return "momentum";
@@ -35,5 +35,15 @@ final class Momentum implements UpdateRule {
     public void update(RuleStep s) {
         s.state(0).muli(s.coef("momentum")).addi(s.grad());
         s.param().subi(s.state(0).mul(s.coef(TrialValues::lr)));
+    }
+
+    @Override
+    public FusedUpdates.Kernel kernel() {
+        return FusedUpdates.Kernel.MOMENTUM;
+    }
+
+    @Override
+    public double[] coefficients(TrialValues h) {
+        return new double[] {h.get("momentum"), h.lr()};
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  *   θ ← θ − α_t b (β1 m + (1 − β1) g) / (√v + ε)
  * </pre>
  */
-final class NAdam implements UpdateRule {
+final class NAdam implements UpdateRule, FusedRule {
     @Override
     public String name() {
         return "nadam";
@@ -36,5 +36,16 @@ final class NAdam implements UpdateRule {
         Adam.updateMoments(s);
         var lookahead = s.state(0).mul(s.coef("beta1")).addi(s.grad().mul(s.coef(h -> 1 - h.get("beta1"))));
         s.param().subi(lookahead.muli(s.coef(Adam::stepFactor)).divi(s.state(1).sqrt().addi(s.coef("epsilon"))));
+    }
+
+    @Override
+    public FusedUpdates.Kernel kernel() {
+        return FusedUpdates.Kernel.NADAM;
+    }
+
+    @Override
+    public double[] coefficients(TrialValues h) {
+        return new double[] {h.get("beta1"), 1 - h.get("beta1"), h.get("beta2"), 1 - h.get("beta2"),
+                Adam.stepFactor(h), h.get("epsilon")};
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  *   θ ← θ − η_t (γ v + g)
  * </pre>
  */
-final class Nesterov implements UpdateRule {
+final class Nesterov implements UpdateRule, FusedRule {
     @Override
     public String name() {
         return "nesterov";
@@ -35,5 +35,15 @@ final class Nesterov implements UpdateRule {
         var gamma = s.coef("momentum");
         s.state(0).muli(gamma).addi(s.grad());
         s.param().subi(s.state(0).mul(gamma).addi(s.grad()).muli(s.coef(TrialValues::lr)));
+    }
+
+    @Override
+    public FusedUpdates.Kernel kernel() {
+        return FusedUpdates.Kernel.NESTEROV;
+    }
+
+    @Override
+    public double[] coefficients(TrialValues h) {
+        return new double[] {h.get("momentum"), h.lr()};
     }
 }

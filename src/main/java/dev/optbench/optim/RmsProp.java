@@ -12,7 +12,7 @@ import java.util.List;
  * </pre>
  * ε sits inside the square root, v starts at 1, and the learning rate enters the momentum buffer.
  */
-final class RmsProp implements UpdateRule {
+final class RmsProp implements UpdateRule, FusedRule {
     @Override
     public String name() {
         return "rmsprop";
@@ -41,5 +41,15 @@ final class RmsProp implements UpdateRule {
         v.muli(s.coef("rho")).addi(s.grad().square().muli(s.coef(h -> 1 - h.get("rho"))));
         m.muli(s.coef("momentum")).addi(s.grad().mul(s.coef(TrialValues::lr)).divi(v.add(s.coef("epsilon")).sqrt()));
         s.param().subi(m);
+    }
+
+    @Override
+    public FusedUpdates.Kernel kernel() {
+        return FusedUpdates.Kernel.RMSPROP;
+    }
+
+    @Override
+    public double[] coefficients(TrialValues h) {
+        return new double[] {h.get("rho"), 1 - h.get("rho"), h.get("momentum"), h.lr(), h.get("epsilon")};
     }
 }

@@ -24,29 +24,40 @@ import java.util.function.ToDoubleFunction;
  * </pre>
  * with both terms computed from θ before the step. State arrays live in a manager owned by this
  * optimizer (freed by {@link #close()}); each parameter update runs in a sub-manager that owns
- * every temporary, so memory does not grow from step to step.
+ * every temporary, so memory does not grow from step to step. A built-in rule on float32 host
+ * arrays runs as its one-pass native form ({@link FusedUpdates}), the same arithmetic.
  */
 final class StackedOptimizer implements BatchedOptimizer {
     private final UpdateRule rule;
     private final boolean trialAxis;
+    private final boolean nativeKernels;
     private List<Map<String, Double>> hparams;
     private final List<List<NDArray>> states = new ArrayList<>();
     /** Coefficients of plain hyperparameters, by name and parameter rank, kept until K changes. */
     private final Map<String, NDArray> constants = new HashMap<>();
     private NDManager stateManager;
     private boolean closed;
+    /** Per parameter: the array last checked for the native path, and the answer. */
+    private final List<NDArray> fusableChecked = new ArrayList<>();
+    private final List<Boolean> fusableResult = new ArrayList<>();
 
     /**
      * @param hparams each trial's full, checked hyperparameters (the rule's and weight_decay)
      * @param trialAxis whether parameters carry a leading trial axis (false needs exactly one trial)
      */
     StackedOptimizer(UpdateRule rule, List<Map<String, Double>> hparams, boolean trialAxis) {
+        this(rule, hparams, trialAxis, true);
+    }
+
+    /** @param nativeKernels whether a built-in rule may run its native form (false: always NDArray ops; for tests) */
+    StackedOptimizer(UpdateRule rule, List<Map<String, Double>> hparams, boolean trialAxis, boolean nativeKernels) {
         if (hparams.isEmpty() || (!trialAxis && hparams.size() != 1)) {
             throw new IllegalArgumentException("need one trial without a trial axis, at least one with; got "
                     + hparams.size());
         }
         this.rule = rule;
         this.trialAxis = trialAxis;
+        this.nativeKernels = nativeKernels;
         List<Map<String, Double>> copy = new ArrayList<>();
         for (Map<String, Double> h : hparams) {
             copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(h)));
@@ -95,6 +106,8 @@ final class StackedOptimizer implements BatchedOptimizer {
             stateManager = NDManager.newBaseManager(first.getDevice(), first.getManager().getEngine().getEngineName());
         }
         boolean decay = hparams.stream().anyMatch(h -> h.getOrDefault(Optimizers.WEIGHT_DECAY, 0.0) > 0);
+        FusedRule fused = nativeKernels && FusedUpdates.available() && rule instanceof FusedRule f ? f : null;
+        float[] fusedCoefficients = fused == null ? null : fusedCoefficients(fused, t, rates, decay);
         try (NDManager stepScope = stateManager.newSubManager()) {
             Map<Object, NDArray> derived = new HashMap<>();
             for (int i = 0; i < params.size(); i++) {
@@ -105,6 +118,16 @@ final class StackedOptimizer implements BatchedOptimizer {
                     states.add(initState(param));
                 }
                 List<NDArray> state = states.get(i);
+                if (fused != null && fusable(i, param, state, stepScope)) {
+                    // A copy DJL makes of a non-contiguous gradient lands in the step's scope.
+                    grad.tempAttach(stepScope);
+                    int k = hparams.size();
+                    FusedUpdates.run(fused.kernel(), FusedUpdates.memory(param), FusedUpdates.memory(grad),
+                            state.isEmpty() ? null : FusedUpdates.memory(state.get(0)),
+                            state.size() < 2 ? null : FusedUpdates.memory(state.get(1)),
+                            k, param.size() / k, fusedCoefficients, decay);
+                    continue;
+                }
                 // One scope per parameter, so peak extra memory is a few copies of the largest
                 // parameter, not of the whole model.
                 try (NDManager scope = stateManager.newSubManager()) {
@@ -128,6 +151,68 @@ final class StackedOptimizer implements BatchedOptimizer {
                 }
             }
         }
+    }
+
+    /**
+     * Whether parameter i and its state can be stepped by the native kernel; decided once per
+     * parameter array (its memory does not move: every update is in place).
+     */
+    private boolean fusable(int i, NDArray param, List<NDArray> state, NDManager stepScope) {
+        while (fusableChecked.size() <= i) {
+            fusableChecked.add(null);
+            fusableResult.add(false);
+        }
+        if (fusableChecked.get(i) != param) {
+            param.tempAttach(stepScope); // copies DJL makes of a non-contiguous array land in the step's scope
+            boolean ok = FusedUpdates.writable(param) && state.stream().allMatch(FusedUpdates::writable);
+            fusableChecked.set(i, param);
+            fusableResult.set(i, ok);
+        }
+        return fusableResult.get(i);
+    }
+
+    /** Each trial's kernel coefficients at step t, then its weight-decay rate: K rows, row-major. */
+    private float[] fusedCoefficients(FusedRule fused, long t, double[] rates, boolean decay) {
+        int k = hparams.size();
+        float[] out = null;
+        int width = 0;
+        for (int j = 0; j < k; j++) {
+            TrialValues h = values(hparams.get(j), rates[j], t);
+            double[] c = fused.coefficients(h);
+            if (out == null) {
+                width = c.length + 1;
+                out = new float[k * width];
+            }
+            for (int x = 0; x < c.length; x++) {
+                out[j * width + x] = (float) c[x];
+            }
+            out[j * width + c.length] = decay ? (float) WEIGHT_DECAY_RATE.applyAsDouble(h) : 0f;
+        }
+        return out;
+    }
+
+    /** Trial values of one trial at one step, for derived coefficients. */
+    private TrialValues values(Map<String, Double> h, double lr, long t) {
+        return new TrialValues() {
+            @Override
+            public double get(String name) {
+                Double value = h.get(name);
+                if (value == null) {
+                    throw new IllegalArgumentException(rule.name() + " has no hyperparameter '" + name + "'");
+                }
+                return value;
+            }
+
+            @Override
+            public double lr() {
+                return lr;
+            }
+
+            @Override
+            public long t() {
+                return t;
+            }
+        };
     }
 
     /** α_t · λ, the decoupled weight decay's coefficient. */
@@ -172,6 +257,8 @@ final class StackedOptimizer implements BatchedOptimizer {
             kept.add(hparams.get(k));
         }
         hparams = List.copyOf(kept);
+        fusableChecked.clear();
+        fusableResult.clear();
         constants.values().forEach(NDArray::close);
         constants.clear();
         for (List<NDArray> state : states) {
@@ -207,6 +294,7 @@ final class StackedOptimizer implements BatchedOptimizer {
     public void close() {
         closed = true;
         states.clear();
+        fusableChecked.clear();
         constants.clear();
         if (stateManager != null) {
             stateManager.close();
@@ -284,28 +372,7 @@ final class StackedOptimizer implements BatchedOptimizer {
             if (c == null) {
                 double[] v = new double[hparams.size()];
                 for (int k = 0; k < v.length; k++) {
-                    Map<String, Double> h = hparams.get(k);
-                    double lr = rates[k];
-                    v[k] = f.applyAsDouble(new TrialValues() {
-                        @Override
-                        public double get(String name) {
-                            Double value = h.get(name);
-                            if (value == null) {
-                                throw new IllegalArgumentException(rule.name() + " has no hyperparameter '" + name + "'");
-                            }
-                            return value;
-                        }
-
-                        @Override
-                        public double lr() {
-                            return lr;
-                        }
-
-                        @Override
-                        public long t() {
-                            return t;
-                        }
-                    });
+                    v[k] = f.applyAsDouble(values(hparams.get(k), rates[k], t));
                 }
                 c = create(stepScope, v);
                 derived.put(key, c);

@@ -24,6 +24,19 @@ final class Autograd {
         JniUtils.backward((PtNDArray) loss, (PtNDArray) ones, false, false);
     }
 
+    /**
+     * A fresh leaf sharing {@code param}'s memory, owned by {@code scope}. Backward hands its
+     * gradient buffer to a leaf that has none instead of adding it into an old one, so nothing
+     * needs zeroing (PyTorch's {@code zero_grad(set_to_none=True)}); updates of {@code param}
+     * in place are what the next step's leaf sees.
+     */
+    static NDArray freshLeaf(NDArray param, NDManager scope) {
+        NDArray leaf = param.stopGradient();
+        leaf.attach(scope);
+        leaf.setRequiresGradient(true);
+        return leaf;
+    }
+
     /** The gradient of {@code param}, owned by {@code scope}. */
     static NDArray gradient(NDArray param, NDManager scope) {
         NDArray g = param.getGradient();

@@ -224,8 +224,7 @@ public final class BatchedTrainer {
         private final HostBuffer featureBuffer;
         private final HostBuffer labelBuffer;
         private final int[] positions;
-        private final float[] features;
-        private final int[] labels;
+        private final int[] evalPositions;
 
         Batch(Workload w, DataSplits data, NDManager manager, List<TrialRun> trials, long total) {
             this.w = w;
@@ -254,8 +253,7 @@ public final class BatchedTrainer {
             this.featureBuffer = new HostBuffer(rows * featureSize);
             this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());
             this.positions = new int[w.batchSize() * trials.size()];
-            this.features = new float[positions.length * featureSize];
-            this.labels = new int[positions.length * data.labelsPerExample()];
+            this.evalPositions = new int[evalBatch];
         }
 
         /** Builds each trial's unbatched block with Trainer's initialization and stacks parameter i of the group. */
@@ -281,7 +279,6 @@ public final class BatchedTrainer {
                     }
                     NDArray stacked = NDArrays.stack(slices);
                     stacked.attach(manager);
-                    stacked.setRequiresGradient(true);
                     group.params.add(stacked);
                 }
             }
@@ -393,7 +390,6 @@ public final class BatchedTrainer {
                 slim.attach(manager);
             }
             old.close();
-            slim.setRequiresGradient(true);
             return slim;
         }
 
@@ -402,16 +398,21 @@ public final class BatchedTrainer {
             return groups.stream().flatMap(g -> g.params.stream()).toArray(NDArray[]::new);
         }
 
-        /** Parameter i of the whole batch: the groups' parameter i along the trial axis (in {@code scope}'s lifetime). */
+        /** The groups' parameters themselves (evaluation). */
         private List<NDArray> stacked() {
-            if (groups.size() == 1) {
-                return groups.get(0).params;
+            return stacked(groups.stream().map(g -> g.params).toList());
+        }
+
+        /** Parameter i of the whole batch: the groups' parameter i along the trial axis (in {@code scope}'s lifetime). */
+        private static List<NDArray> stacked(List<List<NDArray>> perGroup) {
+            if (perGroup.size() == 1) {
+                return perGroup.get(0);
             }
             List<NDArray> out = new ArrayList<>();
-            for (int i = 0; i < groups.get(0).params.size(); i++) {
+            for (int i = 0; i < perGroup.get(0).size(); i++) {
                 NDList parts = new NDList();
-                for (Group g : groups) {
-                    parts.add(g.params.get(i));
+                for (List<NDArray> group : perGroup) {
+                    parts.add(group.get(i));
                 }
                 out.add(NDArrays.concat(parts, 0));
             }
@@ -433,7 +434,7 @@ public final class BatchedTrainer {
                 active.get(i).order.next(positions, i * b, b);
             }
             int[] rows = k * b == positions.length ? positions : java.util.Arrays.copyOf(positions, k * b);
-            data.train().fill(rows, features, labels);
+            data.train().fill(rows, featureBuffer.floatView(), labelBuffer.intView());
             long[] dims = Models.inputShape(b, data.featureShape()).getShape();
             long[] stackedDims = new long[dims.length + 1];
             stackedDims[0] = k;
@@ -453,12 +454,22 @@ public final class BatchedTrainer {
             }
             try (NDManager scope = manager.newSubManager()) {
                 scope.tempAttachAll(leaves());
-                NDArray x = featureBuffer.floats(scope, features, k * b * featureSize, new Shape(stackedDims));
-                NDArray y = labelBuffer.ints(scope, labels, k * b).reshape(k, b);
+                NDArray x = featureBuffer.floats(scope, k * b * featureSize, new Shape(stackedDims));
+                NDArray y = labelBuffer.ints(scope, k * b).reshape(k, b);
                 NDArray dataLoss;
+                // Fresh leaves over the parameters' memory: backward hands over its gradient
+                // buffers instead of adding them into zeroed old ones (two passes fewer per step).
+                List<List<NDArray>> leaves = new ArrayList<>();
+                for (Group g : groups) {
+                    List<NDArray> own = new ArrayList<>(g.params.size());
+                    for (NDArray p : g.params) {
+                        own.add(Autograd.freshLeaf(p, scope));
+                    }
+                    leaves.add(own);
+                }
                 Autograd.record(true);
                 try {
-                    List<NDArray> params = stacked();
+                    List<NDArray> params = stacked(leaves);
                     NDArray logits = StackedModels.forward(w, params, x, false, dropout(scope, dropout));
                     dataLoss = Losses.trialMeanCrossEntropy(logits, y, smoothing);
                     NDArray objective = dataLoss.sum();
@@ -475,16 +486,14 @@ public final class BatchedTrainer {
                 }
                 float[] losses = dataLoss.toFloatArray();
                 int from = 0;
-                for (Group g : groups) {
+                for (int j = 0; j < groups.size(); j++) {
+                    Group g = groups.get(j);
                     List<NDArray> grads = new ArrayList<>(g.params.size());
-                    for (NDArray p : g.params) {
-                        grads.add(Autograd.gradient(p, scope));
+                    for (NDArray leaf : leaves.get(j)) {
+                        grads.add(Autograd.gradient(leaf, scope));
                     }
                     g.optimizer.step(g.params, grads, t, java.util.Arrays.copyOfRange(rates, from, from + g.trials.size()));
                     from += g.trials.size();
-                    for (NDArray p : g.params) {
-                        Autograd.zeroGradient(p);
-                    }
                 }
                 return losses;
             }
@@ -519,17 +528,18 @@ public final class BatchedTrainer {
             NoDropout none = new NoDropout();
             for (int from = 0; from < n; from += evalBatch) {
                 int count = Math.min(evalBatch, n - from);
-                int[] rows = new int[count];
+                int[] rows = count == evalPositions.length ? evalPositions : new int[count];
                 for (int i = 0; i < count; i++) {
                     rows[i] = from + i;
                 }
-                float[] x0 = new float[count * featureSize];
-                int[] y0 = new int[count * perExample];
-                examples.fill(rows, x0, y0);
+                // straight into the buffers PyTorch wraps: no per-chunk arrays (1.5 MB each for
+                // fmnist_mlp, which the garbage collector treats as humongous)
+                examples.fill(rows, featureBuffer.floatView(), labelBuffer.intView());
                 try (NDManager scope = manager.newSubManager()) {
                     scope.tempAttachAll(leaves());
-                    NDArray x = featureBuffer.floats(scope, x0, x0.length, Models.inputShape(count, data.featureShape()));
-                    NDArray y = labelBuffer.ints(scope, y0, y0.length);
+                    NDArray x = featureBuffer.floats(scope, count * featureSize,
+                            Models.inputShape(count, data.featureShape()));
+                    NDArray y = labelBuffer.ints(scope, count * perExample);
                     NDArray logits = StackedModels.forward(w, stacked(), x, true, none);
                     Losses.Sums sums = Losses.trialSums(logits, y);
                     float[] l = sums.lossSum().toFloatArray();

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 
 /**
  * One reusable direct buffer for copying batches into PyTorch. Creating arrays from heap arrays
@@ -21,17 +23,27 @@ final class HostBuffer {
         buffer = ByteBuffer.allocateDirect(values * 4).order(ByteOrder.nativeOrder());
     }
 
-    NDArray floats(NDManager manager, float[] data, int count, Shape shape) {
-        buffer.clear();
-        buffer.asFloatBuffer().put(data, 0, count);
-        buffer.limit(count * 4);
-        return manager.create(buffer.slice().order(ByteOrder.nativeOrder()), shape, DataType.FLOAT32);
+    /** The buffer emptied, as floats to fill from the start. */
+    FloatBuffer floatView() {
+        return buffer.clear().asFloatBuffer();
     }
 
-    NDArray ints(NDManager manager, int[] data, int count) {
-        buffer.clear();
-        buffer.asIntBuffer().put(data, 0, count);
-        buffer.limit(count * 4);
-        return manager.create(buffer.slice().order(ByteOrder.nativeOrder()), new Shape(count), DataType.INT32);
+    /** The buffer emptied, as ints to fill from the start. */
+    IntBuffer intView() {
+        return buffer.clear().asIntBuffer();
+    }
+
+    /** The first {@code count} floats written through {@link #floatView()}, as a float32 array of {@code shape}. */
+    NDArray floats(NDManager manager, int count, Shape shape) {
+        return manager.create(slice(count), shape, DataType.FLOAT32);
+    }
+
+    /** The first {@code count} ints written through {@link #intView()}, as an int32 array [count]. */
+    NDArray ints(NDManager manager, int count) {
+        return manager.create(slice(count), new Shape(count), DataType.INT32);
+    }
+
+    private ByteBuffer slice(int count) {
+        return buffer.clear().limit(count * 4).slice().order(ByteOrder.nativeOrder());
     }
 }

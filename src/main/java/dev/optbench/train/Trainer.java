@@ -90,12 +90,10 @@ public final class Trainer {
             Run run = new Run(w, config, data, manager, optimizer, schedule, Long.MAX_VALUE, seed, TrainListener.NONE);
             int batch = w.batchSize();
             Shape shape = Models.inputShape(batch, data.featureShape());
-            float[] features = new float[batch * data.train().source().featureSize()];
-            int[] labels = new int[batch * data.labelsPerExample()];
             int[] positions = new int[batch];
             long t = 0;
             for (int i = 0; i < warmup; i++) {
-                run.trainStep(t++, features, labels, positions, shape);
+                run.trainStep(t++, positions, shape);
             }
             double[] rates = new double[repeats];
             for (int r = 0; r < repeats; r++) {
@@ -103,7 +101,7 @@ public final class Trainer {
                 long budget = (long) (blockSeconds * 1e9);
                 int done = 0;
                 while (done == 0 || System.nanoTime() - start < budget) {
-                    run.trainStep(t++, features, labels, positions, shape);
+                    run.trainStep(t++, positions, shape);
                     done++;
                 }
                 rates[r] = done / ((System.nanoTime() - start) / 1e9);
@@ -163,8 +161,6 @@ public final class Trainer {
             listener.onStart(w.name(), total);
             int batch = w.batchSize();
             Shape shape = Models.inputShape(batch, data.featureShape());
-            float[] features = new float[batch * data.train().source().featureSize()];
-            int[] labels = new int[batch * data.labelsPerExample()];
             int[] positions = new int[batch];
             double firstLoss = Double.NaN;
             double lossSum = 0;
@@ -178,8 +174,8 @@ public final class Trainer {
                 }
                 long t0 = System.nanoTime();
                 nextBatch(positions);
-                data.train().fill(positions, features, labels);
-                double loss = step(step, features, labels, shape);
+                data.train().fill(positions, featureBuffer.floatView(), labelBuffer.intView());
+                double loss = step(step, positions.length, shape);
                 trainNanos += System.nanoTime() - t0;
                 step++;
                 if (Double.isNaN(firstLoss)) {
@@ -208,10 +204,10 @@ public final class Trainer {
         }
 
         /** Draws the next batch and runs one step t; used by {@link StepBenchmark}. */
-        double trainStep(long t, float[] features, int[] labels, int[] positions, Shape shape) {
+        double trainStep(long t, int[] positions, Shape shape) {
             nextBatch(positions);
-            data.train().fill(positions, features, labels);
-            return step(t, features, labels, shape);
+            data.train().fill(positions, featureBuffer.floatView(), labelBuffer.intView());
+            return step(t, positions.length, shape);
         }
 
         private void record(Measurement m) {
@@ -224,11 +220,14 @@ public final class Trainer {
             order.next(positions, 0, positions.length);
         }
 
-        /** One training step t (0-based); returns the minibatch data loss (with label smoothing). */
-        private double step(long t, float[] features, int[] labels, Shape shape) {
+        /**
+         * One training step t (0-based) on the {@code rows} examples just filled into the buffers;
+         * returns the minibatch data loss (with label smoothing).
+         */
+        private double step(long t, int rows, Shape shape) {
             try (NDManager scope = manager.newSubManager()) {
-                NDArray x = featureBuffer.floats(scope, features, features.length, shape);
-                NDArray y = labelBuffer.ints(scope, labels, labels.length);
+                NDArray x = featureBuffer.floats(scope, rows * data.train().source().featureSize(), shape);
+                NDArray y = labelBuffer.ints(scope, rows * data.labelsPerExample());
                 NDArray dataLoss;
                 List<NDArray> grads = new ArrayList<>(params.size());
                 Autograd.record(true);
@@ -283,13 +282,11 @@ public final class Trainer {
                 for (int i = 0; i < count; i++) {
                     positions[i] = from + i;
                 }
-                float[] features = new float[count * featureSize];
-                int[] labels = new int[count * perExample];
-                examples.fill(positions, features, labels);
+                examples.fill(positions, featureBuffer.floatView(), labelBuffer.intView());
                 try (NDManager scope = manager.newSubManager()) {
-                    NDArray x = featureBuffer.floats(scope, features, features.length,
+                    NDArray x = featureBuffer.floats(scope, count * featureSize,
                             Models.inputShape(count, data.featureShape()));
-                    NDArray y = labelBuffer.ints(scope, labels, labels.length);
+                    NDArray y = labelBuffer.ints(scope, count * perExample);
                     NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
                     Losses.Sums sums = Losses.sums(logits, y);
                     lossSum += sums.lossSum().getFloat();

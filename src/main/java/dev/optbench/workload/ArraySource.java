@@ -1,5 +1,8 @@
 package dev.optbench.workload;
 
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+
 /** An in-memory {@link ExampleSource}: one float array of features, one int array of labels. */
 public final class ArraySource implements ExampleSource {
     private final float[] features;
@@ -51,6 +54,14 @@ public final class ArraySource implements ExampleSource {
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(features, rows[i] * featureSize, out, i * featureSize, featureSize);
             System.arraycopy(labels, rows[i] * labelsPerExample, outLabels, i * labelsPerExample, labelsPerExample);
+        }
+    }
+
+    @Override
+    public void fill(int[] rows, FloatBuffer out, IntBuffer outLabels) {
+        for (int row : rows) {
+            out.put(features, row * featureSize, featureSize);
+            outLabels.put(labels, row * labelsPerExample, labelsPerExample);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.optbench.workload;
 
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+
 /**
  * Rows of features and labels, readable from many threads. Features are float32 (images
  * already normalized; text as token ids stored exactly in floats), labels are int class ids
@@ -23,4 +26,16 @@ public interface ExampleSource {
 
     /** Copies rows {@code rows} into {@code features} (row-major) and {@code labels}. */
     void fill(int[] rows, float[] features, int[] labels);
+
+    /**
+     * Copies rows {@code rows} into {@code features} and {@code labels} from their positions on
+     * (e.g. direct buffers that PyTorch wraps); sources held in memory copy each row once.
+     */
+    default void fill(int[] rows, FloatBuffer features, IntBuffer labels) {
+        float[] f = new float[rows.length * featureSize()];
+        int[] l = new int[rows.length * labelsPerExample()];
+        fill(rows, f, l);
+        features.put(f);
+        labels.put(l);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.optbench.workload;
 
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 
 /**
@@ -32,11 +34,20 @@ public record Examples(ExampleSource source, int[] rows) {
 
     /** Fills one batch from split positions {@code positions}. */
     public void fill(int[] positions, float[] features, int[] labels) {
+        source.fill(sourceRows(positions), features, labels);
+    }
+
+    /** Fills one batch from split positions {@code positions} into buffers, from their positions on. */
+    public void fill(int[] positions, FloatBuffer features, IntBuffer labels) {
+        source.fill(sourceRows(positions), features, labels);
+    }
+
+    private int[] sourceRows(int[] positions) {
         int[] sourceRows = new int[positions.length];
         for (int i = 0; i < positions.length; i++) {
             sourceRows[i] = rows[positions[i]];
         }
-        source.fill(sourceRows, features, labels);
+        return sourceRows;
     }
 
     /** The first {@code n} examples of this split. */

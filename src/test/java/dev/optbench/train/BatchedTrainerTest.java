@@ -100,7 +100,7 @@ class BatchedTrainerTest {
             for (int s = 0; s < checked; s++) {
                 double expected = alone.values.get(s);
                 assertThat(batched.get(k).values.get(s)).as("trial %d loss of step %d", k, s + 1)
-                        .isCloseTo(expected, within(1e-4 * Math.abs(expected)));
+                        .isCloseTo(expected, lossTolerance(expected));
             }
             assertThat(b.measurements()).hasSameSizeAs(single.measurements());
             for (int m = 0; m < b.measurements().size(); m++) {
@@ -172,7 +172,7 @@ class BatchedTrainerTest {
         Losses alone = new Losses();
         Trainer.train(quiet, alone);
         for (int s = 0; s < 100; s++) { // the trial without dropout is its sequential self
-            assertThat(seen.get(0).values.get(s)).isCloseTo(alone.values.get(s), within(1e-4 * alone.values.get(s)));
+            assertThat(seen.get(0).values.get(s)).isCloseTo(alone.values.get(s), lossTolerance(alone.values.get(s)));
         }
         // Same seed and hyperparameters: the step-1 loss differs only through the dropout masks,
         // and the two dropout trials draw different ones.
@@ -200,5 +200,15 @@ class BatchedTrainerTest {
             assertThat(batched.get(k).measurements()).isEqualTo(Trainer.train(requests.get(k), TrainListener.NONE)
                     .measurements());
         }
+    }
+
+    /**
+     * 1e-4 relative, but not below 1e-6: a minibatch loss near zero is the mean of −log p for
+     * p ≈ 1, computed in float32 from logits of magnitude ~10, so its absolute resolution is about
+     * 1e-6 (the stacked and the single forward round their logits differently). Once a tiny model
+     * has memorized its batch (loss ~1e-5), only the absolute floor is meaningful.
+     */
+    private static org.assertj.core.data.Offset<Double> lossTolerance(double expected) {
+        return within(Math.max(1e-4 * Math.abs(expected), 1e-6));
     }
 }

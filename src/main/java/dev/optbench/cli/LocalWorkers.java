@@ -30,6 +30,7 @@ final class LocalWorkers {
         List<TrialWorker> pool = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicReference<RuntimeException> error = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(workers);
         String id = Worker.defaultId();
         for (int i = 0; i < workers; i++) {
             SqlStudyStore own = StudyStores.open(monitor.url()).retrying(monitor.retryPolicy());
@@ -40,6 +41,8 @@ final class LocalWorkers {
                     w.run();
                 } catch (RuntimeException e) {
                     error.compareAndSet(null, e);
+                } finally {
+                    finished.countDown();
                 }
             }, "worker-" + (i + 1));
             threads.add(t);
@@ -49,13 +52,16 @@ final class LocalWorkers {
         threads.forEach(Thread::start);
         StudySummary start = StudySummary.of(monitor, name);
         try (ProgressBar bar = Progress.bar("study " + name, start.total(), " trials", start.done())) {
-            while (threads.stream().anyMatch(Thread::isAlive)) {
-                threads.get(0).join(1000);
+            // the bar moves once a second; the run ends the moment the last worker does
+            while (!finished.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
                 StudySummary now = StudySummary.of(monitor, name);
                 bar.stepTo(now.done());
                 bar.setExtraMessage(" running " + now.count(TrialState.RUNNING));
             }
             bar.stepTo(StudySummary.of(monitor, name).done());
+            for (Thread t : threads) {
+                t.join(); // done: each has counted down on its way out
+            }
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

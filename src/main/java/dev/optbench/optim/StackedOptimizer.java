@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,9 +38,14 @@ final class StackedOptimizer implements BatchedOptimizer {
     private final Map<String, NDArray> constants = new HashMap<>();
     private NDManager stateManager;
     private boolean closed;
-    /** Per parameter: the array last checked for the native path, and the answer. */
-    private final List<NDArray> fusableChecked = new ArrayList<>();
-    private final List<Boolean> fusableResult = new ArrayList<>();
+    /** Per parameter: the host memory the native path writes, for the array last seen there. */
+    private final List<Memory> memories = new ArrayList<>();
+
+    /**
+     * The memory of one parameter and its state; {@code p == null}: not writable in place, so the
+     * NDArray path. It stays valid while the same array comes back: every update is in place.
+     */
+    private record Memory(NDArray param, ByteBuffer p, ByteBuffer s0, ByteBuffer s1) {}
 
     /**
      * @param hparams each trial's full, checked hyperparameters (the rule's and weight_decay)
@@ -118,13 +124,12 @@ final class StackedOptimizer implements BatchedOptimizer {
                     states.add(initState(param));
                 }
                 List<NDArray> state = states.get(i);
-                if (fused != null && fusable(i, param, state, stepScope)) {
+                Memory memory = fused == null ? null : memory(i, param, state, stepScope);
+                if (memory != null && memory.p() != null) {
                     // A copy DJL makes of a non-contiguous gradient lands in the step's scope.
                     grad.tempAttach(stepScope);
                     int k = hparams.size();
-                    FusedUpdates.run(fused.kernel(), FusedUpdates.memory(param), FusedUpdates.memory(grad),
-                            state.isEmpty() ? null : FusedUpdates.memory(state.get(0)),
-                            state.size() < 2 ? null : FusedUpdates.memory(state.get(1)),
+                    FusedUpdates.run(fused.kernel(), memory.p(), FusedUpdates.memory(grad), memory.s0(), memory.s1(),
                             k, param.size() / k, fusedCoefficients, decay);
                     continue;
                 }
@@ -154,21 +159,23 @@ final class StackedOptimizer implements BatchedOptimizer {
     }
 
     /**
-     * Whether parameter i and its state can be stepped by the native kernel; decided once per
+     * The memory the native kernel writes for parameter i and its state, looked up once per
      * parameter array (its memory does not move: every update is in place).
      */
-    private boolean fusable(int i, NDArray param, List<NDArray> state, NDManager stepScope) {
-        while (fusableChecked.size() <= i) {
-            fusableChecked.add(null);
-            fusableResult.add(false);
+    private Memory memory(int i, NDArray param, List<NDArray> state, NDManager stepScope) {
+        while (memories.size() <= i) {
+            memories.add(null);
         }
-        if (fusableChecked.get(i) != param) {
+        Memory m = memories.get(i);
+        if (m == null || m.param() != param) {
             param.tempAttach(stepScope); // copies DJL makes of a non-contiguous array land in the step's scope
             boolean ok = FusedUpdates.writable(param) && state.stream().allMatch(FusedUpdates::writable);
-            fusableChecked.set(i, param);
-            fusableResult.set(i, ok);
+            m = !ok ? new Memory(param, null, null, null) : new Memory(param, FusedUpdates.memory(param),
+                    state.isEmpty() ? null : FusedUpdates.memory(state.get(0)),
+                    state.size() < 2 ? null : FusedUpdates.memory(state.get(1)));
+            memories.set(i, m);
         }
-        return fusableResult.get(i);
+        return m;
     }
 
     /** Each trial's kernel coefficients at step t, then its weight-decay rate: K rows, row-major. */
@@ -257,8 +264,7 @@ final class StackedOptimizer implements BatchedOptimizer {
             kept.add(hparams.get(k));
         }
         hparams = List.copyOf(kept);
-        fusableChecked.clear();
-        fusableResult.clear();
+        memories.clear();
         constants.values().forEach(NDArray::close);
         constants.clear();
         for (List<NDArray> state : states) {
@@ -294,7 +300,7 @@ final class StackedOptimizer implements BatchedOptimizer {
     public void close() {
         closed = true;
         states.clear();
-        fusableChecked.clear();
+        memories.clear();
         constants.clear();
         if (stateManager != null) {
             stateManager.close();

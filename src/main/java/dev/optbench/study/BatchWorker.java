@@ -79,7 +79,9 @@ public final class BatchWorker implements TrialWorker {
                 } else if (store.unfinished(study) == 0) {
                     break;
                 } else {
-                    pause(Math.min(1000, leaseMillis / 4));
+                    if (Worker.awaitOthers(store, study, Math.min(1000, leaseMillis / 4), () -> stopping)) {
+                        stopping = true;
+                    }
                 }
             }
         } finally {
@@ -211,15 +213,4 @@ public final class BatchWorker implements TrialWorker {
         return p;
     }
 
-    private void pause(long millis) {
-        long end = System.currentTimeMillis() + millis;
-        while (!stopping && System.currentTimeMillis() < end) {
-            try {
-                Thread.sleep(Math.min(50, millis));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopping = true;
-            }
-        }
-    }
 }

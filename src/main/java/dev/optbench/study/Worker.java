@@ -98,7 +98,10 @@ public final class Worker implements TrialWorker {
                 } else if (store.unfinished(study) == 0) {
                     break;
                 } else {
-                    pause(Math.min(1000, leaseMillis / 4)); // others are running; wait for them or their leases
+                    // others are running; wait for them or their leases
+                    if (awaitOthers(store, study, Math.min(1000, leaseMillis / 4), () -> stopping)) {
+                        stopping = true;
+                    }
                 }
             }
         } finally {
@@ -250,15 +253,26 @@ public final class Worker implements TrialWorker {
         }
     }
 
-    private void pause(long millis) {
+    /**
+     * Waits up to {@code millis} while other workers run the study's last trials, and returns as
+     * soon as one of them finishes or is released (the unfinished count changes), so a run ends
+     * with its last trial instead of up to a second later. Returns whether to stop.
+     */
+    static boolean awaitOthers(SqlStudyStore store, String study, long millis,
+            java.util.function.BooleanSupplier stopping) {
+        int unfinished = store.unfinished(study);
         long end = System.currentTimeMillis() + millis;
-        while (!stopping && System.currentTimeMillis() < end) {
+        while (!stopping.getAsBoolean() && System.currentTimeMillis() < end) {
             try {
-                Thread.sleep(Math.min(50, millis));
+                Thread.sleep(Math.min(100, millis));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                stopping = true;
+                return true;
+            }
+            if (store.unfinished(study) != unfinished) {
+                break;
             }
         }
+        return stopping.getAsBoolean();
     }
 }

@@ -17,7 +17,6 @@ import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedule;
 import dev.optbench.optim.Schedules;
 import dev.optbench.workload.DataSplits;
-import dev.optbench.workload.Datasets;
 import dev.optbench.workload.Examples;
 import dev.optbench.workload.Models;
 import dev.optbench.workload.StackedModels;
@@ -119,7 +118,7 @@ public final class BatchedTrainer {
             trials.add(new TrialRun(requests.get(k), total, listeners.get(k)));
         }
         Device device = Trainer.device(first.device());
-        DataSplits data = Datasets.load(w.data(), first.dataDir());
+        DataSplits data = Trainer.loadData(w, first.dataDir());
         if (trials.stream().anyMatch(t -> t.config.dropoutRate() > 0)) {
             Engine.getInstance().setRandomSeed((int) (first.seed() ^ (first.seed() >>> 32)));
         }

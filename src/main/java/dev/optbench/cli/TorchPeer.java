@@ -174,6 +174,8 @@ final class TorchPeer {
         }
         out.println("optbench: oneMKL code path " + dev.optbench.train.NativeSetup.state().mklDispatch()
                 + " (" + dev.optbench.train.NativeSetup.DISPATCH_ENV + "=vendor: oneMKL's own choice)");
+        out.println("optbench: update rules as " + dev.optbench.optim.Optimizers.updateKernels()
+                + " (OPTBENCH_FUSED_UPDATES=off: NDArray ops)");
         out.flush();
         return chosen;
     }

@@ -49,8 +49,8 @@ final class FusedUpdates {
         return library != null;
     }
 
-    /** "native one-pass", or why the rules run on NDArrays; for provenance. */
-    public static String status() {
+    /** "native one-pass kernels", or why the rules run as NDArray ops; for provenance. */
+    static String status() {
         return STATUS;
     }
 

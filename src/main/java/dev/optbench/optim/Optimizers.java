@@ -43,6 +43,14 @@ public final class Optimizers {
     }
 
     /** sgd, momentum, nesterov, rmsprop, adam, nadam: the rules that are not plug-ins. */
+    /**
+     * How the built-in rules run on float32 host arrays: "native one-pass kernels" or why they
+     * run as NDArray ops; recorded in every trial's provenance.
+     */
+    public static String updateKernels() {
+        return FusedUpdates.status();
+    }
+
     public static List<String> builtInNames() {
         return List.copyOf(RULES.keySet());
     }

@@ -224,12 +224,16 @@ public final class Worker implements TrialWorker {
         return p;
     }
 
-    /** oneMKL's code path and the allocator setting, which decide the last bits of a trial's numbers. */
+    /**
+     * oneMKL's code path, the allocator setting and how update rules run: they decide the last
+     * bits of a trial's numbers.
+     */
     static String nativeSettings() {
         dev.optbench.train.NativeSetup.State s = dev.optbench.train.NativeSetup.state();
         String path = dev.optbench.train.NativeSetup.mklCodePath().map(b -> b + ", ").orElse("");
         return "oneMKL " + path + "code path " + s.mklDispatch() + "; glibc allocator "
-                + (s.allocatorTuned() ? "tuned by optbench" : "as set by the environment");
+                + (s.allocatorTuned() ? "tuned by optbench" : "as set by the environment")
+                + "; update rules: " + dev.optbench.optim.Optimizers.updateKernels();
     }
 
     /** The single daemon thread a worker trains on, so its own thread stays free to renew leases. */

@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.InputException;
+import dev.optbench.train.BatchedTrainer;
 import dev.optbench.train.NativeMemory;
 import dev.optbench.train.TrainListener;
 import dev.optbench.train.TrainRequest;
@@ -64,6 +65,10 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Option(names = "--memory-steps", defaultValue = "50", description = "Steps per memory trial.")
     int memorySteps;
+
+    @Option(names = "--memory-batch", defaultValue = "4",
+            description = "Memory trials trained together, as study run batches them (1: one at a time; default ${DEFAULT-VALUE}).")
+    int memoryBatch;
 
     @Option(names = "--data-dir", description = "Fashion-MNIST directory for --memory-trials.")
     Path dataDir;
@@ -175,22 +180,40 @@ final class BenchTrainCommand implements Callable<Integer> {
         throw new InputException("bench/" + name + " not found beside the jar or here: pass --torch-script PATH, or --no-torch");
     }
 
-    /** Many tiny trials in this process; RSS after trial 20 (warm-up: JIT, allocator pools) is the baseline, the rest must stay within 10%. */
+    /**
+     * Many tiny trials in this process, {@code --memory-batch} at a time as study run trains them;
+     * RSS after trial 20 (warm-up: JIT, allocator pools) is the baseline, the rest must stay within 10%.
+     */
     private int memory(PrintWriter out) {
+        if (memoryBatch < 1) {
+            throw new InputException("--memory-batch must be at least 1, not " + memoryBatch);
+        }
         long warm = 0;
         long peak = 0;
         int warmTrials = Math.min(20, memoryTrials);
-        for (int trial = 1; trial <= memoryTrials; trial++) {
-            Trainer.train(new TrainRequest("fmnist_mlp-tiny", "adam", Map.of("learning_rate", 0.001), trial,
-                    memorySteps, dataDir), TrainListener.NONE);
+        int done = 0;
+        while (done < memoryTrials) {
+            int k = Math.min(memoryBatch, memoryTrials - done);
+            List<TrainRequest> batch = new ArrayList<>();
+            for (int i = 1; i <= k; i++) {
+                batch.add(new TrainRequest("fmnist_mlp-tiny", "adam", Map.of("learning_rate", 0.001), done + i,
+                        memorySteps, dataDir));
+            }
+            if (k == 1) {
+                Trainer.train(batch.get(0), TrainListener.NONE);
+            } else {
+                BatchedTrainer.train(batch);
+            }
+            int before = done;
+            done += k;
             long rss = NativeMemory.retainedKiB();
-            if (trial == warmTrials) {
+            if (before < warmTrials && done >= warmTrials) {
                 warm = rss;
-            } else if (trial > warmTrials) {
+            } else if (done > warmTrials) {
                 peak = Math.max(peak, rss);
             }
-            if (trial % 10 == 0 || trial == warmTrials) {
-                out.printf("trial %4d  RSS %8.1f MiB%n", trial, rss / 1024.0);
+            if (done / 10 > before / 10 || (before < warmTrials && done >= warmTrials)) {
+                out.printf("trial %4d  RSS %8.1f MiB%n", done, rss / 1024.0);
                 out.flush();
             }
         }

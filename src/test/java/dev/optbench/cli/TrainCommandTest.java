@@ -102,6 +102,19 @@ class TrainCommandTest {
     }
 
     @Test
+    void benchTrainMemoryTrainsItsTrialsInBatchesAndChecksTheLevel() {
+        Path data = TestData.fashion(dir.resolve("m"), 100, 20);
+        Run r = run("bench", "train", "--memory-trials", "24", "--memory-steps", "3", "--memory-batch", "8",
+                "--data-dir", data.toString());
+        assertThat(r.code()).as(r.err()).isIn(0, 1); // 1 would mean RSS grew: the report still comes
+        // three batches of 8: the level after trial 20 is taken at the batch that reaches it
+        assertThat(r.out()).contains("trial   24  RSS").contains("RSS after 20 trials").contains("ratio");
+        Run bad = run("bench", "train", "--memory-trials", "4", "--memory-batch", "0", "--data-dir", data.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--memory-batch must be at least 1").doesNotContain("Exception");
+    }
+
+    @Test
     void benchTrainPrintsDjlAndPyTorchStepsPerSecondAndTheirRatio() {
         boolean torch = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) && pythonHasTorch();
         List<String> args = new java.util.ArrayList<>(List.of("bench", "train", "--workloads", "fmnist_mlp",

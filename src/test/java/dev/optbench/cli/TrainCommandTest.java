@@ -102,7 +102,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void benchTrainMemoryTrainsItsTrialsInBatchesAndChecksTheLevel() {
+    void benchTrainMemoryTrainsItsTrialsInBatchesAndChecksTheLevel() throws Exception {
         Path data = TestData.fashion(dir.resolve("m"), 100, 20);
         Run r = run("bench", "train", "--memory-trials", "24", "--memory-steps", "3", "--memory-batch", "8",
                 "--data-dir", data.toString());

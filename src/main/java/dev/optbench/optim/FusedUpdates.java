@@ -6,14 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import dev.optbench.BundledLibrary;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One-pass native update rules for float32 arrays in host memory (src/main/c/fused_updates.c,
@@ -31,7 +29,7 @@ import java.util.Locale;
  */
 final class FusedUpdates {
     static final String ENV = "OPTBENCH_FUSED_UPDATES";
-    static final String LIBRARY = "/dev/optbench/native/linux-x86_64/libfused_updates.so";
+    static final String LIBRARY = "libfused_updates.so";
 
     /** The native functions, one per built-in rule. */
     enum Kernel {
@@ -55,27 +53,20 @@ final class FusedUpdates {
     }
 
     private static String load() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "");
-        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return "NDArray ops (no native kernels for " + os + "/" + arch + ")";
+        if (!BundledLibrary.supported()) {
+            return "NDArray ops (no native kernels for " + System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
+                    + "/" + System.getProperty("os.arch", "") + ")";
         }
         if ("off".equalsIgnoreCase(System.getenv(ENV))) {
             return "NDArray ops (" + ENV + "=off)";
         }
-        try (InputStream in = FusedUpdates.class.getResourceAsStream(LIBRARY)) {
-            if (in == null) {
-                return "NDArray ops (" + LIBRARY + " is missing from the jar)";
+        try {
+            NativeLibrary lib = BundledLibrary.open(LIBRARY, Map.of()).orElse(null);
+            if (lib == null) {
+                return "NDArray ops (" + BundledLibrary.resource(LIBRARY) + " is missing from the jar)";
             }
-            Path file = Files.createTempFile("optbench-fused-updates", ".so");
-            try {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                NativeLibrary lib = NativeLibrary.getInstance(file.toString());
-                Native.register(Kernels.class, lib);
-                library = lib;
-            } finally {
-                Files.deleteIfExists(file); // the mapping outlives the file
-            }
+            Native.register(Kernels.class, lib);
+            library = lib;
             return "native one-pass kernels";
         } catch (IOException | LinkageError | RuntimeException e) {
             return "NDArray ops (could not load the native kernels: " + e.getMessage() + ")";

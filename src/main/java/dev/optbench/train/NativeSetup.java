@@ -4,8 +4,8 @@ import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import dev.optbench.BundledLibrary;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -40,7 +40,7 @@ public final class NativeSetup {
     static final int TRIM_THRESHOLD = 256 << 20;
     private static final int RTLD_NOW = 2;
     private static final int RTLD_GLOBAL = 0x100;
-    static final String DISPATCH_LIBRARY = "/dev/optbench/native/linux-x86_64/libmkl_cpu_dispatch.so";
+    static final String DISPATCH_LIBRARY = "libmkl_cpu_dispatch.so";
     public static final String DISPATCH_ENV = "OPTBENCH_MKL_DISPATCH";
 
     /** What was set: whether glibc's thresholds are optbench's, and how oneMKL chooses its code path. */
@@ -81,8 +81,7 @@ public final class NativeSetup {
     }
 
     private static String loadDispatch() {
-        String arch = System.getProperty("os.arch", "");
-        if (!linux() || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+        if (!BundledLibrary.supported()) {
             return "oneMKL's own (not x86-64 Linux)";
         }
         if ("vendor".equalsIgnoreCase(System.getenv(DISPATCH_ENV))) {
@@ -91,19 +90,11 @@ public final class NativeSetup {
         if (mappedLibrary("libtorch_cpu").isPresent()) {
             return "oneMKL's own (libtorch was loaded before optbench could set it)";
         }
-        try (InputStream in = NativeSetup.class.getResourceAsStream(DISPATCH_LIBRARY)) {
-            if (in == null) {
-                return "oneMKL's own (" + DISPATCH_LIBRARY + " is missing from the jar)";
-            }
-            Path file = Files.createTempFile("optbench-mkl-dispatch", ".so");
-            try {
-                Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                dispatchLibrary = NativeLibrary.getInstance(file.toString(),
-                        Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
-            } finally {
-                Files.deleteIfExists(file); // the mapping outlives the file
-            }
-            return "by CPU features";
+        try {
+            dispatchLibrary = BundledLibrary.open(DISPATCH_LIBRARY,
+                    Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL)).orElse(null);
+            return dispatchLibrary != null ? "by CPU features"
+                    : "oneMKL's own (" + BundledLibrary.resource(DISPATCH_LIBRARY) + " is missing from the jar)";
         } catch (IOException | LinkageError | RuntimeException e) {
             return "oneMKL's own (could not load the dispatch library: " + e.getMessage() + ")";
         }

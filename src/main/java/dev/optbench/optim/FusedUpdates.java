@@ -74,16 +74,15 @@ final class FusedUpdates {
     }
 
     /**
-     * Whether {@code a} can be written in place by a kernel: float32, on the CPU, and its
-     * memory handed out directly rather than as a copy (checked by asking twice).
+     * The memory of {@code a} for a kernel to write in place, or null if it cannot: not float32,
+     * not on the CPU, or handed out as a copy rather than directly (two lookups, two addresses).
      */
-    static boolean writable(NDArray a) {
+    static ByteBuffer ownMemory(NDArray a) {
         if (!available() || a.getDataType() != DataType.FLOAT32 || !a.getDevice().equals(Device.cpu())) {
-            return false;
+            return null;
         }
         ByteBuffer first = a.toByteBuffer(true);
-        ByteBuffer second = a.toByteBuffer(true);
-        return first.isDirect() && address(first) == address(second);
+        return first.isDirect() && address(first) == address(a.toByteBuffer(true)) ? first : null;
     }
 
     /** The host memory of {@code a} (a float32 CPU array; a copy if it is not contiguous: read only). */

@@ -31,7 +31,8 @@ import java.util.function.ToDoubleFunction;
 final class StackedOptimizer implements BatchedOptimizer {
     private final UpdateRule rule;
     private final boolean trialAxis;
-    private final boolean nativeKernels;
+    /** The rule's native form when it has one and the kernels are loaded and allowed; else null. */
+    private final FusedRule fused;
     private List<Map<String, Double>> hparams;
     private final List<List<NDArray>> states = new ArrayList<>();
     /** Coefficients of plain hyperparameters, by name and parameter rank, kept until K changes. */
@@ -63,7 +64,7 @@ final class StackedOptimizer implements BatchedOptimizer {
         }
         this.rule = rule;
         this.trialAxis = trialAxis;
-        this.nativeKernels = nativeKernels;
+        this.fused = nativeKernels && FusedUpdates.available() && rule instanceof FusedRule f ? f : null;
         List<Map<String, Double>> copy = new ArrayList<>();
         for (Map<String, Double> h : hparams) {
             copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(h)));
@@ -112,8 +113,7 @@ final class StackedOptimizer implements BatchedOptimizer {
             stateManager = NDManager.newBaseManager(first.getDevice(), first.getManager().getEngine().getEngineName());
         }
         boolean decay = hparams.stream().anyMatch(h -> h.getOrDefault(Optimizers.WEIGHT_DECAY, 0.0) > 0);
-        FusedRule fused = nativeKernels && FusedUpdates.available() && rule instanceof FusedRule f ? f : null;
-        float[] fusedCoefficients = fused == null ? null : fusedCoefficients(fused, t, rates, decay);
+        float[] fusedCoefficients = fused == null ? null : fusedCoefficients(t, rates, decay);
         try (NDManager stepScope = stateManager.newSubManager()) {
             Map<Object, NDArray> derived = new HashMap<>();
             for (int i = 0; i < params.size(); i++) {
@@ -169,17 +169,18 @@ final class StackedOptimizer implements BatchedOptimizer {
         Memory m = memories.get(i);
         if (m == null || m.param() != param) {
             param.tempAttach(stepScope); // copies DJL makes of a non-contiguous array land in the step's scope
-            boolean ok = FusedUpdates.writable(param) && state.stream().allMatch(FusedUpdates::writable);
-            m = !ok ? new Memory(param, null, null, null) : new Memory(param, FusedUpdates.memory(param),
-                    state.isEmpty() ? null : FusedUpdates.memory(state.get(0)),
-                    state.size() < 2 ? null : FusedUpdates.memory(state.get(1)));
+            ByteBuffer p = FusedUpdates.ownMemory(param);
+            ByteBuffer s0 = state.isEmpty() ? null : FusedUpdates.ownMemory(state.get(0));
+            ByteBuffer s1 = state.size() < 2 ? null : FusedUpdates.ownMemory(state.get(1));
+            boolean ok = p != null && (state.isEmpty() || s0 != null) && (state.size() < 2 || s1 != null);
+            m = ok ? new Memory(param, p, s0, s1) : new Memory(param, null, null, null);
             memories.set(i, m);
         }
         return m;
     }
 
     /** Each trial's kernel coefficients at step t, then its weight-decay rate: K rows, row-major. */
-    private float[] fusedCoefficients(FusedRule fused, long t, double[] rates, boolean decay) {
+    private float[] fusedCoefficients(long t, double[] rates, boolean decay) {
         int k = hparams.size();
         float[] out = null;
         int width = 0;

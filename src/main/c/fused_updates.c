@@ -86,9 +86,11 @@ CLONES void optbench_rmsprop(PARAMS) {
   }
 }
 
-/* m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  theta <- theta - (alpha b) m / (sqrt(v) + eps);
-   s0 = m, s1 = v;  c = [b1, 1 - b1, b2, 1 - b2, alpha b, eps, d] */
-CLONES void optbench_adam(PARAMS) {
+/* Adam and NAdam: m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  then
+   theta <- theta - (alpha b) u / (sqrt(v) + eps) with u = m (Adam) or the lookahead
+   b1 m + (1 - b1) g (NAdam);  s0 = m, s1 = v;  c = [b1, 1 - b1, b2, 1 - b2, alpha b, eps, d].
+   Inlined into each caller with `lookahead` constant, so each loop is compiled without the test. */
+static inline __attribute__((always_inline)) void adam_family(PARAMS, const int lookahead) {
   TRIAL_LOOP(7)
     const float b1 = ct[0], r1 = ct[1], b2 = ct[2], r2 = ct[3], step = ct[4], eps = ct[5];
     for (long i = 0; i < n; i++) {
@@ -97,26 +99,18 @@ CLONES void optbench_adam(PARAMS) {
       float v = s1t[i] * b2 + (gi * gi) * r2;
       s0t[i] = m;
       s1t[i] = v;
+      float u = lookahead ? m * b1 + gi * r1 : m;
       float old = pt[i];
-      float next = old - (m * step) / (sqrtf(v) + eps);
+      float next = old - (u * step) / (sqrtf(v) + eps);
       pt[i] = decay ? next - old * d : next;
     }
   }
 }
 
-/* m, v as adam;  theta <- theta - (alpha b) (b1 m + (1 - b1) g) / (sqrt(v) + eps);  c as adam */
+CLONES void optbench_adam(PARAMS) {
+  adam_family(p, g, s0, s1, k, n, c, decay, 0);
+}
+
 CLONES void optbench_nadam(PARAMS) {
-  TRIAL_LOOP(7)
-    const float b1 = ct[0], r1 = ct[1], b2 = ct[2], r2 = ct[3], step = ct[4], eps = ct[5];
-    for (long i = 0; i < n; i++) {
-      float gi = gt[i];
-      float m = s0t[i] * b1 + gi * r1;
-      float v = s1t[i] * b2 + (gi * gi) * r2;
-      s0t[i] = m;
-      s1t[i] = v;
-      float old = pt[i];
-      float next = old - ((m * b1 + gi * r1) * step) / (sqrtf(v) + eps);
-      pt[i] = decay ? next - old * d : next;
-    }
-  }
+  adam_family(p, g, s0, s1, k, n, c, decay, 1);
 }

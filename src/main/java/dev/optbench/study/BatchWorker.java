@@ -76,10 +76,12 @@ public final class BatchWorker implements TrialWorker {
                 List<Claim> claims = claimBatch();
                 if (!claims.isEmpty()) {
                     stored += runBatch(claims, trialThread);
-                } else if (store.unfinished(study) == 0) {
-                    break;
                 } else {
-                    if (Worker.awaitOthers(store, study, Math.min(1000, leaseMillis / 4), () -> stopping)) {
+                    int unfinished = store.unfinished(study);
+                    if (unfinished == 0) {
+                        break;
+                    }
+                    if (Worker.awaitOthers(store, study, unfinished, Math.min(1000, leaseMillis / 4), () -> stopping)) {
                         stopping = true;
                     }
                 }

@@ -95,11 +95,13 @@ public final class Worker implements TrialWorker {
                 Optional<Claim> claim = store.claim(study, id, leaseMillis);
                 if (claim.isPresent()) {
                     stored += runClaim(claim.get(), trialThread) ? 1 : 0;
-                } else if (store.unfinished(study) == 0) {
-                    break;
                 } else {
+                    int unfinished = store.unfinished(study);
+                    if (unfinished == 0) {
+                        break;
+                    }
                     // others are running; wait for them or their leases
-                    if (awaitOthers(store, study, Math.min(1000, leaseMillis / 4), () -> stopping)) {
+                    if (awaitOthers(store, study, unfinished, Math.min(1000, leaseMillis / 4), () -> stopping)) {
                         stopping = true;
                     }
                 }
@@ -259,12 +261,12 @@ public final class Worker implements TrialWorker {
 
     /**
      * Waits up to {@code millis} while other workers run the study's last trials, and returns as
-     * soon as one of them finishes or is released (the unfinished count changes), so a run ends
-     * with its last trial instead of up to a second later. Returns whether to stop.
+     * soon as one of them finishes or is released (the unfinished count, {@code unfinished} as the
+     * caller just read it, changes), so a run ends with its last trial instead of up to a second
+     * later. Returns whether to stop.
      */
-    static boolean awaitOthers(SqlStudyStore store, String study, long millis,
+    static boolean awaitOthers(SqlStudyStore store, String study, int unfinished, long millis,
             java.util.function.BooleanSupplier stopping) {
-        int unfinished = store.unfinished(study);
         long end = System.currentTimeMillis() + millis;
         while (!stopping.getAsBoolean() && System.currentTimeMillis() < end) {
             try {

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -39,17 +38,7 @@ class FusedUpdatesTest {
                 Map.of("learning_rate", 0.3, "momentum", 0.0, "beta1", 0.0, "rho", 0.99, "epsilon", 1e-6,
                         "weight_decay", 0.01));
         for (String name : Optimizers.builtInNames()) {
-            List<Map<String, Double>> own = new ArrayList<>();
-            for (Map<String, Double> t : trials) {
-                Map<String, Double> h = new java.util.LinkedHashMap<>();
-                for (String key : Optimizers.hyperparameterNames(name)) {
-                    if (t.containsKey(key)) {
-                        h.put(key, t.get(key));
-                    }
-                }
-                own.add(h);
-            }
-            List<Map<String, Double>> full = full(name, own);
+            List<Map<String, Double>> full = full(name, TrialHparams.of(name, trials));
             assertThat(Optimizers.rule(name)).as(name).isInstanceOf(FusedRule.class);
             compare(name, full, true, new Shape(3, 37, 5));
             compare(name, full.subList(1, 2), false, new Shape(41)); // one trial, no trial axis

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.optbench.InputException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -61,17 +60,7 @@ class WeightDecayAndBatchTest {
                 Map.of("learning_rate", 0.02, "momentum", 0.9, "beta2", 0.9, "epsilon", 0.01, "weight_decay", 0.1),
                 Map.of("learning_rate", 0.3, "momentum", 0.0, "beta1", 0.0, "rho", 1.0, "epsilon", 0.0));
         for (String name : Optimizers.names()) {
-            List<Map<String, Double>> own = new ArrayList<>();
-            for (Map<String, Double> t : trials) {
-                Map<String, Double> h = new java.util.LinkedHashMap<>();
-                for (String k : Optimizers.hyperparameterNames(name)) {
-                    if (t.containsKey(k)) {
-                        h.put(k, t.get(k));
-                    }
-                }
-                own.add(h);
-            }
-            compare(name, own);
+            compare(name, TrialHparams.of(name, trials));
         }
     }
 

@@ -3,9 +3,7 @@ package dev.optbench.cli;
 import dev.optbench.InputException;
 import dev.optbench.train.BatchedTrainer;
 import dev.optbench.train.NativeMemory;
-import dev.optbench.train.TrainListener;
 import dev.optbench.train.TrainRequest;
-import dev.optbench.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,11 +197,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 batch.add(new TrainRequest("fmnist_mlp-tiny", "adam", Map.of("learning_rate", 0.001), done + i,
                         memorySteps, dataDir));
             }
-            if (k == 1) {
-                Trainer.train(batch.get(0), TrainListener.NONE);
-            } else {
-                BatchedTrainer.train(batch);
-            }
+            BatchedTrainer.train(batch); // a batch of one trains through Trainer
             int before = done;
             done += k;
             long rss = NativeMemory.retainedKiB();

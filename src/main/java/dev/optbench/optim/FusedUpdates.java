@@ -1,12 +1,10 @@
 package dev.optbench.optim;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.Pointer;
 import dev.optbench.BundledLibrary;
+import dev.optbench.HostMemory;
 import java.io.IOException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -74,24 +72,16 @@ final class FusedUpdates {
     }
 
     /**
-     * The memory of {@code a} for a kernel to write in place, or null if it cannot: not float32,
-     * not on the CPU, or handed out as a copy rather than directly (two lookups, two addresses).
+     * The memory of {@code a} for a kernel to write in place, or null if it cannot (see
+     * {@link HostMemory#own}) or the kernels are not loaded.
      */
     static ByteBuffer ownMemory(NDArray a) {
-        if (!available() || a.getDataType() != DataType.FLOAT32 || !a.getDevice().equals(Device.cpu())) {
-            return null;
-        }
-        ByteBuffer first = a.toByteBuffer(true);
-        return first.isDirect() && address(first) == address(a.toByteBuffer(true)) ? first : null;
+        return available() ? HostMemory.own(a) : null;
     }
 
     /** The host memory of {@code a} (a float32 CPU array; a copy if it is not contiguous: read only). */
     static ByteBuffer memory(NDArray a) {
         return a.toByteBuffer(true);
-    }
-
-    private static long address(ByteBuffer b) {
-        return Pointer.nativeValue(Native.getDirectBufferPointer(b));
     }
 
     /**

@@ -93,6 +93,11 @@ public final class BatchedTrainer {
      * @throws CancellationException when the calling thread is interrupted
      */
     public static List<TrainResult> train(List<TrainRequest> requests, List<TrainListener> listeners) {
+        return train(requests, listeners, true);
+    }
+
+    /** {@link #train(List, List)}; {@code nativeDense} false keeps MLPs on NDArray ops (for tests). */
+    static List<TrainResult> train(List<TrainRequest> requests, List<TrainListener> listeners, boolean nativeDense) {
         if (requests.isEmpty() || requests.size() != listeners.size()) {
             throw new IllegalArgumentException(requests.size() + " requests and " + listeners.size() + " listeners");
         }
@@ -125,7 +130,7 @@ public final class BatchedTrainer {
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
             Autograd.record(false); // a fresh thread records by default: stacking would make non-leaf parameters
-            try (Batch batch = new Batch(w, data, manager, trials, total)) {
+            try (Batch batch = new Batch(w, data, manager, trials, total, nativeDense)) {
                 batch.execute(start);
             }
         }
@@ -144,7 +149,7 @@ public final class BatchedTrainer {
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Autograd.record(false);
-            try (Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE)) {
+            try (Batch batch = new Batch(w, data, manager, trials, Long.MAX_VALUE, true)) {
                 long t = 0;
                 for (int i = 0; i < warmup; i++) {
                     batch.step(t++);
@@ -208,6 +213,20 @@ public final class BatchedTrainer {
         final List<TrialRun> trials = new ArrayList<>();
         final List<NDArray> params = new ArrayList<>();
         BatchedOptimizer optimizer;
+        /** Native path: gradient arrays written each step, and both sets' addresses (null: look up again). */
+        List<NDArray> grads;
+        NativeDense.Layers paramLayers;
+        NativeDense.Layers gradLayers;
+
+        /** Forgets the gradients and addresses after the parameters were replaced. */
+        void invalidate() {
+            if (grads != null) {
+                grads.forEach(NDArray::close);
+            }
+            grads = null;
+            paramLayers = null;
+            gradLayers = null;
+        }
     }
 
     /** The stacked model and the trials still in it (trial axis position k is active.get(k)). */
@@ -224,8 +243,12 @@ public final class BatchedTrainer {
         private final HostBuffer labelBuffer;
         private final int[] positions;
         private final int[] evalPositions;
+        /** Native forward and backward (NativeDense): the layer widths and scratch; null on NDArray ops. */
+        private final long[] widths;
+        private final java.nio.ByteBuffer scratch;
 
-        Batch(Workload w, DataSplits data, NDManager manager, List<TrialRun> trials, long total) {
+        Batch(Workload w, DataSplits data, NDManager manager, List<TrialRun> trials, long total,
+                boolean nativeDense) {
             this.w = w;
             this.data = data;
             this.manager = manager;
@@ -253,6 +276,14 @@ public final class BatchedTrainer {
             this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());
             this.positions = new int[w.batchSize() * trials.size()];
             this.evalPositions = new int[evalBatch];
+            if (nativeDense && NativeDense.suits(w, manager.getDevice(), trials.stream().map(t -> t.config).toList())) {
+                this.widths = NativeDense.widths(groups.get(0).params);
+                long floats = NativeDense.scratchFloats(widths, Math.max(evalBatch, w.batchSize()));
+                this.scratch = java.nio.ByteBuffer.allocateDirect(Math.toIntExact(floats * 4));
+            } else {
+                this.widths = null;
+                this.scratch = null;
+            }
         }
 
         /** Builds each trial's unbatched block with Trainer's initialization and stacks parameter i of the group. */
@@ -355,6 +386,7 @@ public final class BatchedTrainer {
                 int[] own = java.util.stream.IntStream.range(0, g.trials.size())
                         .filter(i -> kept.contains(g.trials.get(i))).toArray();
                 if (own.length == 0) {
+                    g.invalidate();
                     g.optimizer.close();
                     g.params.forEach(NDArray::close);
                     it.remove();
@@ -371,6 +403,7 @@ public final class BatchedTrainer {
                     for (int i = 0; i < g.params.size(); i++) {
                         g.params.set(i, slice(g.params.get(i), own));
                     }
+                    g.invalidate();
                 }
                 active.addAll(g.trials);
             }
@@ -434,6 +467,53 @@ public final class BatchedTrainer {
             }
             int[] rows = k * b == positions.length ? positions : java.util.Arrays.copyOf(positions, k * b);
             data.train().fill(rows, featureBuffer.floatView(), labelBuffer.intView());
+            return widths != null ? nativeStep(t) : ndArrayStep(t);
+        }
+
+        /**
+         * The step on NativeDense: each group's forward and backward in one call, into gradient
+         * arrays kept from step to step, then its optimizer, as {@link #ndArrayStep}.
+         */
+        private float[] nativeStep(long t) {
+            int b = w.batchSize();
+            float[] losses = new float[active.size()];
+            int from = 0;
+            for (Group g : groups) {
+                int kg = g.trials.size();
+                if (g.grads == null) {
+                    g.grads = new ArrayList<>();
+                    for (NDArray p : g.params) {
+                        g.grads.add(manager.zeros(p.getShape()));
+                    }
+                    g.gradLayers = NativeDense.Layers.of(g.grads);
+                }
+                if (g.paramLayers == null) {
+                    g.paramLayers = NativeDense.Layers.of(g.params);
+                }
+                float[] smoothing = new float[kg];
+                float[] l2half = new float[kg];
+                double[] rates = new double[kg];
+                for (int i = 0; i < kg; i++) {
+                    TrialRun trial = g.trials.get(i);
+                    smoothing[i] = (float) trial.config.labelSmoothing();
+                    l2half[i] = (float) (trial.config.l2() / 2);
+                    rates[i] = trial.schedule.rate(t);
+                }
+                float[] own = new float[kg];
+                NativeDense.step(widths, kg, b, g.paramLayers, g.gradLayers,
+                        featureBuffer.address() + 4L * from * b * featureSize, labelBuffer.address() + 4L * from * b,
+                        smoothing, l2half, own, scratch);
+                System.arraycopy(own, 0, losses, from, kg);
+                g.optimizer.step(g.params, g.grads, t, rates);
+                from += kg;
+            }
+            return losses;
+        }
+
+        /** The step on NDArray ops: autograd over the stacked model. */
+        private float[] ndArrayStep(long t) {
+            int k = active.size();
+            int b = w.batchSize();
             long[] dims = Models.inputShape(b, data.featureShape()).getShape();
             long[] stackedDims = new long[dims.length + 1];
             stackedDims[0] = k;
@@ -534,6 +614,25 @@ public final class BatchedTrainer {
                 // straight into the buffers PyTorch wraps: no per-chunk arrays (1.5 MB each for
                 // fmnist_mlp, which the garbage collector treats as humongous)
                 examples.fill(rows, featureBuffer.floatView(), labelBuffer.intView());
+                if (widths != null) {
+                    int first = 0;
+                    for (Group g : groups) {
+                        int kg = g.trials.size();
+                        if (g.paramLayers == null) {
+                            g.paramLayers = NativeDense.Layers.of(g.params);
+                        }
+                        float[] l = new float[kg];
+                        float[] e = new float[kg];
+                        NativeDense.evaluate(widths, kg, count, g.paramLayers, featureBuffer.address(),
+                                labelBuffer.address(), l, e, scratch);
+                        for (int i = 0; i < kg; i++) {
+                            lossSum[first + i] += l[i];
+                            wrong[first + i] += e[i];
+                        }
+                        first += kg;
+                    }
+                    continue;
+                }
                 try (NDManager scope = manager.newSubManager()) {
                     scope.tempAttachAll(leaves());
                     NDArray x = featureBuffer.floats(scope, count * featureSize,

@@ -18,9 +18,11 @@ import java.nio.IntBuffer;
  */
 final class HostBuffer {
     private final ByteBuffer buffer;
+    private final long address;
 
     HostBuffer(int values) {
         buffer = ByteBuffer.allocateDirect(values * 4).order(ByteOrder.nativeOrder());
+        address = dev.optbench.HostMemory.address(buffer);
     }
 
     /** The buffer emptied, as floats to fill from the start. */
@@ -41,6 +43,11 @@ final class HostBuffer {
     /** The first {@code count} ints written through {@link #intView()}, as an int32 array [count]. */
     NDArray ints(NDManager manager, int count) {
         return manager.create(slice(count), new Shape(count), DataType.INT32);
+    }
+
+    /** The buffer's host address, for native code reading what was written through the views. */
+    long address() {
+        return address;
     }
 
     private ByteBuffer slice(int count) {

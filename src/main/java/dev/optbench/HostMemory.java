@@ -1,0 +1,31 @@
+package dev.optbench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+
+/** Host memory of DJL arrays and direct buffers, for the bundled native code to read and write. */
+public final class HostMemory {
+    private HostMemory() {}
+
+    /**
+     * The memory of {@code a} for native code to write in place, or null if it cannot: not
+     * float32, not on the CPU, or handed out as a copy rather than directly (DJL copies an array
+     * that is not contiguous: two lookups then give two addresses).
+     */
+    public static ByteBuffer own(NDArray a) {
+        if (a.getDataType() != DataType.FLOAT32 || !a.getDevice().equals(Device.cpu())) {
+            return null;
+        }
+        ByteBuffer first = a.toByteBuffer(true);
+        return first.isDirect() && address(first) == address(a.toByteBuffer(true)) ? first : null;
+    }
+
+    /** The address of direct buffer {@code b}'s first byte (its position is ignored). */
+    public static long address(ByteBuffer b) {
+        return Pointer.nativeValue(Native.getDirectBufferPointer(b));
+    }
+}

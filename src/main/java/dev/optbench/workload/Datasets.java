@@ -195,10 +195,9 @@ public final class Datasets {
         byte[] testBytes = testCount == testLabels.length ? testPixels : Arrays.copyOf(testPixels, testCount * per);
         double[][] stats = Normalization.channelStats(trainBytes, channels, h * w, n - validation);
         long[] shape = {channels, h, w};
-        ArraySource trainSource = new ArraySource(Normalization.apply(trainBytes, channels, h * w, stats),
-                Arrays.copyOf(trainLabels, n), shape, 1);
-        ArraySource testSource = new ArraySource(Normalization.apply(testBytes, channels, h * w, stats),
-                Arrays.copyOf(testLabels, testCount), shape, 1);
+        float[][] tables = Normalization.tables(channels, stats);
+        PixelSource trainSource = new PixelSource(trainBytes, Arrays.copyOf(trainLabels, n), shape, tables);
+        PixelSource testSource = new PixelSource(testBytes, Arrays.copyOf(testLabels, testCount), shape, tables);
         return DataSplits.holdOut(trainSource, n, validation, testSource, testCount, classes,
                 description + (spec.tiny() ? " (tiny subset)" : ""));
     }

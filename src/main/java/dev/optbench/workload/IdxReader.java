@@ -75,6 +75,26 @@ public final class IdxReader {
         return new IdxFile(dims, data);
     }
 
+    /**
+     * The uncompressed size a gzip file announces in its last 4 bytes (ISIZE, mod 2^32), so the
+     * data can be inflated into one array of the right size instead of a growing buffer; 0 when
+     * that is implausible (more than deflate's 1032:1, or over 1 GiB), and then the buffer grows.
+     */
+    private static long gzipSize(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            if (size < 18) {
+                return 0;
+            }
+            ByteBuffer tail = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            while (tail.hasRemaining() && ch.read(tail, size - 4 + tail.position()) >= 0) {
+                // read the 4 bytes
+            }
+            long announced = Integer.toUnsignedLong(tail.getInt(0));
+            return announced <= size * 1032 && announced <= 1L << 30 ? announced : 0;
+        }
+    }
+
     static byte[] readMaybeGzip(Path file, String hint) {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             raw.mark(2);
@@ -83,7 +103,17 @@ public final class IdxReader {
             raw.reset();
             boolean gzip = b0 == 0x1f && b1 == 0x8b;
             try (InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+                long expected = Math.min(gzip ? gzipSize(file) : Files.size(file), 1L << 30);
+                byte[] all = new byte[(int) expected];
+                int n = in.readNBytes(all, 0, all.length);
+                int next = in.read();
+                if (next < 0) {
+                    return n == all.length ? all : java.util.Arrays.copyOf(all, n);
+                }
+                // longer than announced (a gzip file of several members): the rest as it comes
+                ByteArrayOutputStream out = new ByteArrayOutputStream(all.length * 2 + 1);
+                out.write(all, 0, n);
+                out.write(next);
                 in.transferTo(out);
                 return out.toByteArray();
             }

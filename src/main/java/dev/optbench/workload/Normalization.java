@@ -29,23 +29,17 @@ public final class Normalization {
         return new double[][] {mean, std};
     }
 
-    /** Applies the normalization to every image of {@code pixels}. */
-    public static float[] apply(byte[] pixels, int channels, int pixelsPerChannel, double[][] stats) {
-        // (v/255 − mean_c) / std_c depends only on the byte and the channel: a table of 256 per
-        // channel gives the same floats as the formula, 3× faster on the 47M pixels of Fashion-MNIST.
+    /**
+     * (v/255 − mean_c) / std_c for every byte value v of every channel c: it depends only on the
+     * byte and the channel, so a table of 256 per channel gives the formula's floats.
+     */
+    public static float[][] tables(int channels, double[][] stats) {
         float[][] table = new float[channels][256];
         for (int c = 0; c < channels; c++) {
             for (int v = 0; v < 256; v++) {
                 table[c][v] = (float) ((v / 255.0 - stats[0][c]) / stats[1][c]);
             }
         }
-        float[] out = new float[pixels.length];
-        for (int start = 0; start < pixels.length; start += pixelsPerChannel) {
-            float[] t = table[(start / pixelsPerChannel) % channels];
-            for (int i = start; i < start + pixelsPerChannel; i++) {
-                out[i] = t[pixels[i] & 0xff];
-            }
-        }
-        return out;
+        return table;
     }
 }

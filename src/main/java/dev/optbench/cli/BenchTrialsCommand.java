@@ -190,9 +190,7 @@ final class BenchTrialsCommand implements Callable<Integer> {
     }
 
     private static void child(Path dir, String name, List<String> args) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx6g", "-Dai.djl.offline=true", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = ChildJvm.command(List.of("-Dai.djl.offline=true"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve(name + ".out").toFile())
                 .redirectError(dir.resolve(name + ".err").toFile());

@@ -81,10 +81,9 @@ final class LayoutBench {
     static List<Measured> probe(List<String> workloads, int threads, List<Integer> workers, List<Integer> batchTrials,
             int batch, Settings s)
             throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx3g", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=" + threads, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "bench", "probe", "--workload", String.join(",", workloads),
+        List<String> cmd = ChildJvm.command(List.of("-Xmx3g", "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=" + threads));
+        cmd.addAll(List.of("bench", "probe", "--workload", String.join(",", workloads),
                 "--batch", Integer.toString(batch), "--batch-trials",
                 batchTrials.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("1"),
                 "--workers", workers.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("1"),

@@ -29,6 +29,8 @@ final class NativeStderrFilter {
         int read(int fd, byte[] buf, long count);
 
         int write(int fd, byte[] buf, long count);
+
+        int close(int fd);
     }
 
     private NativeStderrFilter() {}
@@ -53,6 +55,17 @@ final class NativeStderrFilter {
             Thread pump = new Thread(() -> forward(libc, fds[0], terminal), "native-stderr-filter");
             pump.setDaemon(true);
             pump.start();
+            // At exit the JVM waits 300 ms for any thread still inside native code, as the pump is
+            // in read(2): giving the terminal back to fd 2 and closing the pipe ends its read.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                libc.dup2(original, 2);
+                libc.close(fds[1]);
+                try {
+                    pump.join(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "native-stderr-restore"));
         } catch (LinkageError | RuntimeException e) {
             // no JNA or no libc: native warnings simply stay visible
         }

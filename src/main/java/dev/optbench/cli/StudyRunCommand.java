@@ -36,6 +36,7 @@ final class StudyRunCommand implements Callable<Integer> {
         var retry = trials.storeRetry();
         try (SqlStudyStore monitor = store.open().retrying(retry)) {
             String workload = monitor.study(name).workload();
+            dev.optbench.train.Trainer.prefetch(workload, trials.dataDir);
             // bad --workers, --device or --batch-trials fail before anything is changed or printed
             Integer fixedWorkers = Layouts.parseCount(workers, "--workers");
             Integer fixedBatch = Layouts.fixedBatch(trials);

@@ -35,6 +35,7 @@ final class WorkerCommand implements Callable<Integer> {
             TrialOptions chosen = trials;
             if (study != null) {
                 String workload = s.study(study).workload();
+                dev.optbench.train.Trainer.prefetch(workload, trials.dataDir);
                 // one worker: the layout fixes its intra-op threads and K (unless given)
                 Integer fixedBatch = Layouts.fixedBatch(trials);
                 trials.checkedDevice();

@@ -80,6 +80,27 @@ public final class Trainer {
         return data;
     }
 
+    /**
+     * Starts reading the data of built-in workload {@code workload} on a daemon thread, so that it
+     * overlaps what a command does before its first trial (opening the store, loading libtorch,
+     * choosing a layout); the trials then find it in {@link Datasets}' cache. A failure is left
+     * for the first trial to raise and report. Nothing happens for a workload optbench does not know.
+     */
+    public static void prefetch(String workload, java.nio.file.Path dataDir) {
+        if (Workloads.all().stream().noneMatch(w -> w.name().equals(workload))) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Datasets.load(Workloads.get(workload).data(), dataDir);
+            } catch (RuntimeException e) {
+                // the first trial reads it again and reports the problem
+            }
+        }, "optbench-data-prefetch");
+        t.setDaemon(true);
+        t.start();
+    }
+
     public static Device device(String name) {
         if ("gpu".equals(name)) {
             if (Engine.getInstance().getGpuCount() == 0) {

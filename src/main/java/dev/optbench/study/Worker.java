@@ -227,15 +227,16 @@ public final class Worker implements TrialWorker {
     }
 
     /**
-     * oneMKL's code path, the allocator setting and how update rules run: they decide the last
-     * bits of a trial's numbers.
+     * oneMKL's code path, the allocator setting and how update rules and stacked MLPs run: they
+     * decide the last bits of a trial's numbers.
      */
     static String nativeSettings() {
         dev.optbench.train.NativeSetup.State s = dev.optbench.train.NativeSetup.state();
         String path = dev.optbench.train.NativeSetup.mklCodePath().map(b -> b + ", ").orElse("");
         return "oneMKL " + path + "code path " + s.mklDispatch() + "; glibc allocator "
                 + (s.allocatorTuned() ? "tuned by optbench" : "as set by the environment")
-                + "; update rules: " + dev.optbench.optim.Optimizers.updateKernels();
+                + "; update rules: " + dev.optbench.optim.Optimizers.updateKernels()
+                + "; stacked MLPs: " + dev.optbench.train.NativeDense.status();
     }
 
     /** The single daemon thread a worker trains on, so its own thread stays free to renew leases. */

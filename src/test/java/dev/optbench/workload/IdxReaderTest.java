@@ -28,6 +28,22 @@ class IdxReaderTest {
         }
     }
 
+    /** The last member's size (what the gzip trailer announces) is not the whole file's: all of it is read. */
+    @Test
+    void aGzipFileOfSeveralMembersIsReadWhole() throws Exception {
+        byte[] data = new byte[20 * 784];
+        new java.util.SplittableRandom(4).nextBytes(data);
+        byte[] idx = TestData.idx(new int[] {20, 28, 28}, data);
+        byte[] first = TestData.gzip(Arrays.copyOf(idx, 5000));
+        byte[] second = TestData.gzip(Arrays.copyOfRange(idx, 5000, idx.length));
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        Files.write(dir.resolve("two.gz"), both);
+        IdxReader.IdxFile f = IdxReader.read(dir.resolve("two.gz"), 3, "");
+        assertThat(f.count()).isEqualTo(20);
+        assertThat(f.data()).isEqualTo(data);
+    }
+
     @Test
     void truncatedDataIsRejectedWithTheHint() throws Exception {
         byte[] idx = TestData.idx(new int[] {10, 28, 28}, new byte[10 * 784]);

@@ -31,6 +31,34 @@ public final class BundledLibrary {
         return DIR + name;
     }
 
+    /** A bundled library whose functions were registered, or (library null) why it could not be. */
+    public record Registered(NativeLibrary library, String whyNot) {}
+
+    /**
+     * Opens bundled library {@code name} and registers its functions as {@code calls}' JNA
+     * direct-mapped natives, unless the platform is not one the libraries are built for or the
+     * environment variable {@code offSwitch} is "off". Keep the library referenced (see {@link #open}).
+     */
+    public static Registered register(String name, String offSwitch, Class<?> calls) {
+        if (!supported()) {
+            return new Registered(null, "no native code for " + System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
+                    + "/" + System.getProperty("os.arch", ""));
+        }
+        if ("off".equalsIgnoreCase(System.getenv(offSwitch))) {
+            return new Registered(null, offSwitch + "=off");
+        }
+        try {
+            NativeLibrary lib = open(name, Map.of()).orElse(null);
+            if (lib == null) {
+                return new Registered(null, resource(name) + " is missing from the jar");
+            }
+            com.sun.jna.Native.register(calls, lib);
+            return new Registered(lib, null);
+        } catch (IOException | LinkageError | RuntimeException e) {
+            return new Registered(null, "could not load " + name + ": " + e.getMessage());
+        }
+    }
+
     /**
      * Opens bundled library {@code name} with JNA {@code options}: copied to a temporary file,
      * opened, and the file deleted (the mapping outlives it). Empty if the jar lacks it. Keep the

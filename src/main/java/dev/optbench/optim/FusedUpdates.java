@@ -1,15 +1,10 @@
 package dev.optbench.optim;
 
 import ai.djl.ndarray.NDArray;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import dev.optbench.BundledLibrary;
 import dev.optbench.HostMemory;
-import java.io.IOException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * One-pass native update rules for float32 arrays in host memory (src/main/c/fused_updates.c,
@@ -35,7 +30,7 @@ final class FusedUpdates {
     }
 
     /** Held for the life of the process: JNA closes a library whose NativeLibrary is collected. */
-    private static NativeLibrary library;
+    private static com.sun.jna.NativeLibrary library;
     private static final String STATUS = load();
 
     private FusedUpdates() {}
@@ -51,24 +46,9 @@ final class FusedUpdates {
     }
 
     private static String load() {
-        if (!BundledLibrary.supported()) {
-            return "NDArray ops (no native kernels for " + System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
-                    + "/" + System.getProperty("os.arch", "") + ")";
-        }
-        if ("off".equalsIgnoreCase(System.getenv(ENV))) {
-            return "NDArray ops (" + ENV + "=off)";
-        }
-        try {
-            NativeLibrary lib = BundledLibrary.open(LIBRARY, Map.of()).orElse(null);
-            if (lib == null) {
-                return "NDArray ops (" + BundledLibrary.resource(LIBRARY) + " is missing from the jar)";
-            }
-            Native.register(Kernels.class, lib);
-            library = lib;
-            return "native one-pass kernels";
-        } catch (IOException | LinkageError | RuntimeException e) {
-            return "NDArray ops (could not load the native kernels: " + e.getMessage() + ")";
-        }
+        BundledLibrary.Registered r = BundledLibrary.register(LIBRARY, ENV, Kernels.class);
+        library = r.library();
+        return library != null ? "native one-pass kernels" : "NDArray ops (" + r.whyNot() + ")";
     }
 
     /**

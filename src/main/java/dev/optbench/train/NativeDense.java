@@ -3,18 +3,14 @@ package dev.optbench.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import dev.optbench.BundledLibrary;
 import dev.optbench.HostMemory;
 import dev.optbench.workload.Architecture;
 import dev.optbench.workload.Workload;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The stacked MLP's forward and backward passes as one native call per step
@@ -64,28 +60,16 @@ public final class NativeDense {
     }
 
     private static String load() {
-        if (!BundledLibrary.supported()) {
-            return "NDArray ops (no native passes for " + System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
-                    + "/" + System.getProperty("os.arch", "") + ")";
+        Engine.getEngine("PyTorch"); // loads libtorch, whose sgemm the library looks up
+        BundledLibrary.Registered r = BundledLibrary.register(LIBRARY, ENV, Calls.class);
+        if (r.library() == null) {
+            return "NDArray ops (" + r.whyNot() + ")";
         }
-        if ("off".equalsIgnoreCase(System.getenv(ENV))) {
-            return "NDArray ops (" + ENV + "=off)";
+        if (Calls.optbench_dense_init() == 0) {
+            return "NDArray ops (the loaded libtorch exports no sgemm_)";
         }
-        try {
-            Engine.getEngine("PyTorch"); // loads libtorch, whose sgemm the library looks up
-            NativeLibrary lib = BundledLibrary.open(LIBRARY, Map.of()).orElse(null);
-            if (lib == null) {
-                return "NDArray ops (" + BundledLibrary.resource(LIBRARY) + " is missing from the jar)";
-            }
-            Native.register(Calls.class, lib);
-            if (Calls.optbench_dense_init() == 0) {
-                return "NDArray ops (the loaded libtorch exports no sgemm_)";
-            }
-            library = lib;
-            return "native forward and backward";
-        } catch (IOException | LinkageError | RuntimeException e) {
-            return "NDArray ops (could not load the native passes: " + e.getMessage() + ")";
-        }
+        library = r.library();
+        return "native forward and backward";
     }
 
     /** Layer widths [in_0, out_0, out_1, ...] of stacked dense parameters [W_0, b_0, W_1, b_1, ...]. */

@@ -53,8 +53,13 @@ final class BenchLayoutCommand implements Callable<Integer> {
     /** Measures, stores and prints one workload's table; returns it. */
     static LayoutTable measureAndStore(String workload, LayoutBench.Settings s, String source, PrintWriter out)
             throws Exception {
+        return store(LayoutBench.measure(workload, Runtime.getRuntime().availableProcessors(), s, source), out);
+    }
+
+    /** Stores {@code table} as this machine's measured layouts of its workload and prints it with the choice. */
+    static LayoutTable store(LayoutTable table, PrintWriter out) {
         int cores = Runtime.getRuntime().availableProcessors();
-        LayoutTable table = LayoutBench.measure(workload, cores, s, source);
+        String workload = table.workload();
         Path file = LayoutTable.file(LayoutTable.cacheDir(), table.host(), workload);
         table.write(file);
         LayoutChooser.Choice best = LayoutChooser.choose(cores, workload, Optional.of(table), LayoutChooser.Fixed.NONE,

@@ -44,6 +44,10 @@ final class BenchTrialsCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "Timed blocks; the median is used (default ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "Measure optbench's layouts and then the peer's this "
+            + "many times, alternating; each layout's median counts (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--batch-trials", split = ",", paramLabel = "K",
             description = "Trials per batch to try where the workload trains batched (default 1,4,8,16,32).")
     List<Integer> batchTrials;
@@ -71,6 +75,9 @@ final class BenchTrialsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         int cores = Runtime.getRuntime().availableProcessors();
+        if (rounds < 1) {
+            throw new dev.optbench.InputException("--rounds must be at least 1, not " + rounds);
+        }
         for (String w : workloads) {
             Workloads.get(w);
         }
@@ -94,23 +101,41 @@ final class BenchTrialsCommand implements Callable<Integer> {
         List<List<String>> summary = new ArrayList<>();
         for (String w : workloads) {
             Workload wl = Workloads.get(w);
-            LayoutTable table = BenchLayoutCommand.measureAndStore(w,
-                    new LayoutBench.Settings(warmup, blockSeconds, repeats, batchTrials), "bench trials", out);
+            String base = w.endsWith("-tiny") ? w.substring(0, w.length() - 5) : w;
+            boolean twin = peer != null && BenchTrainCommand.TORCH_TWINS.contains(base);
+            List<LayoutTable> tables = new ArrayList<>();
+            List<List<TorchPeer.Result>> peerRounds = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                tables.add(LayoutBench.measure(w, cores,
+                        new LayoutBench.Settings(warmup, blockSeconds, repeats, batchTrials), "bench trials"));
+                if (twin) {
+                    List<TorchPeer.Result> round = new ArrayList<>();
+                    for (TorchPeer.PeerLayout l : TorchPeer.candidates(cores)) {
+                        round.add(peer.steps(l, base, w.endsWith("-tiny"), wl.batchSize(), blockSeconds, repeats));
+                    }
+                    peerRounds.add(round);
+                }
+                if (rounds > 1) {
+                    out.println(roundLine(w, r + 1, tables.get(r), twin ? peerRounds.get(r) : List.of()));
+                    out.flush();
+                }
+            }
+            LayoutTable table = BenchLayoutCommand.store(LayoutTable.median(tables), out);
             LayoutChooser.Choice choice = LayoutChooser.choose(cores, w, Optional.of(table), LayoutChooser.Fixed.NONE,
                     Layouts.maxBatch(w));
             double ours = table.entries().stream().filter(e -> e.layout().equals(choice.layout()))
                     .mapToDouble(LayoutTable.Entry::trialStepsPerSecond).findFirst().orElse(Double.NaN);
-            String base = w.endsWith("-tiny") ? w.substring(0, w.length() - 5) : w;
-            if (peer == null || !BenchTrainCommand.TORCH_TWINS.contains(base)) {
+            if (!twin) {
                 summary.add(row(w, choice.layout().shortForm(), ours, "-", Double.NaN, "no PyTorch twin"));
                 continue;
             }
             List<TorchPeer.Result> results = new ArrayList<>();
             List<List<String>> peerRows = new ArrayList<>();
-            for (TorchPeer.PeerLayout l : TorchPeer.candidates(cores)) {
-                TorchPeer.Result r = peer.steps(l, base, w.endsWith("-tiny"), wl.batchSize(), blockSeconds, repeats);
+            for (int i = 0; i < peerRounds.get(0).size(); i++) {
+                int layout = i;
+                TorchPeer.Result r = medianResult(peerRounds.stream().map(round -> round.get(layout)).toList());
                 results.add(r);
-                peerRows.add(List.of(w, l.shortForm(), String.format("%.1f", r.value()), r.setup().describe()));
+                peerRows.add(List.of(w, r.layout().shortForm(), String.format("%.1f", r.value()), r.setup().describe()));
             }
             out.print(new TextTable(List.of("workload", "peer layout", "trial-steps/s", "peer set-up"), peerRows).render());
             TorchPeer.Result best = results.stream().max(Comparator.comparingDouble(TorchPeer.Result::value)).orElseThrow();
@@ -123,6 +148,24 @@ final class BenchTrialsCommand implements Callable<Integer> {
         out.print(new TextTable(List.of("workload", "optbench", "trial-steps/s", "peer best", "trial-steps/s",
                 "optbench/peer", "peer set-up"), summary).render());
         return 0;
+    }
+
+    /** The round whose figure is the median (the lower middle one for an even count), with its set-up. */
+    static TorchPeer.Result medianResult(List<TorchPeer.Result> rounds) {
+        List<TorchPeer.Result> sorted = rounds.stream().sorted(Comparator.comparingDouble(TorchPeer.Result::value)).toList();
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    /** One round's figures on one line: every optbench layout, then every peer layout. */
+    private static String roundLine(String w, int round, LayoutTable t, List<TorchPeer.Result> peer) {
+        StringBuilder b = new StringBuilder(w + " round " + round + ":");
+        for (LayoutTable.Entry e : t.entries()) {
+            b.append(String.format(" %s %.1f", e.layout().shortForm(), e.trialStepsPerSecond()));
+        }
+        for (TorchPeer.Result r : peer) {
+            b.append(String.format("; peer %s %.1f", r.layout().shortForm(), r.value()));
+        }
+        return b.toString();
     }
 
     private static List<String> row(String w, String ours, double o, String theirs, double t, String setup) {

@@ -23,6 +23,28 @@ record LayoutTable(String host, String workload, int cores, Instant measured, St
     /** One measured layout. */
     record Entry(Layout layout, double trialStepsPerSecond) {}
 
+    /**
+     * One table of {@code rounds} measured one after another on one machine: each layout's median
+     * over the rounds (the mean of the middle two for an even count), so that a layout measured
+     * while the machine was briefly busy does not decide the choice.
+     */
+    static LayoutTable median(List<LayoutTable> rounds) {
+        LayoutTable first = rounds.get(0);
+        List<Entry> entries = new java.util.ArrayList<>();
+        for (Entry e : first.entries()) {
+            double[] v = rounds.stream().flatMap(t -> t.entries().stream()).filter(x -> x.layout().equals(e.layout()))
+                    .mapToDouble(Entry::trialStepsPerSecond).sorted().toArray();
+            if (v.length != rounds.size()) {
+                throw new IllegalArgumentException("layout " + e.layout().shortForm() + " is missing from a round");
+            }
+            double m = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            entries.add(new Entry(e.layout(), m));
+        }
+        LayoutTable last = rounds.get(rounds.size() - 1);
+        String source = rounds.size() == 1 ? first.source() : first.source() + ", median of " + rounds.size() + " rounds";
+        return new LayoutTable(first.host(), first.workload(), first.cores(), last.measured(), source, entries);
+    }
+
     LayoutTable {
         entries = List.copyOf(entries);
     }

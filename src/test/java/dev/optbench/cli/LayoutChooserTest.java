@@ -28,6 +28,30 @@ class LayoutChooserTest {
     private static final LayoutTable TWO_CORES = table(2, e(1, 1, 1, 364), e(2, 1, 1, 467), e(1, 2, 1, 209),
             e(2, 1, 8, 1900), e(1, 1, 16, 1500));
 
+    /** A round measured while the machine was busy does not decide: each layout takes its median. */
+    @Test
+    void roundsMergeIntoEachLayoutsMedian() {
+        LayoutTable a = table(2, e(1, 1, 1, 10), e(2, 1, 1, 30));
+        LayoutTable b = table(2, e(1, 1, 1, 50), e(2, 1, 1, 20));
+        LayoutTable c = table(2, e(1, 1, 1, 12), e(2, 1, 1, 25));
+        LayoutTable m = LayoutTable.median(List.of(a, b, c));
+        assertThat(m.entries()).containsExactly(e(1, 1, 1, 12), e(2, 1, 1, 25));
+        assertThat(m.source()).isEqualTo("bench trials, median of 3 rounds");
+        assertThat(LayoutTable.median(List.of(a, b)).entries()).containsExactly(e(1, 1, 1, 30), e(2, 1, 1, 25));
+        assertThat(LayoutTable.median(List.of(a))).isEqualTo(a);
+        assertThatThrownBy(() -> LayoutTable.median(List.of(a, table(2, e(1, 1, 1, 10)))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2×1×1");
+        TorchPeer.PeerLayout p = new TorchPeer.PeerLayout(2, 1);
+        List<TorchPeer.Result> peer = List.of(new TorchPeer.Result(p, 9, List.of(), List.of()),
+                new TorchPeer.Result(p, 3, List.of(), List.of()), new TorchPeer.Result(p, 5, List.of(), List.of()),
+                new TorchPeer.Result(p, 7, List.of(), List.of()));
+        assertThat(BenchTrialsCommand.medianResult(peer).value()).isEqualTo(5);
+        assertThat(BenchTrialsCommand.medianResult(peer.subList(0, 3)).value()).isEqualTo(5);
+        CliRun none = CliRun.of("bench", "trials", "--rounds", "0", "--no-torch");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err().strip()).isEqualTo("optbench: --rounds must be at least 1, not 0");
+    }
+
     @Test
     void picksTheFastestMeasuredLayoutTheWorkloadAllows() {
         var c = LayoutChooser.choose(2, "fmnist_mlp", Optional.of(TWO_CORES), LayoutChooser.Fixed.NONE, 64);

@@ -197,7 +197,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 batch.add(new TrainRequest("fmnist_mlp-tiny", "adam", Map.of("learning_rate", 0.001), done + i,
                         memorySteps, dataDir));
             }
-            BatchedTrainer.train(batch); // a batch of one trains through Trainer
+            BatchedTrainer.train(batch);
             int before = done;
             done += k;
             long rss = NativeMemory.retainedKiB();

@@ -65,7 +65,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainRequest request = new TrainRequest(workload, optimizer, h, seed, steps, dataDir, device);
         TrainResult result;
         try (Progress progress = new Progress(!noProgress)) {
-            result = Trainer.train(request, progress);
+            // a batch of one: on the native MLP passes where they suit, else Trainer itself
+            result = dev.optbench.train.BatchedTrainer.train(java.util.List.of(request),
+                    java.util.List.<dev.optbench.train.TrainListener>of(progress)).get(0);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

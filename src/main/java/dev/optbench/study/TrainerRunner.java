@@ -1,13 +1,18 @@
 package dev.optbench.study;
 
+import dev.optbench.train.BatchedTrainer;
 import dev.optbench.train.TrainListener;
 import dev.optbench.train.TrainRequest;
 import dev.optbench.train.TrainResult;
 import dev.optbench.train.Trainer;
 import dev.optbench.workload.Workloads;
 import java.nio.file.Path;
+import java.util.List;
 
-/** The production runner: one trial = one {@link Trainer} run over the workload's full step budget. */
+/**
+ * The production runner: one trial = one training run over the workload's full step budget, a
+ * batch of one ({@link BatchedTrainer}: the native MLP passes where they suit, else {@link Trainer}).
+ */
 public final class TrainerRunner implements TrialRunner {
     private final Path dataDir;
     private final String device;
@@ -25,9 +30,9 @@ public final class TrainerRunner implements TrialRunner {
 
     @Override
     public TrainResult run(Claim claim) {
-        return Trainer.train(new TrainRequest(claim.workload(), claim.optimizer(), claim.hparams(), claim.seed(), 0, dataDir,
-                device),
-                TrainListener.NONE);
+        // a batch of one: on the native MLP passes where they suit, else Trainer itself
+        return BatchedTrainer.train(List.of(new TrainRequest(claim.workload(), claim.optimizer(), claim.hparams(),
+                claim.seed(), 0, dataDir, device)), List.of(TrainListener.NONE)).get(0);
     }
 
     @Override

@@ -87,8 +87,9 @@ public final class BatchedTrainer {
 
     /**
      * Trains {@code requests} (one workload, step count, data directory and device) together and
-     * returns their results in order. One request, or a workload without a stacked form, runs
-     * through {@link Trainer} one at a time. {@code listeners.get(k)} hears trial k.
+     * returns their results in order. A workload without a stacked form runs through
+     * {@link Trainer} one trial at a time, and so does a single request unless it suits
+     * {@link NativeDense}. {@code listeners.get(k)} hears trial k.
      *
      * @throws CancellationException when the calling thread is interrupted
      */
@@ -109,7 +110,7 @@ public final class BatchedTrainer {
                         + first + " vs " + r);
             }
         }
-        if (requests.size() == 1 || !supports(first.workload())) {
+        if (!supports(first.workload()) || requests.size() == 1 && !(nativeDense && aloneOnNative(first))) {
             List<TrainResult> out = new ArrayList<>();
             for (int k = 0; k < requests.size(); k++) {
                 out.add(Trainer.train(requests.get(k), listeners.get(k)));
@@ -135,6 +136,16 @@ public final class BatchedTrainer {
             }
         }
         return trials.stream().map(TrialRun::result).toList();
+    }
+
+    /**
+     * Whether one trial trains as a batch of one on {@link NativeDense}: where it suits, that is
+     * about twice as fast as {@link Trainer}'s autograd over DJL blocks, and it is what
+     * {@code bench trials} measures for K = 1.
+     */
+    static boolean aloneOnNative(TrainRequest r) {
+        return NativeDense.suits(Workloads.get(r.workload()), Trainer.device(r.device()),
+                List.of(TrainConfig.of(r.optimizer(), r.hparams())));
     }
 
     /**

@@ -84,6 +84,35 @@ class NativeDenseTest {
         }
     }
 
+    /** A study's K = 1 trial (TrainerRunner, `optbench train`) is a batch of one on the native passes. */
+    @Test
+    void aSingleMlpTrialTrainsOnTheNativePassesAsTrainerWould() {
+        assumeThat(NativeDense.available()).isTrue();
+        TrainRequest r = new TrainRequest("fmnist_mlp-tiny", "adam", Map.of("learning_rate", 0.001, "l2", 0.001), 7,
+                150, fashion);
+        assertThat(BatchedTrainer.aloneOnNative(r)).isTrue();
+        BatchedTrainerTest.Losses alone = new BatchedTrainerTest.Losses();
+        BatchedTrainerTest.Losses reference = new BatchedTrainerTest.Losses();
+        TrainResult a = BatchedTrainer.train(List.of(r), List.of(alone)).get(0);
+        TrainResult b = Trainer.train(r, reference);
+        assertThat(a.status()).isEqualTo(b.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(alone.values).hasSameSizeAs(reference.values).hasSize(150);
+        for (int s = 0; s < 100; s++) {
+            assertThat(alone.values.get(s)).as("loss of step %d", s + 1)
+                    .isCloseTo(reference.values.get(s), close(reference.values.get(s)));
+        }
+        assertThat(a.measurements()).hasSameSizeAs(b.measurements());
+        assertThat(a.finalError(Split.VALIDATION)).isCloseTo(b.finalError(Split.VALIDATION), within(0.021));
+        // a batch of one off the native passes is Trainer's run itself, to the bit
+        assertThat(BatchedTrainer.train(List.of(r), List.of(TrainListener.NONE), false).get(0).measurements())
+                .isEqualTo(b.measurements());
+        TrainRequest dropped = new TrainRequest("fmnist_mlp-tiny", "adam", Map.of("learning_rate", 0.001,
+                "dropout_rate", 0.2), 7, 150, fashion);
+        assertThat(BatchedTrainer.aloneOnNative(dropped)).isFalse();
+        assertThat(BatchedTrainer.aloneOnNative(new TrainRequest("fmnist_2c2d-tiny", "adam",
+                Map.of("learning_rate", 0.001), 7, 150, fashion))).isFalse();
+    }
+
     @Test
     void whatTheNativePassesDoNotCoverStaysOnNDArrayOps() {
         List<TrainConfig> plain = List.of(TrainConfig.of("sgd", Map.of("learning_rate", 0.1)));

@@ -63,8 +63,7 @@ public final class BatchedTrainer {
     /** Whether {@code workload} trains batched; the others run one trial at a time. */
     public static boolean supports(String workload) {
         // an external study's workload is no built-in one: it runs one trial at a time
-        return Workloads.all().stream().anyMatch(w -> w.name().equals(workload))
-                && StackedModels.supports(Workloads.get(workload));
+        return Workloads.isBuiltIn(workload) && StackedModels.supports(Workloads.get(workload));
     }
 
     /**

@@ -62,7 +62,6 @@ public final class Trainer {
         }
     }
 
-    /** The DJL device for "cpu" or "gpu"; InputException when no GPU is visible, before any work starts. */
     /**
      * The data of {@code w}, read while libtorch loads on another thread: the two take about
      * 1.8 s and 0.7 s for Fashion-MNIST on the development machine, one core each.
@@ -87,7 +86,7 @@ public final class Trainer {
      * for the first trial to raise and report. Nothing happens for a workload optbench does not know.
      */
     public static void prefetch(String workload, java.nio.file.Path dataDir) {
-        if (Workloads.all().stream().noneMatch(w -> w.name().equals(workload))) {
+        if (!Workloads.isBuiltIn(workload)) {
             return;
         }
         Thread t = new Thread(() -> {
@@ -101,6 +100,7 @@ public final class Trainer {
         t.start();
     }
 
+    /** The DJL device for "cpu" or "gpu"; InputException when no GPU is visible, before any work starts. */
     public static Device device(String name) {
         if ("gpu".equals(name)) {
             if (Engine.getInstance().getGpuCount() == 0) {

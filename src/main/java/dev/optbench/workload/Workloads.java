@@ -27,6 +27,11 @@ public final class Workloads {
         return List.copyOf(ALL.values());
     }
 
+    /** Whether {@code name} is one of optbench's workloads (an external study's is not). */
+    public static boolean isBuiltIn(String name) {
+        return ALL.containsKey(name);
+    }
+
     /** The workload called {@code name}; an InputException listing the known names otherwise. */
     public static Workload get(String name) {
         Workload w = ALL.get(name);

@@ -30,25 +30,18 @@ final class FusedUpdates {
     }
 
     /** Held for the life of the process: JNA closes a library whose NativeLibrary is collected. */
-    private static com.sun.jna.NativeLibrary library;
-    private static final String STATUS = load();
+    private static final BundledLibrary.Registered LOADED = BundledLibrary.register(LIBRARY, ENV, Kernels.class);
 
     private FusedUpdates() {}
 
     /** Whether the native kernels are loaded and switched on. */
     static boolean available() {
-        return library != null;
+        return LOADED.library() != null;
     }
 
     /** "native one-pass kernels", or why the rules run as NDArray ops; for provenance. */
     static String status() {
-        return STATUS;
-    }
-
-    private static String load() {
-        BundledLibrary.Registered r = BundledLibrary.register(LIBRARY, ENV, Kernels.class);
-        library = r.library();
-        return library != null ? "native one-pass kernels" : "NDArray ops (" + r.whyNot() + ")";
+        return available() ? "native one-pass kernels" : "NDArray ops (" + LOADED.whyNot() + ")";
     }
 
     /**

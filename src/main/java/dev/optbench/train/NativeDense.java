@@ -3,7 +3,6 @@ package dev.optbench.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import dev.optbench.BundledLibrary;
 import dev.optbench.HostMemory;
@@ -28,24 +27,24 @@ public final class NativeDense {
     static final String ENV = "OPTBENCH_NATIVE_DENSE";
     static final String LIBRARY = "libdense_step.so";
 
-    /** Held for the life of the process: JNA closes a library whose NativeLibrary is collected. */
-    private static NativeLibrary library;
-
     private NativeDense() {}
 
-    /** Loaded on first use, once libtorch (whose sgemm the library calls) is in the process. */
+    /**
+     * Loaded on first use, once libtorch (whose sgemm the library calls) is in the process; held
+     * for the life of the process: JNA closes a library whose NativeLibrary is collected.
+     */
     private static final class Loaded {
-        static final String STATUS = load();
+        static final BundledLibrary.Registered LIBRARY = load();
     }
 
     /** Whether the native passes are loaded, found libtorch's sgemm and are switched on. */
     static boolean available() {
-        return Loaded.STATUS != null && library != null;
+        return Loaded.LIBRARY.library() != null;
     }
 
     /** "native forward and backward", or why stacked MLPs run as NDArray ops; for provenance. */
     public static String status() {
-        return Loaded.STATUS;
+        return available() ? "native forward and backward" : "NDArray ops (" + Loaded.LIBRARY.whyNot() + ")";
     }
 
     /**
@@ -59,17 +58,13 @@ public final class NativeDense {
                 && configs.stream().allMatch(c -> c.dropoutRate() == 0) && available();
     }
 
-    private static String load() {
+    private static BundledLibrary.Registered load() {
         Engine.getEngine("PyTorch"); // loads libtorch, whose sgemm the library looks up
         BundledLibrary.Registered r = BundledLibrary.register(LIBRARY, ENV, Calls.class);
-        if (r.library() == null) {
-            return "NDArray ops (" + r.whyNot() + ")";
+        if (r.library() != null && Calls.optbench_dense_init() == 0) {
+            return new BundledLibrary.Registered(null, "the loaded libtorch exports no sgemm_");
         }
-        if (Calls.optbench_dense_init() == 0) {
-            return "NDArray ops (the loaded libtorch exports no sgemm_)";
-        }
-        library = r.library();
-        return "native forward and backward";
+        return r;
     }
 
     /** Layer widths [in_0, out_0, out_1, ...] of stacked dense parameters [W_0, b_0, W_1, b_1, ...]. */

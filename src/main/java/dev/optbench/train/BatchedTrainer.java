@@ -224,9 +224,35 @@ public final class BatchedTrainer {
         final List<NDArray> params = new ArrayList<>();
         BatchedOptimizer optimizer;
         /** Native path: gradient arrays written each step, and both sets' addresses (null: look up again). */
-        List<NDArray> grads;
-        NativeDense.Layers paramLayers;
-        NativeDense.Layers gradLayers;
+        private List<NDArray> grads;
+        private NativeDense.Layers paramLayers;
+        private NativeDense.Layers gradLayers;
+
+        /** The parameters' addresses for the native passes. */
+        NativeDense.Layers paramLayers() {
+            if (paramLayers == null) {
+                paramLayers = NativeDense.Layers.of(params);
+            }
+            return paramLayers;
+        }
+
+        /** Arrays the native passes write the gradients into, made in {@code manager} on first use. */
+        List<NDArray> grads(NDManager manager) {
+            if (grads == null) {
+                grads = new ArrayList<>();
+                for (NDArray p : params) {
+                    grads.add(manager.zeros(p.getShape()));
+                }
+                gradLayers = NativeDense.Layers.of(grads);
+            }
+            return grads;
+        }
+
+        /** The addresses of {@link #grads}. */
+        NativeDense.Layers gradLayers(NDManager manager) {
+            grads(manager);
+            return gradLayers;
+        }
 
         /** Forgets the gradients and addresses after the parameters were replaced. */
         void invalidate() {
@@ -490,16 +516,6 @@ public final class BatchedTrainer {
             int from = 0;
             for (Group g : groups) {
                 int kg = g.trials.size();
-                if (g.grads == null) {
-                    g.grads = new ArrayList<>();
-                    for (NDArray p : g.params) {
-                        g.grads.add(manager.zeros(p.getShape()));
-                    }
-                    g.gradLayers = NativeDense.Layers.of(g.grads);
-                }
-                if (g.paramLayers == null) {
-                    g.paramLayers = NativeDense.Layers.of(g.params);
-                }
                 float[] smoothing = new float[kg];
                 float[] l2half = new float[kg];
                 double[] rates = new double[kg];
@@ -510,11 +526,11 @@ public final class BatchedTrainer {
                     rates[i] = trial.schedule.rate(t);
                 }
                 float[] own = new float[kg];
-                NativeDense.step(widths, kg, b, g.paramLayers, g.gradLayers,
+                NativeDense.step(widths, kg, b, g.paramLayers(), g.gradLayers(manager),
                         featureBuffer.address() + 4L * from * b * featureSize, labelBuffer.address() + 4L * from * b,
                         smoothing, l2half, own, scratch);
                 System.arraycopy(own, 0, losses, from, kg);
-                g.optimizer.step(g.params, g.grads, t, rates);
+                g.optimizer.step(g.params, g.grads(manager), t, rates);
                 from += kg;
             }
             return losses;
@@ -628,12 +644,9 @@ public final class BatchedTrainer {
                     int first = 0;
                     for (Group g : groups) {
                         int kg = g.trials.size();
-                        if (g.paramLayers == null) {
-                            g.paramLayers = NativeDense.Layers.of(g.params);
-                        }
                         float[] l = new float[kg];
                         float[] e = new float[kg];
-                        NativeDense.evaluate(widths, kg, count, g.paramLayers, featureBuffer.address(),
+                        NativeDense.evaluate(widths, kg, count, g.paramLayers(), featureBuffer.address(),
                                 labelBuffer.address(), l, e, scratch);
                         for (int i = 0; i < kg; i++) {
                             lossSum[first + i] += l[i];

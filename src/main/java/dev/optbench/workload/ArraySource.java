@@ -16,11 +16,7 @@ public final class ArraySource implements ExampleSource {
         this.features = features;
         this.labels = labels;
         this.featureShape = featureShape.clone();
-        long n = 1;
-        for (long d : featureShape) {
-            n *= d;
-        }
-        this.featureSize = Math.toIntExact(n);
+        this.featureSize = ExampleSource.values(featureShape);
         this.labelsPerExample = labelsPerExample;
         this.size = labels.length / labelsPerExample;
         if (features.length != (long) size * featureSize) {

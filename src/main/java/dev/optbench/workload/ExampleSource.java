@@ -17,8 +17,13 @@ public interface ExampleSource {
     int labelsPerExample();
 
     default int featureSize() {
+        return values(featureShape());
+    }
+
+    /** Values in one example of {@code shape}. */
+    static int values(long[] shape) {
         long n = 1;
-        for (long d : featureShape()) {
+        for (long d : shape) {
             n *= d;
         }
         return Math.toIntExact(n);

@@ -27,11 +27,7 @@ public final class PixelSource implements ExampleSource {
         this.labels = labels;
         this.tables = tables.clone();
         this.featureShape = featureShape.clone();
-        long n = 1;
-        for (long d : featureShape) {
-            n *= d;
-        }
-        this.featureSize = Math.toIntExact(n);
+        this.featureSize = ExampleSource.values(featureShape);
         this.size = labels.length;
         if (featureShape.length < 1 || featureShape[0] != tables.length) {
             throw new IllegalArgumentException(tables.length + " tables for shape " + java.util.Arrays.toString(featureShape));

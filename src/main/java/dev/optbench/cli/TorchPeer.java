@@ -176,8 +176,8 @@ final class TorchPeer {
                 + " (" + dev.optbench.train.NativeSetup.DISPATCH_ENV + "=vendor: oneMKL's own choice)");
         out.println("optbench: update rules as " + dev.optbench.optim.Optimizers.updateKernels()
                 + " (OPTBENCH_FUSED_UPDATES=off: NDArray ops)");
-        out.println("optbench: stacked MLPs as " + dev.optbench.train.NativeDense.status()
-                + " (OPTBENCH_NATIVE_DENSE=off: NDArray ops)");
+        out.println("optbench: stacked MLPs and CNNs as " + dev.optbench.train.NativeNet.status()
+                + " (OPTBENCH_NATIVE_NET=off: NDArray ops)");
         out.flush();
         return chosen;
     }

@@ -227,7 +227,7 @@ public final class Worker implements TrialWorker {
     }
 
     /**
-     * oneMKL's code path, the allocator setting and how update rules and stacked MLPs run: they
+     * oneMKL's code path, the allocator setting and how update rules and stacked nets run: they
      * decide the last bits of a trial's numbers.
      */
     static String nativeSettings() {
@@ -236,7 +236,7 @@ public final class Worker implements TrialWorker {
         return "oneMKL " + path + "code path " + s.mklDispatch() + "; glibc allocator "
                 + (s.allocatorTuned() ? "tuned by optbench" : "as set by the environment")
                 + "; update rules: " + dev.optbench.optim.Optimizers.updateKernels()
-                + "; stacked MLPs: " + dev.optbench.train.NativeDense.status();
+                + "; stacked MLPs and CNNs: " + dev.optbench.train.NativeNet.status();
     }
 
     /** The single daemon thread a worker trains on, so its own thread stays free to renew leases. */

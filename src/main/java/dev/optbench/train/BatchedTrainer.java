@@ -88,7 +88,7 @@ public final class BatchedTrainer {
      * Trains {@code requests} (one workload, step count, data directory and device) together and
      * returns their results in order. A workload without a stacked form runs through
      * {@link Trainer} one trial at a time, and so does a single request unless it suits
-     * {@link NativeDense}. {@code listeners.get(k)} hears trial k.
+     * {@link NativeNet}. {@code listeners.get(k)} hears trial k.
      *
      * @throws CancellationException when the calling thread is interrupted
      */
@@ -138,12 +138,12 @@ public final class BatchedTrainer {
     }
 
     /**
-     * Whether one trial trains as a batch of one on {@link NativeDense}: where it suits, that is
+     * Whether one trial trains as a batch of one on {@link NativeNet}: where it suits, that is
      * about twice as fast as {@link Trainer}'s autograd over DJL blocks, and it is what
      * {@code bench trials} measures for K = 1.
      */
     static boolean aloneOnNative(TrainRequest r) {
-        return NativeDense.suits(Workloads.get(r.workload()), Trainer.device(r.device()),
+        return NativeNet.suits(Workloads.get(r.workload()), Trainer.device(r.device()),
                 List.of(TrainConfig.of(r.optimizer(), r.hparams())));
     }
 
@@ -225,13 +225,13 @@ public final class BatchedTrainer {
         BatchedOptimizer optimizer;
         /** Native path: gradient arrays written each step, and both sets' addresses (null: look up again). */
         private List<NDArray> grads;
-        private NativeDense.Layers paramLayers;
-        private NativeDense.Layers gradLayers;
+        private NativeNet.Layers paramLayers;
+        private NativeNet.Layers gradLayers;
 
         /** The parameters' addresses for the native passes. */
-        NativeDense.Layers paramLayers() {
+        NativeNet.Layers paramLayers() {
             if (paramLayers == null) {
-                paramLayers = NativeDense.Layers.of(params);
+                paramLayers = NativeNet.Layers.of(params);
             }
             return paramLayers;
         }
@@ -243,13 +243,13 @@ public final class BatchedTrainer {
                 for (NDArray p : params) {
                     grads.add(manager.zeros(p.getShape()));
                 }
-                gradLayers = NativeDense.Layers.of(grads);
+                gradLayers = NativeNet.Layers.of(grads);
             }
             return grads;
         }
 
         /** The addresses of {@link #grads}. */
-        NativeDense.Layers gradLayers(NDManager manager) {
+        NativeNet.Layers gradLayers(NDManager manager) {
             grads(manager);
             return gradLayers;
         }
@@ -279,9 +279,10 @@ public final class BatchedTrainer {
         private final HostBuffer labelBuffer;
         private final int[] positions;
         private final int[] evalPositions;
-        /** Native forward and backward (NativeDense): the layer widths and scratch; null on NDArray ops. */
-        private final long[] widths;
+        /** Native forward and backward (NativeNet): the net, its scratch and the rows that fits; null on NDArray ops. */
+        private final NativeNet.Net net;
         private final java.nio.ByteBuffer scratch;
+        private final int scratchRows;
 
         Batch(Workload w, DataSplits data, NDManager manager, List<TrialRun> trials, long total,
                 boolean nativeDense) {
@@ -312,13 +313,16 @@ public final class BatchedTrainer {
             this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());
             this.positions = new int[w.batchSize() * trials.size()];
             this.evalPositions = new int[evalBatch];
-            if (nativeDense && NativeDense.suits(w, manager.getDevice(), trials.stream().map(t -> t.config).toList())) {
-                this.widths = NativeDense.widths(groups.get(0).params);
-                long floats = NativeDense.scratchFloats(widths, Math.max(evalBatch, w.batchSize()));
-                this.scratch = java.nio.ByteBuffer.allocateDirect(Math.toIntExact(floats * 4));
+            if (nativeDense && NativeNet.suits(w, manager.getDevice(), trials.stream().map(t -> t.config).toList())) {
+                this.net = NativeNet.Net.of(w, data.featureShape(), groups.get(0).params);
+                // an MLP evaluates a whole chunk at once; a CNN's activations (~190 KB per 2c2d
+                // example) are evaluated a training batch at a time
+                this.scratchRows = net.convs() == 0 ? Math.max(evalBatch, w.batchSize()) : w.batchSize();
+                this.scratch = java.nio.ByteBuffer.allocateDirect(Math.toIntExact(net.scratchFloats(scratchRows) * 4));
             } else {
-                this.widths = null;
+                this.net = null;
                 this.scratch = null;
+                this.scratchRows = 0;
             }
         }
 
@@ -503,11 +507,11 @@ public final class BatchedTrainer {
             }
             int[] rows = k * b == positions.length ? positions : java.util.Arrays.copyOf(positions, k * b);
             data.train().fill(rows, featureBuffer.floatView(), labelBuffer.intView());
-            return widths != null ? nativeStep(t) : ndArrayStep(t);
+            return net != null ? nativeStep(t) : ndArrayStep(t);
         }
 
         /**
-         * The step on NativeDense: each group's forward and backward in one call, into gradient
+         * The step on NativeNet: each group's forward and backward in one call, into gradient
          * arrays kept from step to step, then its optimizer, as {@link #ndArrayStep}.
          */
         private float[] nativeStep(long t) {
@@ -526,7 +530,7 @@ public final class BatchedTrainer {
                     rates[i] = trial.schedule.rate(t);
                 }
                 float[] own = new float[kg];
-                NativeDense.step(widths, kg, b, g.paramLayers(), g.gradLayers(manager),
+                NativeNet.step(net, kg, b, g.paramLayers(), g.gradLayers(manager),
                         featureBuffer.address() + 4L * from * b * featureSize, labelBuffer.address() + 4L * from * b,
                         smoothing, l2half, own, scratch);
                 System.arraycopy(own, 0, losses, from, kg);
@@ -640,13 +644,13 @@ public final class BatchedTrainer {
                 // straight into the buffers PyTorch wraps: no per-chunk arrays (1.5 MB each for
                 // fmnist_mlp, which the garbage collector treats as humongous)
                 examples.fill(rows, featureBuffer.floatView(), labelBuffer.intView());
-                if (widths != null) {
+                if (net != null) {
                     int first = 0;
                     for (Group g : groups) {
                         int kg = g.trials.size();
                         float[] l = new float[kg];
                         float[] e = new float[kg];
-                        NativeDense.evaluate(widths, kg, count, g.paramLayers(), featureBuffer.address(),
+                        NativeNet.evaluate(net, kg, count, scratchRows, g.paramLayers(), featureBuffer.address(),
                                 labelBuffer.address(), l, e, scratch);
                         for (int i = 0; i < kg; i++) {
                             lossSum[first + i] += l[i];

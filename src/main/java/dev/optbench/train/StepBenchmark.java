@@ -1,10 +1,12 @@
 package dev.optbench.train;
 
+import ai.djl.Device;
 import dev.optbench.workload.ArraySource;
 import dev.optbench.workload.DataSplits;
 import dev.optbench.workload.Workload;
 import dev.optbench.workload.Workloads;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -27,8 +29,9 @@ public final class StepBenchmark {
     }
 
     /**
-     * Trial-steps/s of {@code trials} trials trained as one batch ({@link BatchedTrainer}; K = 1,
-     * or a workload without a stacked form, times {@link Trainer}'s step): the same synthetic
+     * Trial-steps/s of {@code trials} trials trained as one batch ({@link BatchedTrainer}; one
+     * trial is a batch of one where it suits {@link NativeNet}, as a study trains it, and times
+     * {@link Trainer}'s step otherwise, as does a workload without a stacked form): the same synthetic
      * data and plain SGD as {@link #time}, each block's rate being steps × K per second.
      */
     public static Timing timeTrials(String workloadName, int batch, int trials, int warmup, double blockSeconds,
@@ -41,8 +44,8 @@ public final class StepBenchmark {
                 base.errorMetric(), batch, base.stepBudget(), base.evalInterval(), base.targetError(), base.gpuOnly());
         DataSplits data = synthetic(w, batch * 4);
         double[] rates;
-        if (trials == 1 || !BatchedTrainer.supports(workloadName)) {
-            TrainConfig config = TrainConfig.of("sgd", Map.of("learning_rate", 0.01));
+        TrainConfig config = TrainConfig.of("sgd", Map.of("learning_rate", 0.01));
+        if (!timesBatched(base, trials)) {
             rates = Trainer.timeSteps(w, data, config, warmup, blockSeconds, repeats, 0);
         } else {
             rates = BatchedTrainer.timeTrialSteps(w, data, trials, warmup, blockSeconds, repeats);
@@ -52,6 +55,12 @@ public final class StepBenchmark {
         int n = sorted.length;
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         return new Timing(workloadName, batch, median, rates);
+    }
+
+    /** Whether {@link #timeTrials} times K trials of {@code w} as a batch: as a study trains them. */
+    static boolean timesBatched(Workload w, int trials) {
+        return BatchedTrainer.supports(w.name()) && (trials > 1
+                || NativeNet.suits(w, Device.cpu(), List.of(TrainConfig.of("sgd", Map.of("learning_rate", 0.01)))));
     }
 
     static DataSplits synthetic(Workload w, int examples) {

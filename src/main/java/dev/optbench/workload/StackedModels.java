@@ -21,8 +21,11 @@ import java.util.List;
 public final class StackedModels {
     private StackedModels() {}
 
-    /** One convolution (same kernel padding on both axes), then ReLU and max-pooling. */
-    private record Conv(int pad, int pool, int poolStride, int poolPad) {}
+    /**
+     * One convolution block: a stride-1 convolution with zero padding {@code pad} on both axes,
+     * then ReLU, then max-pooling (window {@code pool}, stride and padding; floor mode).
+     */
+    public record Conv(int pad, int pool, int poolStride, int poolPad) {}
 
     /** Whether {@code w} has a stacked form; the others train one trial at a time. */
     public static boolean supports(Workload w) {
@@ -32,7 +35,8 @@ public final class StackedModels {
         };
     }
 
-    private static List<Conv> convs(Architecture a) {
+    /** The convolution blocks of {@code a}'s stacked form, in order (none for an MLP). */
+    public static List<Conv> convs(Architecture a) {
         return switch (a) {
             case MLP -> List.of();
             case CNN_2C2D -> List.of(new Conv(2, 2, 2, 0), new Conv(2, 2, 2, 0));

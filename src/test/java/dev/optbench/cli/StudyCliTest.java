@@ -53,7 +53,7 @@ class StudyCliTest {
             assertThat(row.get("provenance").get("batch_trials").asText()).isEqualTo("4");
             // the native settings that decide a trial's last bits (see NativeSetup)
             assertThat(row.get("provenance").get("native").asText()).startsWith("oneMKL ").contains("code path")
-                    .contains("glibc allocator").contains("update rules: ").contains("stacked MLPs: ");
+                    .contains("glibc allocator").contains("update rules: ").contains("stacked MLPs and CNNs: ");
         }
     }
 

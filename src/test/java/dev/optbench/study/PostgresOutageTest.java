@@ -149,7 +149,7 @@ class PostgresOutageTest {
         pb.environment().put("OPTBENCH_THREADS", "1");
         // On the native MLP passes a tiny trial takes ~0.1 s and both workers are done before the
         // first restart; the NDArray path keeps the trials running across both outages.
-        pb.environment().put("OPTBENCH_NATIVE_DENSE", "off");
+        pb.environment().put("OPTBENCH_NATIVE_NET", "off");
         Process p = pb.start();
         processes.add(p);
         return p;

@@ -1,0 +1,182 @@
+package dev.optbench.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import com.sun.jna.Pointer;
+import dev.optbench.BundledLibrary;
+import dev.optbench.HostMemory;
+import dev.optbench.workload.StackedModels;
+import dev.optbench.workload.Workload;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The stacked network's forward and backward passes as one native call per step
+ * (src/main/c/net_step.c), for the plain feed-forward image networks: ReLU MLPs and the
+ * convolutional 2c2d and 3c3d. The matrix products go through the sgemm of the loaded libtorch
+ * (the oneMKL PyTorch's own matmul uses), convolutions as im2col products over a few samples at a
+ * time; bias, ReLU, pooling, the loss and their gradients are loops over activations that stay in
+ * cache.
+ *
+ * <p>Why: autograd over [K, B, width] tensors is ~60 tensor ops per step for an MLP (matmul, bias
+ * add, ReLU, log-softmax, gather, mean and their backward ops), each a JNI call plus a PyTorch
+ * dispatch. On fmnist_mlp at K = 2 they took 0.8 ms per step against 1.8 ms of matrix products.
+ * On fmnist_2c2d PyTorch's CPU convolutions (oneDNN) took ~120 ms per step against ~75 ms of
+ * products, and two workers of one process scaled erratically (0.9–2.9× of one). The arithmetic
+ * is the NDArray form's op for op, up to the order of float32 sums; {@code NativeNetTest} holds
+ * the two to each other, and BatchedTrainerTest holds this path to the sequential runs.
+ * {@code OPTBENCH_NATIVE_NET=off} turns it off.
+ */
+public final class NativeNet {
+    static final String ENV = "OPTBENCH_NATIVE_NET";
+    static final String LIBRARY = "libnet_step.so";
+
+    private NativeNet() {}
+
+    /**
+     * Loaded on first use, once libtorch (whose sgemm the library calls) is in the process; held
+     * for the life of the process: JNA closes a library whose NativeLibrary is collected.
+     */
+    private static final class Loaded {
+        static final BundledLibrary.Registered LIBRARY = load();
+    }
+
+    /** Whether the native passes are loaded, found libtorch's sgemm and are switched on. */
+    static boolean available() {
+        return Loaded.LIBRARY.library() != null;
+    }
+
+    /** "native forward and backward", or why stacked nets run as NDArray ops; for provenance. */
+    public static String status() {
+        return available() ? "native forward and backward" : "NDArray ops (" + Loaded.LIBRARY.whyNot() + ")";
+    }
+
+    /**
+     * Whether K trials of {@code w} with {@code configs} can train on this path: a stacked
+     * feed-forward image network (a ReLU MLP, 2c2d or 3c3d) with cross-entropy and classification
+     * error, on the CPU, without dropout (whose masks come from PyTorch's generator on the NDArray
+     * path).
+     */
+    static boolean suits(Workload w, Device device, List<TrainConfig> configs) {
+        return StackedModels.supports(w) && w.loss().equals("softmax_cross_entropy")
+                && w.errorMetric().equals("classification_error") && device.equals(Device.cpu())
+                && configs.stream().allMatch(c -> c.dropoutRate() == 0) && available();
+    }
+
+    private static BundledLibrary.Registered load() {
+        Engine.getEngine("PyTorch"); // loads libtorch, whose sgemm the library looks up
+        BundledLibrary.Registered r = BundledLibrary.register(LIBRARY, ENV, Calls.class);
+        if (r.library() != null && Calls.optbench_net_init() == 0) {
+            return new BundledLibrary.Registered(null, "the loaded libtorch exports no sgemm_");
+        }
+        return r;
+    }
+
+    /**
+     * A stacked network in net_step.c's terms: {@code conv} = C, H, W of one input, then 7 numbers
+     * per convolution block (out channels, kernel height and width, padding, pool window, stride
+     * and padding); {@code widths} = the dense layers' [in_0, out_0, out_1, ...], in_0 the
+     * flattened last block's output (or the input's features).
+     */
+    record Net(long[] conv, long[] widths) {
+        int convs() {
+            return (conv.length - 3) / 7;
+        }
+
+        /**
+         * The net of workload {@code w} whose stacked parameters (conv weights [K, out, C, kh, kw]
+         * and biases, then dense [K, in, out] and biases) are {@code params}, on inputs of
+         * {@code featureShape} ([C, H, W], or any shape for an MLP).
+         */
+        static Net of(Workload w, long[] featureShape, List<NDArray> params) {
+            List<StackedModels.Conv> blocks = StackedModels.convs(w.architecture());
+            long[] conv = new long[3 + 7 * blocks.size()];
+            if (!blocks.isEmpty()) {
+                System.arraycopy(featureShape, 0, conv, 0, 3);
+            }
+            for (int i = 0; i < blocks.size(); i++) {
+                long[] ws = params.get(2 * i).getShape().getShape(); // [K, out, C, kh, kw]
+                StackedModels.Conv c = blocks.get(i);
+                System.arraycopy(new long[] {ws[1], ws[3], ws[4], c.pad(), c.pool(), c.poolStride(), c.poolPad()}, 0,
+                        conv, 3 + 7 * i, 7);
+            }
+            int from = 2 * blocks.size();
+            long[] widths = new long[(params.size() - from) / 2 + 1];
+            widths[0] = params.get(from).getShape().get(1);
+            for (int l = 0; l < widths.length - 1; l++) {
+                widths[l + 1] = params.get(from + 2 * l).getShape().get(2);
+            }
+            return new Net(conv, widths);
+        }
+
+        /** Floats of scratch a pass over {@code rows} examples at a time needs. */
+        long scratchFloats(long rows) {
+            return Calls.optbench_net_scratch(convs(), conv, widths.length - 1, widths, rows);
+        }
+    }
+
+    /**
+     * The host addresses of stacked arrays (all float32, contiguous, on the CPU).
+     *
+     * @throws IllegalStateException if DJL would hand one over only as a copy
+     */
+    static long[] addresses(List<NDArray> arrays, int from) {
+        long[] out = new long[(arrays.size() - from + 1) / 2];
+        for (int i = from, j = 0; i < arrays.size(); i += 2, j++) {
+            ByteBuffer own = HostMemory.own(arrays.get(i));
+            if (own == null) {
+                throw new IllegalStateException("stacked parameter " + i + " is not contiguous host memory");
+            }
+            out[j] = HostMemory.address(own);
+        }
+        return out;
+    }
+
+    /** One trial group's parameters or gradients: weight and bias addresses per layer. */
+    record Layers(long[] weights, long[] biases) {
+        static Layers of(List<NDArray> arrays) {
+            return new Layers(addresses(arrays, 0), addresses(arrays, 1));
+        }
+    }
+
+    /**
+     * Losses (into {@code losses}) and gradients (into {@code grads}) of K trials over
+     * {@code rows} examples each: inputs at {@code x} [K, rows, features], labels at {@code y}
+     * [K, rows] int32; trial k's objective is its smoothed cross-entropy plus l2half[k]·‖θ_k‖².
+     * The scratch must hold {@link Net#scratchFloats} of {@code rows}.
+     */
+    static void step(Net net, int k, int rows, Layers params, Layers grads, long x, long y, float[] smoothing,
+            float[] l2half, float[] losses, ByteBuffer scratch) {
+        Calls.optbench_net_step(net.convs(), net.conv(), net.widths().length - 1, net.widths(), k, rows,
+                params.weights(), params.biases(), grads.weights(), grads.biases(), new Pointer(x), new Pointer(y),
+                smoothing, l2half, losses, scratch);
+    }
+
+    /**
+     * Summed plain cross-entropy and errors of K trials on {@code rows} shared inputs at
+     * {@code x} [rows, features] with int32 labels at {@code y}, {@code chunk} rows at a time
+     * (the scratch holds {@link Net#scratchFloats} of {@code chunk}).
+     */
+    static void evaluate(Net net, int k, int rows, int chunk, Layers params, long x, long y, float[] lossSum,
+            float[] wrong, ByteBuffer scratch) {
+        Calls.optbench_net_eval(net.convs(), net.conv(), net.widths().length - 1, net.widths(), k, rows, chunk,
+                params.weights(), params.biases(), new Pointer(x), new Pointer(y), lossSum, wrong, scratch);
+    }
+
+    /** JNA direct mapping of net_step.c. */
+    @SuppressWarnings("checkstyle:MethodName")
+    private static final class Calls {
+        static native int optbench_net_init();
+
+        static native long optbench_net_scratch(long nconv, long[] conv, long layers, long[] widths, long rows);
+
+        static native void optbench_net_step(long nconv, long[] conv, long layers, long[] widths, long k, long rows,
+                long[] w, long[] b, long[] gw, long[] gb, Pointer x, Pointer y, float[] smoothing, float[] l2half,
+                float[] losses, ByteBuffer scratch);
+
+        static native void optbench_net_eval(long nconv, long[] conv, long layers, long[] widths, long k, long rows,
+                long chunk, long[] w, long[] b, Pointer x, Pointer y, float[] lossSum, float[] wrong,
+                ByteBuffer scratch);
+    }
+}

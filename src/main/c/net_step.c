@@ -194,7 +194,7 @@ static void max_pool(const block *b, const float *plane, float *restrict pooled,
       for (long dx = 0; dx < b->pool; dx++) {
         long base = dx - b->pp; /* xx = px ps + base must lie in [0, ow) */
         long lo = base >= 0 ? 0 : (-base + b->ps - 1) / b->ps;
-        long hi = (b->ow - 1 - base) / b->ps + 1;
+        long hi = b->ow - 1 - base < 0 ? 0 : (b->ow - 1 - base) / b->ps + 1; /* a plane narrower than the window */
         hi = hi > b->pw ? b->pw : hi;
         int index0 = (int)(yy * b->ow + base);
         if (b->ps == 2) { /* the common stride, as a constant, so the loads vectorize */

@@ -107,7 +107,12 @@ static long blocks_of(long nconv, const long *conv, block *bl) {
   return c * h * w;
 }
 
-/* Columns of samples x[0..n) ([C, H, W] each) for a stride-1 convolution: col [ckk, n * ohw]. */
+/*
+ * Columns of samples x[0..n) ([C, H, W] each) for a stride-1 convolution: col [ckk, n * ohw].
+ * Rows are short (14 floats for 2c2d's second convolution), so they are copied inline: GCC would
+ * turn the copy loop into a memcpy call per row, millions a step.
+ */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
 static void im2col(const block *b, const float *x, long n, float *col) {
   long ld = n * b->ohw;
   for (long s = 0; s < n; s++) {
@@ -123,12 +128,12 @@ static void im2col(const block *b, const float *x, long n, float *col) {
             long iy = oy + ky - b->pad;
             float *r = row + oy * b->ow;
             if (iy < 0 || iy >= b->h || lo >= hi) {
-              memset(r, 0, sizeof(float) * b->ow);
+              for (long ox = 0; ox < b->ow; ox++) r[ox] = 0;
               continue;
             }
             const float *src = xs + (c * b->h + iy) * b->w + kx - b->pad;
             for (long ox = 0; ox < lo; ox++) r[ox] = 0;
-            memcpy(r + lo, src + lo, sizeof(float) * (hi - lo));
+            for (long ox = lo; ox < hi; ox++) r[ox] = src[ox];
             for (long ox = hi; ox < b->ow; ox++) r[ox] = 0;
           }
         }
@@ -319,7 +324,8 @@ static void plan_of(long nconv, const long *conv, long layers, const long *width
                     plan *p) {
   blocks_of(nconv, conv, p->bl);
   long at = 0, col = 0, act = 0, dconv = 0;
-#define TAKE(n) (at += (n), base ? base + at - (n) : 0)
+  /* each buffer starts on 64 bytes (the scratch does too): oneMKL's path, so its rounding, follows alignment */
+#define TAKE(n) (at = (at + 15) & ~15L, at += (n), base ? base + at - (n) : 0)
   for (long i = 0; i < nconv; i++) {
     block *b = p->bl + i;
     p->pooled[i] = TAKE(rows * b->pooled_size);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /** Host memory of DJL arrays and direct buffers, for the bundled native code to read and write. */
 public final class HostMemory {
@@ -22,6 +23,17 @@ public final class HostMemory {
         }
         ByteBuffer first = a.toByteBuffer(true);
         return first.isDirect() && address(first) == address(a.toByteBuffer(true)) ? first : null;
+    }
+
+    /**
+     * A direct buffer of {@code bytes} in native byte order whose first byte's address is a
+     * multiple of 64, as PyTorch's own allocations are (malloc gives 16). oneMKL documents that,
+     * outside its conditional numerical reproducibility mode, results may depend on the operands'
+     * alignment; with every buffer aligned alike, a chance address cannot change a seed's numbers.
+     */
+    public static ByteBuffer alignedDirect(int bytes) {
+        return ByteBuffer.allocateDirect(bytes + 128).alignedSlice(64).limit(bytes).slice()
+                .order(ByteOrder.nativeOrder());
     }
 
     /** The address of direct buffer {@code b}'s first byte (its position is ignored). */

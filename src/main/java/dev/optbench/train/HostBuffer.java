@@ -21,7 +21,7 @@ final class HostBuffer {
     private final long address;
 
     HostBuffer(int values) {
-        buffer = ByteBuffer.allocateDirect(values * 4).order(ByteOrder.nativeOrder());
+        buffer = dev.optbench.HostMemory.alignedDirect(values * 4);
         address = dev.optbench.HostMemory.address(buffer);
     }
 

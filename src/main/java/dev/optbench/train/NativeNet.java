@@ -22,8 +22,10 @@ import java.util.List;
  * <p>Why: autograd over [K, B, width] tensors is ~60 tensor ops per step for an MLP (matmul, bias
  * add, ReLU, log-softmax, gather, mean and their backward ops), each a JNI call plus a PyTorch
  * dispatch. On fmnist_mlp at K = 2 they took 0.8 ms per step against 1.8 ms of matrix products.
- * On fmnist_2c2d PyTorch's CPU convolutions (oneDNN) took ~120 ms per step against ~75 ms of
- * products, and two workers of one process scaled erratically (0.9–2.9× of one). The arithmetic
+ * On fmnist_2c2d a step alone takes about as long either way (~100 ms, ~75 ms of it matrix
+ * products), but PyTorch's CPU convolutions (oneDNN) fault in fresh memory every step, so two
+ * workers of one process scaled erratically (0.9–2.9× of one; these passes: 2×), and an
+ * evaluation of 3 × 10,000 examples took 58 s against 9.6 s here. The arithmetic
  * is the NDArray form's op for op, up to the order of float32 sums; {@code NativeNetTest} holds
  * the two to each other, and BatchedTrainerTest holds this path to the sequential runs.
  * {@code OPTBENCH_NATIVE_NET=off} turns it off.

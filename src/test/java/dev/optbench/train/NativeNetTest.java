@@ -30,7 +30,7 @@ class NativeNetTest {
     @BeforeAll
     static void data() throws Exception {
         fashion = TestData.fashion(dir.resolve("fashion"), 300, 50);
-        cifar = TestData.cifar10(dir.resolve("cifar"), 60, 50);
+        cifar = BatchedTrainerTest.noisyCifar10(dir.resolve("cifar"), 60, 50); // no flat images: see there
     }
 
     @Test
@@ -53,15 +53,16 @@ class NativeNetTest {
 
     @Test
     void cnn3c3dTrialsTrainAndEvaluateAsOnNDArrayOps() {
-        assertSameAsOnNDArrayOps("cifar10_3c3d-tiny", cifar, 150, 0.3);
+        assertSameAsOnNDArrayOps("cifar10_3c3d-tiny", cifar, 150, 0.1);
     }
 
     /**
      * Five trials of {@code w}, four rules and every regularizer, on both paths: every loss and
-     * evaluation agrees to 1e-4 relative. {@code scale} shrinks the learning rates: at the MLP's
-     * rates the CNNs' tiny runs train at the edge of stability (3c3d's momentum trial spiked from
-     * step 65 on), where the two paths' different float32 sum orders part them by whole percents;
-     * at 0.3 they stay within 1e-6 over 150 steps.
+     * evaluation agrees to 1e-4 relative up to step 100 and to 1e-3 after. {@code scale} shrinks
+     * the learning rates. At the MLP's rates the CNNs' tiny runs are chaotic: a last-bit
+     * difference of the two paths' float32 sum orders grows ~10× every 5 steps, and 3c3d's
+     * momentum trial spikes from step 65 on. At 0.3 (2c2d) and 0.1 (3c3d on noisy CIFAR) the
+     * largest difference up to step 100 was 1.2e-5 and 3.4e-5, and 1.5e-4 after.
      */
     private static void assertSameAsOnNDArrayOps(String w, Path data, long steps, double scale) {
         assumeThat(NativeNet.available()).isTrue();
@@ -92,7 +93,7 @@ class NativeNetTest {
             assertThat(x).hasSize((int) steps).hasSameSizeAs(y);
             for (int s = 0; s < x.size(); s++) {
                 assertThat(x.get(s)).as("trial %d loss of step %d", k, s + 1)
-                        .isCloseTo(y.get(s), close(y.get(s)));
+                        .isCloseTo(y.get(s), close(y.get(s), s + 1));
             }
             assertThat(a.measurements()).hasSameSizeAs(b.measurements()).hasSize((int) (evaluations * 4));
             for (int m = 0; m < a.measurements().size(); m++) {
@@ -100,7 +101,7 @@ class NativeNetTest {
                 Measurement q = b.measurements().get(m);
                 assertThat(p.step()).isEqualTo(q.step());
                 assertThat(p.split()).isEqualTo(q.split());
-                assertThat(p.loss()).as("trial %d %s loss at %d", k, p.split(), p.step()).isCloseTo(q.loss(), close(q.loss()));
+                assertThat(p.loss()).as("trial %d %s loss at %d", k, p.split(), p.step()).isCloseTo(q.loss(), close(q.loss(), p.step()));
                 if (p.split() != Split.TRAIN) {
                     // one example of 50 whose two top logits round the other way would move it by 0.02
                     assertThat(p.error()).as("trial %d %s error at %d", k, p.split(), p.step())
@@ -113,6 +114,26 @@ class NativeNetTest {
     private static TrainRequest request(String w, String rule, Map<String, Double> hparams, long seed, long steps,
             Path data) {
         return new TrainRequest(w, rule, hparams, seed, steps, data);
+    }
+
+    /** The same seeds give the same numbers, to the bit, run after run. */
+    @Test
+    void theNativePassesRepeatThemselvesToTheBit() {
+        assumeThat(NativeNet.available()).isTrue();
+        List<TrainRequest> requests = List.of(
+                new TrainRequest("cifar10_3c3d-tiny", "adam", Map.of("learning_rate", 0.001), 1, 40, cifar),
+                new TrainRequest("cifar10_3c3d-tiny", "sgd", Map.of("learning_rate", 0.01, "l2", 0.01), 2, 40, cifar));
+        List<List<Double>> first = null;
+        for (int run = 0; run < 3; run++) {
+            List<BatchedTrainerTest.Losses> losses = listeners(requests.size());
+            BatchedTrainer.train(requests, List.copyOf(losses), true);
+            List<List<Double>> values = losses.stream().map(l -> l.values).toList();
+            if (first == null) {
+                first = values;
+            } else {
+                assertThat(values).as("run %d", run).isEqualTo(first);
+            }
+        }
     }
 
     /** A study's K = 1 trial (TrainerRunner, `optbench train`) is a batch of one on the native passes. */
@@ -175,6 +196,15 @@ class NativeNetTest {
     /** 1e-4 relative, not below 1e-6 absolute (as BatchedTrainerTest's losses). */
     private static org.assertj.core.data.Offset<Double> close(double expected) {
         return within(Math.max(1e-4 * Math.abs(expected), 1e-6));
+    }
+
+    /**
+     * {@link #close(double)} up to step 100 (the issue's bound for batched trials), 1e-3 after:
+     * the paths' float32 sums differ in order, and the difference grows as a run learns
+     * (3c3d-tiny's Adam trial on noisy CIFAR: 1.2e-4 at step 125).
+     */
+    private static org.assertj.core.data.Offset<Double> close(double expected, long step) {
+        return step <= 100 ? close(expected) : within(Math.max(1e-3 * Math.abs(expected), 1e-6));
     }
 
     private static List<BatchedTrainerTest.Losses> listeners(int n) {

@@ -2,7 +2,9 @@ package dev.optbench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
@@ -26,14 +28,18 @@ public final class HostMemory {
     }
 
     /**
-     * A direct buffer of {@code bytes} in native byte order whose first byte's address is a
-     * multiple of 64, as PyTorch's own allocations are (malloc gives 16). oneMKL documents that,
-     * outside its conditional numerical reproducibility mode, results may depend on the operands'
+     * {@code bytes} of host memory as a direct buffer in native byte order, its first byte on a
+     * multiple of 64 as PyTorch's own allocations are (malloc gives 16), freed when {@code owner}
+     * closes. A JDK direct buffer is freed only after the garbage collector has found it, and a
+     * training run allocates little on the Java heap, so finished runs' buffers (22 MB of scratch
+     * per fmnist_2c2d batch) would wait for a collection that may be minutes away. oneMKL
+     * documents that, outside its reproducibility mode, results may depend on the operands'
      * alignment; with every buffer aligned alike, a chance address cannot change a seed's numbers.
      */
-    public static ByteBuffer alignedDirect(int bytes) {
-        return ByteBuffer.allocateDirect(bytes + 128).alignedSlice(64).limit(bytes).slice()
-                .order(ByteOrder.nativeOrder());
+    public static ByteBuffer allocate(NDManager owner, long bytes) {
+        Memory memory = new Memory(bytes + 64);
+        owner.attachInternal("host-memory-" + Pointer.nativeValue(memory), memory::close);
+        return memory.align(64).getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
     }
 
     /** The address of direct buffer {@code b}'s first byte (its position is ignored). */

@@ -4,6 +4,7 @@ import dev.optbench.InputException;
 import dev.optbench.train.BatchedTrainer;
 import dev.optbench.train.NativeMemory;
 import dev.optbench.train.TrainRequest;
+import dev.optbench.workload.Workloads;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +59,12 @@ final class BenchTrainCommand implements Callable<Integer> {
     boolean noTorch;
 
     @Option(names = "--memory-trials", defaultValue = "0",
-            description = "Instead of timing: run this many fmnist_mlp-tiny trials and check RSS stays within 10%%.")
+            description = "Instead of timing: run this many trials of --memory-workload and check RSS stays within 10%%.")
     int memoryTrials;
+
+    @Option(names = "--memory-workload", defaultValue = "fmnist_mlp-tiny",
+            description = "Workload of the --memory-trials (default: ${DEFAULT-VALUE}); its data is read from --data-dir.")
+    String memoryWorkload;
 
     @Option(names = "--memory-steps", defaultValue = "50", description = "Steps per memory trial.")
     int memorySteps;
@@ -68,7 +73,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Memory trials trained together, as study run batches them (1: one at a time; default ${DEFAULT-VALUE}).")
     int memoryBatch;
 
-    @Option(names = "--data-dir", description = "Fashion-MNIST directory for --memory-trials.")
+    @Option(names = "--data-dir", description = "Data directory for --memory-trials (default: the data set's own).")
     Path dataDir;
 
     /** Workloads that bench/torch_models.py has twins of; others are timed on DJL only. */
@@ -186,6 +191,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (memoryBatch < 1) {
             throw new InputException("--memory-batch must be at least 1, not " + memoryBatch);
         }
+        Workloads.get(memoryWorkload); // an unknown name is a one-line error naming the known ones
         long warm = 0;
         long peak = 0;
         int warmTrials = Math.min(20, memoryTrials);
@@ -194,7 +200,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             int k = Math.min(memoryBatch, memoryTrials - done);
             List<TrainRequest> batch = new ArrayList<>();
             for (int i = 1; i <= k; i++) {
-                batch.add(new TrainRequest("fmnist_mlp-tiny", "adam", Map.of("learning_rate", 0.001), done + i,
+                batch.add(new TrainRequest(memoryWorkload, "adam", Map.of("learning_rate", 0.001), done + i,
                         memorySteps, dataDir));
             }
             BatchedTrainer.train(batch);

@@ -310,8 +310,8 @@ public final class BatchedTrainer {
             int single = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
             this.evalBatch = Math.max(w.batchSize(), single / trials.size());
             int rows = Math.max(evalBatch, w.batchSize() * trials.size());
-            this.featureBuffer = new HostBuffer(rows * featureSize);
-            this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());
+            this.featureBuffer = new HostBuffer(manager, rows * featureSize);
+            this.labelBuffer = new HostBuffer(manager, rows * data.labelsPerExample());
             this.positions = new int[w.batchSize() * trials.size()];
             this.evalPositions = new int[evalBatch];
             if (nativeDense && NativeNet.suits(w, manager.getDevice(), trials.stream().map(t -> t.config).toList())) {
@@ -319,7 +319,7 @@ public final class BatchedTrainer {
                 // an MLP evaluates a whole chunk at once; a CNN's activations (~190 KB per 2c2d
                 // example) are evaluated a training batch at a time
                 this.scratchRows = net.convs() == 0 ? Math.max(evalBatch, w.batchSize()) : w.batchSize();
-                this.scratch = dev.optbench.HostMemory.alignedDirect(Math.toIntExact(net.scratchFloats(scratchRows) * 4));
+                this.scratch = dev.optbench.HostMemory.allocate(manager, net.scratchFloats(scratchRows) * 4);
             } else {
                 this.net = null;
                 this.scratch = null;

@@ -20,8 +20,9 @@ final class HostBuffer {
     private final ByteBuffer buffer;
     private final long address;
 
-    HostBuffer(int values) {
-        buffer = dev.optbench.HostMemory.alignedDirect(values * 4);
+    /** Room for {@code values} floats or ints, freed when {@code owner} closes. */
+    HostBuffer(NDManager owner, int values) {
+        buffer = dev.optbench.HostMemory.allocate(owner, values * 4L);
         address = dev.optbench.HostMemory.address(buffer);
     }
 

@@ -190,8 +190,8 @@ public final class Trainer {
             int featureSize = data.train().source().featureSize();
             this.evalBatch = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
             int rows = Math.max(evalBatch, w.batchSize());
-            this.featureBuffer = new HostBuffer(rows * featureSize);
-            this.labelBuffer = new HostBuffer(rows * data.labelsPerExample());
+            this.featureBuffer = new HostBuffer(manager, rows * featureSize);
+            this.labelBuffer = new HostBuffer(manager, rows * data.labelsPerExample());
             this.order = new DataOrder(seed, data.train().size());
         }
 

@@ -112,6 +112,15 @@ class TrainCommandTest {
         Run bad = run("bench", "train", "--memory-trials", "4", "--memory-batch", "0", "--data-dir", data.toString());
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("--memory-batch must be at least 1").doesNotContain("Exception");
+        // the convolutional native passes too
+        Run cnn = run("bench", "train", "--memory-trials", "8", "--memory-steps", "2", "--memory-batch", "4",
+                "--memory-workload", "fmnist_2c2d-tiny", "--data-dir", data.toString());
+        assertThat(cnn.code()).as(cnn.err()).isIn(0, 1);
+        assertThat(cnn.out()).contains("trial    8  RSS").contains("ratio");
+        Run unknown = run("bench", "train", "--memory-trials", "4", "--memory-workload", "fmnist_cnn",
+                "--data-dir", data.toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown workload 'fmnist_cnn'").doesNotContain("Exception");
     }
 
     @Test

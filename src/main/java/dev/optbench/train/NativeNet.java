@@ -109,6 +109,10 @@ public final class NativeNet {
             for (int l = 0; l < widths.length - 1; l++) {
                 widths[l + 1] = params.get(from + 2 * l).getShape().get(2);
             }
+            if (blocks.size() > 16 || widths.length - 1 > 64) { // net_step.c's fixed plan arrays
+                throw new IllegalArgumentException(blocks.size() + " conv blocks and " + (widths.length - 1)
+                        + " dense layers: the native passes take at most 16 and 64");
+            }
             return new Net(conv, widths);
         }
 

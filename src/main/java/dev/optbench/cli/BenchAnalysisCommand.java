@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -82,10 +81,7 @@ final class BenchAnalysisCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter o, String what, double[] seconds) {
-        double[] sorted = seconds.clone();
-        Arrays.sort(sorted);
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        double median = dev.optbench.train.StepBenchmark.median(seconds);
         List<String> each = new ArrayList<>();
         for (double s : seconds) {
             each.add(String.format(Locale.ROOT, "%.3f", s));

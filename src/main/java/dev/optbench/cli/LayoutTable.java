@@ -33,12 +33,11 @@ record LayoutTable(String host, String workload, int cores, Instant measured, St
         List<Entry> entries = new java.util.ArrayList<>();
         for (Entry e : first.entries()) {
             double[] v = rounds.stream().flatMap(t -> t.entries().stream()).filter(x -> x.layout().equals(e.layout()))
-                    .mapToDouble(Entry::trialStepsPerSecond).sorted().toArray();
+                    .mapToDouble(Entry::trialStepsPerSecond).toArray();
             if (v.length != rounds.size()) {
                 throw new IllegalArgumentException("layout " + e.layout().shortForm() + " is missing from a round");
             }
-            double m = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-            entries.add(new Entry(e.layout(), m));
+            entries.add(new Entry(e.layout(), dev.optbench.train.StepBenchmark.median(v)));
         }
         LayoutTable last = rounds.get(rounds.size() - 1);
         String source = rounds.size() == 1 ? first.source() : first.source() + ", median of " + rounds.size() + " rounds";

@@ -50,11 +50,15 @@ public final class StepBenchmark {
         } else {
             rates = BatchedTrainer.timeTrialSteps(w, data, trials, warmup, blockSeconds, repeats);
         }
-        double[] sorted = rates.clone();
+        return new Timing(workloadName, batch, median(rates), rates);
+    }
+
+    /** The median of {@code values} (the mean of the middle two for an even count); they are not changed. */
+    public static double median(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        return new Timing(workloadName, batch, median, rates);
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Whether {@link #timeTrials} times K trials of {@code w} as a batch: as a study trains them. */

@@ -25,7 +25,6 @@ import dev.optbench.workload.Workloads;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 
@@ -155,7 +154,7 @@ public final class BatchedTrainer {
     static double[] timeTrialSteps(Workload w, DataSplits data, int k, int warmup, double blockSeconds, int repeats) {
         List<TrialRun> trials = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            trials.add(new TrialRun(new TrainRequest(w.name(), "sgd", Map.of("learning_rate", 0.01), i, Long.MAX_VALUE,
+            trials.add(new TrialRun(new TrainRequest(w.name(), "sgd", StepBenchmark.PLAIN_SGD, i, Long.MAX_VALUE,
                     null), Long.MAX_VALUE, TrainListener.NONE));
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {

@@ -1,12 +1,10 @@
 package dev.optbench.train;
 
-import ai.djl.Device;
 import dev.optbench.workload.ArraySource;
 import dev.optbench.workload.DataSplits;
 import dev.optbench.workload.Workload;
 import dev.optbench.workload.Workloads;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -16,6 +14,8 @@ import java.util.SplittableRandom;
  * forward, cross-entropy, backward and a plain SGD update at a given batch size.
  */
 public final class StepBenchmark {
+    /** Hyperparameters of the plain SGD that trial-step timings train with, batched or not. */
+    static final Map<String, Double> PLAIN_SGD = Map.of("learning_rate", 0.01);
     /** Vocabulary of the synthetic text (the DeepOBS War and Peace vocabulary has 83 symbols). */
     public static final int TEXT_VOCABULARY = 83;
 
@@ -44,9 +44,8 @@ public final class StepBenchmark {
                 base.errorMetric(), batch, base.stepBudget(), base.evalInterval(), base.targetError(), base.gpuOnly());
         DataSplits data = synthetic(w, batch * 4);
         double[] rates;
-        TrainConfig config = TrainConfig.of("sgd", Map.of("learning_rate", 0.01));
         if (!timesBatched(base, trials)) {
-            rates = Trainer.timeSteps(w, data, config, warmup, blockSeconds, repeats, 0);
+            rates = Trainer.timeSteps(w, data, TrainConfig.of("sgd", PLAIN_SGD), warmup, blockSeconds, repeats, 0);
         } else {
             rates = BatchedTrainer.timeTrialSteps(w, data, trials, warmup, blockSeconds, repeats);
         }
@@ -64,7 +63,7 @@ public final class StepBenchmark {
     /** Whether {@link #timeTrials} times K trials of {@code w} as a batch: as a study trains them. */
     static boolean timesBatched(Workload w, int trials) {
         return BatchedTrainer.supports(w.name()) && (trials > 1
-                || NativeNet.suits(w, Device.cpu(), List.of(TrainConfig.of("sgd", Map.of("learning_rate", 0.01)))));
+                || BatchedTrainer.aloneOnNative(new TrainRequest(w.name(), "sgd", PLAIN_SGD, 0, 1, null)));
     }
 
     static DataSplits synthetic(Workload w, int examples) {

@@ -65,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainRequest request = new TrainRequest(workload, optimizer, h, seed, steps, dataDir, device);
         TrainResult result;
         try (Progress progress = new Progress(!noProgress)) {
-            // a batch of one: on the native MLP passes where they suit, else Trainer itself
+            // a batch of one: on the native passes (MLPs, 2c2d, 3c3d) where they suit, else Trainer itself
             result = dev.optbench.train.BatchedTrainer.train(java.util.List.of(request),
                     java.util.List.<dev.optbench.train.TrainListener>of(progress)).get(0);
         }

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The production runner: one trial = one training run over the workload's full step budget, a
- * batch of one ({@link BatchedTrainer}: the native MLP passes where they suit, else {@link Trainer}).
+ * batch of one ({@link BatchedTrainer}: the native passes (MLPs, 2c2d, 3c3d) where they suit,
+ * else {@link Trainer}).
  */
 public final class TrainerRunner implements TrialRunner {
     private final Path dataDir;
@@ -30,7 +31,7 @@ public final class TrainerRunner implements TrialRunner {
 
     @Override
     public TrainResult run(Claim claim) {
-        // a batch of one: on the native MLP passes where they suit, else Trainer itself
+        // a batch of one: on the native passes (MLPs, 2c2d, 3c3d) where they suit, else Trainer itself
         return BatchedTrainer.train(List.of(new TrainRequest(claim.workload(), claim.optimizer(), claim.hparams(),
                 claim.seed(), 0, dataDir, device)), List.of(TrainListener.NONE)).get(0);
     }

@@ -95,8 +95,8 @@ public final class BatchedTrainer {
         return train(requests, listeners, true);
     }
 
-    /** {@link #train(List, List)}; {@code nativeDense} false keeps MLPs on NDArray ops (for tests). */
-    static List<TrainResult> train(List<TrainRequest> requests, List<TrainListener> listeners, boolean nativeDense) {
+    /** {@link #train(List, List)}; {@code nativeNet} false keeps every stacked net on NDArray ops (for tests). */
+    static List<TrainResult> train(List<TrainRequest> requests, List<TrainListener> listeners, boolean nativeNet) {
         if (requests.isEmpty() || requests.size() != listeners.size()) {
             throw new IllegalArgumentException(requests.size() + " requests and " + listeners.size() + " listeners");
         }
@@ -108,7 +108,7 @@ public final class BatchedTrainer {
                         + first + " vs " + r);
             }
         }
-        if (!supports(first.workload()) || requests.size() == 1 && !(nativeDense && aloneOnNative(first))) {
+        if (!supports(first.workload()) || requests.size() == 1 && !(nativeNet && aloneOnNative(first))) {
             List<TrainResult> out = new ArrayList<>();
             for (int k = 0; k < requests.size(); k++) {
                 out.add(Trainer.train(requests.get(k), listeners.get(k)));
@@ -129,7 +129,7 @@ public final class BatchedTrainer {
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
             Autograd.record(false); // a fresh thread records by default: stacking would make non-leaf parameters
-            try (Batch batch = new Batch(w, data, manager, trials, total, nativeDense)) {
+            try (Batch batch = new Batch(w, data, manager, trials, total, nativeNet)) {
                 batch.execute(start);
             }
         }
@@ -279,13 +279,13 @@ public final class BatchedTrainer {
         private final HostBuffer labelBuffer;
         private final int[] positions;
         private final int[] evalPositions;
-        /** Native forward and backward (NativeNet): the net, its scratch and the rows that fits; null on NDArray ops. */
+        /** Native forward and backward (NativeNet): the net, its scratch and the rows it holds; null on NDArray ops. */
         private final NativeNet.Net net;
         private final java.nio.ByteBuffer scratch;
         private final int scratchRows;
 
         Batch(Workload w, DataSplits data, NDManager manager, List<TrialRun> trials, long total,
-                boolean nativeDense) {
+                boolean nativeNet) {
             this.w = w;
             this.data = data;
             this.manager = manager;
@@ -313,7 +313,7 @@ public final class BatchedTrainer {
             this.labelBuffer = new HostBuffer(manager, rows * data.labelsPerExample());
             this.positions = new int[w.batchSize() * trials.size()];
             this.evalPositions = new int[evalBatch];
-            if (nativeDense && NativeNet.suits(w, manager.getDevice(), trials.stream().map(t -> t.config).toList())) {
+            if (nativeNet && NativeNet.suits(w, manager.getDevice(), trials.stream().map(t -> t.config).toList())) {
                 this.net = NativeNet.Net.of(w, data.featureShape(), groups.get(0).params);
                 // an MLP evaluates a whole chunk at once; a CNN's activations (~190 KB per 2c2d
                 // example) are evaluated a training batch at a time

@@ -84,7 +84,7 @@ typedef struct {
   long chunk;          /* samples per column matrix */
 } block;
 
-static long blocks_of(long nconv, const long *conv, block *bl) {
+static void blocks_of(long nconv, const long *conv, block *bl) {
   long c = conv[0], h = conv[1], w = conv[2];
   for (long i = 0; i < nconv; i++) {
     const long *s = conv + 3 + 7 * i;
@@ -104,7 +104,6 @@ static long blocks_of(long nconv, const long *conv, block *bl) {
     b->chunk = per >= COLUMN_FLOATS ? 1 : COLUMN_FLOATS / per;
     c = b->out, h = b->ph, w = b->pw;
   }
-  return c * h * w;
 }
 
 /*

@@ -67,13 +67,14 @@ class NativeNetTest {
     private static void assertSameAsOnNDArrayOps(String w, Path data, long steps, double scale) {
         assumeThat(NativeNet.available()).isTrue();
         List<TrainRequest> requests = List.of(
-                request(w, "adam", Map.of("learning_rate", 0.001 * scale), 1, steps, data),
-                request(w, "sgd", Map.of("learning_rate", 0.02 * scale, "l2", 0.01), 2, steps, data),
-                request(w, "adam", Map.of("learning_rate", 0.0005 * scale, "label_smoothing", 0.2, "l2", 0.003), 3, steps,
-                        data),
-                request(w, "momentum", Map.of("learning_rate", 0.01 * scale, "weight_decay", 0.01), 4, steps, data),
-                request(w, "nadam", Map.of("learning_rate", 0.0005 * scale, "label_smoothing", 0.05), 5, steps,
-                        data));
+                new TrainRequest(w, "adam", Map.of("learning_rate", 0.001 * scale), 1, steps, data),
+                new TrainRequest(w, "sgd", Map.of("learning_rate", 0.02 * scale, "l2", 0.01), 2, steps, data),
+                new TrainRequest(w, "adam", Map.of("learning_rate", 0.0005 * scale, "label_smoothing", 0.2,
+                        "l2", 0.003), 3, steps, data),
+                new TrainRequest(w, "momentum", Map.of("learning_rate", 0.01 * scale, "weight_decay", 0.01), 4,
+                        steps, data),
+                new TrainRequest(w, "nadam", Map.of("learning_rate", 0.0005 * scale, "label_smoothing", 0.05), 5,
+                        steps, data));
         assertThat(NativeNet.suits(Workloads.get(w), Device.cpu(),
                 requests.stream().map(r -> TrainConfig.of(r.optimizer(), r.hparams())).toList())).isTrue();
         List<BatchedTrainerTest.Losses> nativeLosses = listeners(requests.size());
@@ -101,7 +102,8 @@ class NativeNetTest {
                 Measurement q = b.measurements().get(m);
                 assertThat(p.step()).isEqualTo(q.step());
                 assertThat(p.split()).isEqualTo(q.split());
-                assertThat(p.loss()).as("trial %d %s loss at %d", k, p.split(), p.step()).isCloseTo(q.loss(), close(q.loss(), p.step()));
+                assertThat(p.loss()).as("trial %d %s loss at %d", k, p.split(), p.step())
+                        .isCloseTo(q.loss(), close(q.loss(), p.step()));
                 if (p.split() != Split.TRAIN) {
                     // one example of 50 whose two top logits round the other way would move it by 0.02
                     assertThat(p.error()).as("trial %d %s error at %d", k, p.split(), p.step())
@@ -109,11 +111,6 @@ class NativeNetTest {
                 }
             }
         }
-    }
-
-    private static TrainRequest request(String w, String rule, Map<String, Double> hparams, long seed, long steps,
-            Path data) {
-        return new TrainRequest(w, rule, hparams, seed, steps, data);
     }
 
     /** The same seeds give the same numbers, to the bit, run after run. */

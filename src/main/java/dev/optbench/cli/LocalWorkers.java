@@ -1,5 +1,8 @@
 package dev.optbench.cli;
 
+import dev.optbench.study.ClaimGate;
+import dev.optbench.study.CommandPolicy;
+import dev.optbench.study.Notices;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyStores;
 import dev.optbench.study.StudySummary;
@@ -20,7 +23,10 @@ import me.tongfei.progressbar.ProgressBar;
 final class LocalWorkers {
     private LocalWorkers() {}
 
-    /** Runs until the study has no pending or running trial left; returns the final summary. */
+    /**
+     * Runs until the study has no pending or running trial left that these workers may run (the
+     * rest is named on stderr, see {@link dev.optbench.study.ClaimGate}); returns the final summary.
+     */
     static StudySummary run(SqlStudyStore monitor, String name, int workers, TrialOptions trials, long leaseMillis)
             throws InterruptedException {
         if (workers < 1) {
@@ -32,9 +38,12 @@ final class LocalWorkers {
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(workers);
         String id = Worker.defaultId();
+        CommandPolicy policy = trials.policy();
+        Notices notices = new Notices(line -> System.err.println("\n" + line)); // after the progress bar's line
         for (int i = 0; i < workers; i++) {
             SqlStudyStore own = StudyStores.open(monitor.url()).retrying(monitor.retryPolicy());
-            TrialWorker w = trials.worker(own, name, id + "-" + (i + 1), leaseMillis, new Worker.Listener() {});
+            TrialWorker w = trials.worker(own, policy, notices, name, id + "-" + (i + 1), leaseMillis,
+                    new Worker.Listener() {});
             pool.add(w);
             Thread t = new Thread(() -> {
                 try (own) {
@@ -71,6 +80,10 @@ final class LocalWorkers {
         }
         if (error.get() != null) {
             throw error.get();
+        }
+        String left = new ClaimGate(monitor, policy, notices).remaining(name);
+        if (left != null) {
+            System.err.println("optbench: study " + name + ": " + left + " (see above)");
         }
         return StudySummary.of(monitor, name);
     }

@@ -106,6 +106,15 @@ final class StudyCreateCommand implements Callable<Integer> {
         StudyDefinition def = definition(fit);
         try (SqlStudyStore s = store.openOrCreate()) {
             s.createStudy(def);
+            if (def.isExternal()) { // typed here by this machine's user: this machine's workers may run it
+                try {
+                    AllowedCommands.allowLocally(def.external().command());
+                } catch (java.io.IOException e) {
+                    System.err.println("optbench: could not add the command to this machine's allow-list "
+                            + AllowedCommands.localFile() + " (" + dev.optbench.Messages.describe(e) + "); start workers"
+                            + " with --allow-command to run it");
+                }
+            }
             spec.commandLine().getOut().printf(java.util.Locale.ROOT, "created study %s: %d optimizers × %d trials (%s, %s sampler) on %s in %s%n"
                     + "run it with: optbench study run %s --workers K%s%n",
                     def.name(), def.optimizers().size(), def.trialsPerOptimizer() * def.seeds(), def.protocol()

@@ -55,6 +55,10 @@ final class StudyRunCommand implements Callable<Integer> {
                         + " --format json; retry them: optbench study run " + name + " --retry-failed)");
                 return 1;
             }
+            int left = end.count(TrialState.PENDING) + end.count(TrialState.RUNNING);
+            if (left > 0) { // refused here (said above): another worker, or this one with more allowed, must run them
+                return 1;
+            }
             return 0;
         }
     }

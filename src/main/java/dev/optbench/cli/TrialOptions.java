@@ -3,11 +3,19 @@ package dev.optbench.cli;
 import dev.optbench.InputException;
 import dev.optbench.study.BatchWorker;
 import dev.optbench.study.BatchedTrainerRunner;
+import dev.optbench.study.ClaimGate;
+import dev.optbench.study.CommandPolicy;
+import dev.optbench.study.Notices;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyRunners;
+import dev.optbench.study.TrialRunner;
 import dev.optbench.study.TrialWorker;
 import dev.optbench.study.Worker;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** How trials run, shared by every command that runs them: study run, worker, reproduce, demo. */
@@ -34,6 +42,39 @@ final class TrialOptions {
                     + storeRetrySeconds);
         }
         return new dev.optbench.study.StoreRetry(Math.round(storeRetrySeconds * 1000), System.err::println);
+    }
+
+    @Option(names = "--allow-command", paramLabel = "CMD",
+            description = {"Let this worker run external studies whose command is exactly CMD (repeatable). Commands"
+                + " given to 'study create --command' on this machine are allowed already; any other stored command"
+                + " is refused (see the trust model in docs/distributed.md)."})
+    List<String> allowCommand = new ArrayList<>();
+
+    @Option(names = "--allow-commands", paramLabel = "FILE",
+            description = "Allow every command in FILE: one JSON string per line, e.g. \"python3 train.py\"; also read"
+                    + " from the file named by $OPTBENCH_ALLOW_COMMANDS.")
+    Path allowCommands;
+
+    @Option(names = "--pass-env", paramLabel = "NAME",
+            description = "Pass this variable of the worker's environment to external trials (repeatable); they get only"
+                    + " PATH, HOME, the locale and their OPTBENCH_ settings otherwise.")
+    List<String> passEnv = new ArrayList<>();
+
+    /**
+     * What this worker's operator allows: --allow-command, --allow-commands FILE,
+     * $OPTBENCH_ALLOW_COMMANDS (a file), the local list of created commands; and --pass-env.
+     */
+    CommandPolicy policy() {
+        Set<String> commands = new LinkedHashSet<>(allowCommand);
+        if (allowCommands != null) {
+            commands.addAll(AllowedCommands.read(allowCommands, "--allow-commands"));
+        }
+        String fromEnv = System.getenv("OPTBENCH_ALLOW_COMMANDS");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            commands.addAll(AllowedCommands.read(Path.of(fromEnv), "$OPTBENCH_ALLOW_COMMANDS"));
+        }
+        commands.addAll(AllowedCommands.local());
+        return new CommandPolicy(commands, new LinkedHashSet<>(passEnv));
     }
 
     @Option(names = "--batch-trials", paramLabel = "K|auto", defaultValue = "auto",
@@ -75,17 +116,26 @@ final class TrialOptions {
         t.leaseSeconds = leaseSeconds;
         t.storeRetrySeconds = storeRetrySeconds;
         t.batchTrials = Integer.toString(k);
+        t.allowCommand = allowCommand;
+        t.allowCommands = allowCommands;
+        t.passEnv = passEnv;
         return t;
     }
 
-    /** The worker these options ask for: batched trials unless --batch-trials 1. */
-    TrialWorker worker(SqlStudyStore store, String study, String id, long leaseMillis, Worker.Listener listener) {
+    /**
+     * The worker these options ask for, batched trials unless --batch-trials 1, claiming only what
+     * {@code policy} and the loaded optimizers let it run; its refusals go to {@code notices}.
+     */
+    TrialWorker worker(SqlStudyStore store, CommandPolicy policy, Notices notices, String study, String id,
+            long leaseMillis, Worker.Listener listener) {
         int k = batchTrialsValue();
         String device = checkedDevice();
+        ClaimGate gate = new ClaimGate(store, policy, notices);
+        TrialRunner runner = StudyRunners.forGate(gate, dataDir, device);
         if (k == 1) {
-            return new Worker(store, StudyRunners.forStore(store, dataDir, device), study, id, leaseMillis, listener);
+            return new Worker(store, gate, runner, study, id, leaseMillis, listener);
         }
-        return new BatchWorker(store, new BatchedTrainerRunner(StudyRunners.forStore(store, dataDir, device), dataDir,
-                device, k), study, id, leaseMillis, listener);
+        return new BatchWorker(store, gate, new BatchedTrainerRunner(runner, dataDir, device, k), study, id, leaseMillis,
+                listener);
     }
 }

@@ -1,6 +1,9 @@
 package dev.optbench.cli;
 
 import dev.optbench.study.Claim;
+import dev.optbench.study.ClaimGate;
+import dev.optbench.study.CommandPolicy;
+import dev.optbench.study.Notices;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.TrialState;
 import dev.optbench.study.TrialWorker;
@@ -31,6 +34,8 @@ final class WorkerCommand implements Callable<Integer> {
         long lease = trials.leaseMillis();
         String id = name != null ? name : Worker.defaultId();
         var retry = trials.storeRetry();
+        CommandPolicy policy = trials.policy(); // a bad --allow-commands file fails before anything runs
+        Notices notices = new Notices(System.err::println);
         try (SqlStudyStore s = store.open().retrying(retry)) {
             TrialOptions chosen = trials;
             if (study != null) {
@@ -42,7 +47,7 @@ final class WorkerCommand implements Callable<Integer> {
                 Layout layout = Layouts.realize(Layouts.choose(workload, 1, fixedBatch, null), System.err);
                 chosen = trials.withBatchTrials(layout.batchTrials());
             }
-            TrialWorker worker = chosen.worker(s, study, id, lease, new LogListener(id));
+            TrialWorker worker = chosen.worker(s, policy, notices, study, id, lease, new LogListener(id));
             Thread hook = new Thread(() -> LocalWorkers.stopAll(List.of(worker)), "optbench-release");
             Runtime.getRuntime().addShutdownHook(hook);
             int n;
@@ -55,6 +60,11 @@ final class WorkerCommand implements Callable<Integer> {
                 } catch (IllegalStateException shuttingDown) {
                     // Ctrl-C: the hook is running and waits for this worker to release its trial
                 }
+            }
+            String left = new ClaimGate(s, policy, notices).remaining(study);
+            if (left != null) { // refused work remains: a script or scheduler must not take this for success
+                System.err.println("optbench: worker " + id + " stored " + n + " trials; " + left + " (see above)");
+                return 1;
             }
             System.err.println("optbench: worker " + id + " stored " + n + " trials; nothing left to run");
         }

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class BatchWorker implements TrialWorker {
     private final SqlStudyStore store;
+    private final ClaimGate gate;
     private final BatchTrialRunner runner;
     private final String study;
     private final String id;
@@ -35,13 +36,24 @@ public final class BatchWorker implements TrialWorker {
     private final Worker.Listener listener;
     private volatile boolean stopping;
     private volatile boolean done;
+    /** What this worker may claim, as its gate last said ({@link #run}). */
+    private ClaimFilter filter = new ClaimFilter(java.util.Map.of());
 
+    /** A worker that runs no external command (and so no external study's trial): for tests and tools. */
     public BatchWorker(SqlStudyStore store, BatchTrialRunner runner, String study, String id, long leaseMillis,
             Worker.Listener listener) {
+        this(store, new ClaimGate(store, CommandPolicy.NONE, new Notices(System.err::println)), runner, study, id,
+                leaseMillis, listener);
+    }
+
+    /** A worker that claims only what {@code gate} admits (its runner runs claims by the gate's definitions). */
+    public BatchWorker(SqlStudyStore store, ClaimGate gate, BatchTrialRunner runner, String study, String id,
+            long leaseMillis, Worker.Listener listener) {
         if (leaseMillis < 200) {
             throw new IllegalArgumentException("lease must be at least 200 ms, not " + leaseMillis);
         }
         this.store = store;
+        this.gate = gate;
         this.runner = runner;
         this.study = study;
         this.id = id;
@@ -72,16 +84,18 @@ public final class BatchWorker implements TrialWorker {
         ExecutorService trialThread = Worker.trialThread(id + "-trials");
         int stored = 0;
         try {
+            filter = gate.refresh(study);
             while (!stopping) {
                 List<Claim> claims = claimBatch();
                 if (!claims.isEmpty()) {
                     stored += runBatch(claims, trialThread);
                 } else {
-                    int unfinished = store.unfinished(study);
+                    filter = gate.refresh(study); // studies may have appeared or changed since
+                    int unfinished = store.unfinished(study, filter);
                     if (unfinished == 0) {
-                        break;
+                        break; // what is left, if anything, this worker may not run
                     }
-                    if (Worker.awaitOthers(store, study, unfinished, Math.min(1000, leaseMillis / 4), () -> stopping)) {
+                    if (Worker.awaitOthers(store, study, filter, unfinished, Math.min(1000, leaseMillis / 4), () -> stopping)) {
                         stopping = true;
                     }
                 }
@@ -96,14 +110,14 @@ public final class BatchWorker implements TrialWorker {
     /** The next pending trial and up to K − 1 more of its study; empty if none is pending. */
     List<Claim> claimBatch() {
         List<Claim> claims = new ArrayList<>();
-        Optional<Claim> first = store.claim(study, id, leaseMillis);
+        Optional<Claim> first = store.claim(study, id, leaseMillis, filter);
         if (first.isEmpty()) {
             return claims;
         }
         claims.add(first.get());
         int limit = runner.batchLimit(first.get().workload());
         while (claims.size() < limit && !stopping) {
-            Optional<Claim> next = store.claim(first.get().study(), id, leaseMillis);
+            Optional<Claim> next = store.claim(first.get().study(), id, leaseMillis, filter);
             if (next.isEmpty()) {
                 break;
             }

@@ -28,6 +28,7 @@ final class ExternalOutput {
     private long lastStep = -1;
     private int lines;
     private volatile boolean diverged;
+    private volatile boolean reportedValidationError;
     private volatile String malformed;
 
     /** Takes one line; returns false once the outcome is decided (diverged or malformed). */
@@ -77,6 +78,9 @@ final class ExternalOutput {
         if (n.has("train_loss")) {
             measurements.add(new Measurement(t, Split.TRAIN, finite(trainLoss), Double.NaN));
         }
+        if (n.has("validation_error") && Double.isFinite(valError)) {
+            reportedValidationError = true;
+        }
         if (n.has("validation_error") || n.has("validation_loss")) {
             measurements.add(new Measurement(t, Split.VALIDATION, finite(valLoss), finite(valError)));
         }
@@ -107,6 +111,11 @@ final class ExternalOutput {
     /** The store keeps no ±Infinity: a non-finite value is stored as missing (NaN). */
     private static double finite(double v) {
         return Double.isFinite(v) ? v : Double.NaN;
+    }
+
+    /** Whether some line gave a finite validation_error: a completed trial must report one. */
+    boolean reportedValidationError() {
+        return reportedValidationError;
     }
 
     boolean diverged() {

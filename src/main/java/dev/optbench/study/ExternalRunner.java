@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
  * Runs one trial of an external study as a process (SPEC section 10): {@code /bin/sh -c COMMAND}
  * with {@code OPTBENCH_HPARAMS} (JSON object of the resolved hyperparameters), {@code OPTBENCH_SEED},
  * {@code OPTBENCH_STEPS}, {@code OPTBENCH_TRIAL} (study/optimizer#index) and, for convenience,
- * {@code OPTBENCH_OPTIMIZER} set; its standard output is read by {@link ExternalOutput}.
- * Exit 0 → completed; a non-finite loss or {"status": "diverged"} → diverged; a non-zero exit, a
- * time-out or a malformed line → {@link ExternalTrialException} (the worker stores it as failed)
- * with the last lines of standard error.
+ * {@code OPTBENCH_OPTIMIZER} set, in an environment that holds nothing else of the worker's but
+ * {@link #BASE_ENV}, the locale and what the operator passes ({@code --pass-env}); its standard
+ * output is read by {@link ExternalOutput}.
+ * Exit 0 with a validation_error → completed; a non-finite loss or {"status": "diverged"} →
+ * diverged; a non-zero exit, a time-out, a malformed line or no validation_error at all →
+ * {@link ExternalTrialException} (the worker stores it as failed) with the last lines of standard error.
  *
  * <p>The command runs in a session of its own ({@code setsid}) under a small shell wrapper. The
  * process group is killed when the trial ends, is cancelled (Ctrl-C, a lost lease) or times out.
@@ -57,10 +59,45 @@ public final class ExternalRunner {
 
     private static final boolean SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
 
-    private final ExternalCommand command;
+    /**
+     * The variables of the worker's environment every trial gets (when set): the command's search
+     * path, the home directory and the locale. Anything else only if the operator names it
+     * ({@code --pass-env}); never the store URL, which holds the database password.
+     */
+    public static final java.util.List<String> BASE_ENV = java.util.List.of("PATH", "HOME", "LANG", "LANGUAGE");
 
+    private final ExternalCommand command;
+    private final java.util.Set<String> passEnv;
+
+    /** A runner that passes the trial only the base variables and its own (no --pass-env). */
     public ExternalRunner(ExternalCommand command) {
+        this(command, java.util.Set.of());
+    }
+
+    /** {@code passEnv}: names of more variables of this process's environment to pass on (when set). */
+    public ExternalRunner(ExternalCommand command, java.util.Set<String> passEnv) {
         this.command = command;
+        this.passEnv = java.util.Set.copyOf(passEnv);
+    }
+
+    /**
+     * The trial's whole environment: from {@code parent} (the worker's), {@link #BASE_ENV}, every
+     * {@code LC_*} and the {@code passEnv} names that are set; then the trial's own OPTBENCH_ variables.
+     */
+    static Map<String, String> environment(Map<String, String> parent, java.util.Set<String> passEnv, Claim claim,
+            ExternalCommand command) {
+        Map<String, String> env = new TreeMap<>();
+        parent.forEach((name, value) -> {
+            if (BASE_ENV.contains(name) || name.startsWith("LC_") || passEnv.contains(name)) {
+                env.put(name, value);
+            }
+        });
+        env.put("OPTBENCH_HPARAMS", Json.write(new TreeMap<>(claim.hparams())));
+        env.put("OPTBENCH_SEED", Long.toString(claim.seed()));
+        env.put("OPTBENCH_STEPS", Long.toString(command.steps()));
+        env.put("OPTBENCH_TRIAL", claim.label());
+        env.put("OPTBENCH_OPTIMIZER", claim.optimizer());
+        return env;
     }
 
     /** Runs the claim's trial; throws CancellationException when the calling thread is interrupted. */
@@ -72,11 +109,8 @@ public final class ExternalRunner {
         argv.addAll(List.of("/bin/sh", "-c", WRAPPER, "optbench-trial", command.command()));
         ProcessBuilder pb = new ProcessBuilder(argv);
         Map<String, String> env = pb.environment();
-        env.put("OPTBENCH_HPARAMS", Json.write(new TreeMap<>(claim.hparams())));
-        env.put("OPTBENCH_SEED", Long.toString(claim.seed()));
-        env.put("OPTBENCH_STEPS", Long.toString(command.steps()));
-        env.put("OPTBENCH_TRIAL", claim.label());
-        env.put("OPTBENCH_OPTIMIZER", claim.optimizer());
+        env.clear(); // the worker's environment holds secrets (OPTBENCH_STORE): start from nothing
+        env.putAll(environment(System.getenv(), passEnv, claim, command));
         long start = System.nanoTime();
         Process p;
         try {
@@ -141,6 +175,10 @@ public final class ExternalRunner {
         int exit = p.exitValue();
         if (exit != 0) {
             throw new ExternalTrialException("exit status " + exit + lastErr);
+        }
+        if (!output.reportedValidationError()) { // a trial without its result is not a result of 1.0
+            throw new ExternalTrialException("reported no validation_error (exit status 0; print a line such as"
+                    + " {\"step\": N, \"validation_error\": x})" + lastErr);
         }
         return result(RunStatus.COMPLETED, output, seconds);
     }

@@ -77,7 +77,13 @@ final class Schema {
                       study TEXT NOT NULL REFERENCES studies (name) ON DELETE CASCADE,
                       optimizer TEXT NOT NULL,
                       space TEXT NOT NULL,
-                      PRIMARY KEY (study, optimizer))"""));
+                      PRIMARY KEY (study, optimizer))"""),
+            // 4: each study's fingerprint (StudyFingerprint), recorded at creation; a worker refuses a
+            // study whose row no longer matches it. Older stores get theirs from their rows as they are.
+            List.of("ALTER TABLE studies ADD COLUMN fingerprint TEXT"));
+
+    /** The migration after whose DDL {@link StudyFingerprint#fillMissing} runs. */
+    private static final int FINGERPRINTS = 4;
 
     /** An arbitrary constant naming optbench's migration lock ("optbench" in ASCII, truncated). */
     private static final long ADVISORY_LOCK = 0x6f707462656e6368L;
@@ -111,6 +117,9 @@ final class Schema {
             for (int v = version; v < latest(); v++) {
                 for (String ddl : MIGRATIONS.get(v)) {
                     s.execute(ddl);
+                }
+                if (v + 1 == FINGERPRINTS) {
+                    StudyFingerprint.fillMissing(c);
                 }
             }
             if (!hasRow) {

@@ -99,20 +99,27 @@ public final class SqlStudyStore implements StudyStore {
                     + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
         }
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO studies (name, workload, protocol, optimizers,"
-                + " trials_per_optimizer, seed, sampler, spaces, created_ms, external, seeds, fit)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " trials_per_optimizer, seed, sampler, spaces, created_ms, external, seeds, fit, fingerprint)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            String optimizers = Json.write(def.optimizers());
+            String spaces = Json.write(def.spaces());
+            String external = def.isExternal() ? def.external().toJson() : null;
+            String fit = def.fit() == null ? null : def.fit().toJson();
             ps.setString(1, def.name());
             ps.setString(2, def.workload());
             ps.setString(3, def.protocol());
-            ps.setString(4, Json.write(def.optimizers()));
+            ps.setString(4, optimizers);
             ps.setInt(5, def.trialsPerOptimizer());
             ps.setLong(6, def.seed());
             ps.setString(7, def.sampler());
-            ps.setString(8, Json.write(def.spaces()));
+            ps.setString(8, spaces);
             ps.setLong(9, def.created().toEpochMilli());
-            ps.setString(10, def.isExternal() ? def.external().toJson() : null);
+            ps.setString(10, external);
             ps.setInt(11, def.seeds());
-            ps.setString(12, def.fit() == null ? null : def.fit().toJson());
+            ps.setString(12, fit);
+            ps.setString(13, StudyFingerprint.of(def.name(), def.workload(), def.protocol(), optimizers,
+                    def.trialsPerOptimizer(), def.seed(), def.sampler(), spaces, def.created().toEpochMilli(), external,
+                    def.seeds(), fit));
             ps.executeUpdate();
         }
         Rows.insertTrials(connection, trials);
@@ -130,6 +137,41 @@ public final class SqlStudyStore implements StudyStore {
                 return rs.next() ? Optional.of(Rows.study(rs)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * A study's row as a worker must judge it: its definition (null when the row cannot be read as
+     * one, {@code problem} says why) and whether the row still matches the fingerprint recorded at
+     * its creation.
+     */
+    public record StoredStudy(String name, StudyDefinition definition, boolean fingerprintMatches, String problem) {}
+
+    /**
+     * The study {@code name}, or (null) every study, that has a pending or running trial, each
+     * checked against its fingerprint.
+     */
+    public synchronized List<StoredStudy> unfinishedStudies(String name) {
+        return call(() -> {
+            List<StoredStudy> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM studies WHERE EXISTS (SELECT 1 FROM trials"
+                    + " WHERE trials.study = studies.name AND trials.state IN ('pending', 'running'))"
+                    + (name == null ? "" : " AND name = ?") + " ORDER BY created_ms, name")) {
+                if (name != null) {
+                    ps.setString(1, name);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        boolean matches = StudyFingerprint.of(rs).equals(rs.getString("fingerprint"));
+                        try {
+                            out.add(new StoredStudy(rs.getString("name"), Rows.study(rs), matches, null));
+                        } catch (RuntimeException e) { // a row no optbench wrote: refuse it, do not crash on it
+                            out.add(new StoredStudy(rs.getString("name"), null, false, dev.optbench.Messages.describe(e)));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     @Override
@@ -224,12 +266,19 @@ public final class SqlStudyStore implements StudyStore {
 
     /** Pending plus running trials, in one study or (null) in all. */
     public synchronized int unfinished(String study) {
+        return unfinished(study, ClaimFilter.ANY);
+    }
+
+    /** Pending plus running trials that {@code filter} lets a worker claim, in one study or (null) in all. */
+    public synchronized int unfinished(String study, ClaimFilter filter) {
         return call(() -> {
             try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM trials WHERE state IN ('pending', 'running')"
-                    + (study == null ? "" : " AND study = ?"))) {
+                    + (study == null ? "" : " AND study = ?") + filter.sql())) {
+                int next = 1;
                 if (study != null) {
-                    ps.setString(1, study);
+                    ps.setString(next++, study);
                 }
+                filter.bind(ps, next);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getInt(1);
@@ -245,6 +294,11 @@ public final class SqlStudyStore implements StudyStore {
      * so optimizers advance together) and leases it for {@code leaseMillis}; empty if none is pending.
      */
     public synchronized Optional<Claim> claim(String study, String worker, long leaseMillis) {
+        return claim(study, worker, leaseMillis, ClaimFilter.ANY);
+    }
+
+    /** As {@link #claim(String, String, long)}, taking only a trial that {@code filter} lets this worker run. */
+    public synchronized Optional<Claim> claim(String study, String worker, long leaseMillis, ClaimFilter filter) {
         return tx(() -> {
             relaxedCommit();
             if (rerun) { // the lost first try may have claimed a trial already: take that one up again
@@ -254,7 +308,7 @@ public final class SqlStudyStore implements StudyStore {
                 }
             }
             expire(study);
-            String filter = study == null ? "" : " AND study = ?";
+            String only = study == null ? "" : " AND study = ?";
             String study0;
             String optimizer;
             int index;
@@ -264,11 +318,13 @@ public final class SqlStudyStore implements StudyStore {
             int stage;
             int point;
             try (PreparedStatement ps = connection.prepareStatement("SELECT study, optimizer, trial_index, attempt, hparams, seed,"
-                    + " stage, point_index FROM trials WHERE state = 'pending'" + filter + FittedStage.READY
+                    + " stage, point_index FROM trials WHERE state = 'pending'" + only + FittedStage.READY + filter.sql()
                     + " ORDER BY trial_index, study, optimizer LIMIT 1" + dialect.skipLocked())) {
+                int next = 1;
                 if (study != null) {
-                    ps.setString(1, study);
+                    ps.setString(next++, study);
                 }
+                filter.bind(ps, next);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.<Claim>empty();

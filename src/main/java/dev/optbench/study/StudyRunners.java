@@ -2,37 +2,41 @@ package dev.optbench.study;
 
 import dev.optbench.train.TrainResult;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The runner a worker uses: each claim runs as its study says, through the trainer for a built-in
  * workload or as a process for an external study (SPEC section 10). A worker without --study
- * may take trials of both kinds.
+ * may take trials of both kinds. Definitions come from the worker's {@link ClaimGate}, as it
+ * admitted them: an external command runs only if the gate's policy allows it.
  */
 public final class StudyRunners implements TrialRunner {
-    private final StudyStore store;
+    private final ClaimGate gate;
     private final TrainerRunner trainer;
-    private final Map<String, StudyDefinition> studies = new ConcurrentHashMap<>();
 
-    private StudyRunners(StudyStore store, TrainerRunner trainer) {
-        this.store = store;
+    private StudyRunners(ClaimGate gate, TrainerRunner trainer) {
+        this.gate = gate;
         this.trainer = trainer;
     }
 
     /** Built-in workloads on {@code device} with data in {@code dataDir}; external studies by their command. */
-    public static TrialRunner forStore(StudyStore store, Path dataDir, String device) {
-        return new StudyRunners(store, new TrainerRunner(dataDir, device));
+    public static TrialRunner forGate(ClaimGate gate, Path dataDir, String device) {
+        return new StudyRunners(gate, new TrainerRunner(dataDir, device));
     }
 
     private StudyDefinition definition(Claim claim) {
-        return studies.computeIfAbsent(claim.study(), store::study);
+        return gate.definition(claim.study());
     }
 
     @Override
     public TrainResult run(Claim claim) {
         StudyDefinition def = definition(claim);
-        return def.isExternal() ? new ExternalRunner(def.external()).run(claim) : trainer.run(claim);
+        if (!def.isExternal()) {
+            return trainer.run(claim);
+        }
+        if (!gate.policy().allows(def.external())) { // the gate admits no such study; never run one regardless
+            throw new IllegalStateException("study " + def.name() + "'s command is not allowed on this worker");
+        }
+        return new ExternalRunner(def.external(), gate.policy().passEnv()).run(claim);
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class Worker implements TrialWorker {
     }
 
     private final SqlStudyStore store;
+    private final ClaimGate gate;
     private final TrialRunner runner;
     private final String study;
     private final String id;
@@ -47,11 +48,20 @@ public final class Worker implements TrialWorker {
     private volatile boolean stopping;
     private volatile boolean done;
 
+    /** A worker that runs no external command (and so no external study's trial): for tests and tools. */
     public Worker(SqlStudyStore store, TrialRunner runner, String study, String id, long leaseMillis, Listener listener) {
+        this(store, new ClaimGate(store, CommandPolicy.NONE, new Notices(System.err::println)), runner, study, id,
+                leaseMillis, listener);
+    }
+
+    /** A worker that claims only what {@code gate} admits (its runner runs claims by the gate's definitions). */
+    public Worker(SqlStudyStore store, ClaimGate gate, TrialRunner runner, String study, String id, long leaseMillis,
+            Listener listener) {
         if (leaseMillis < 200) {
             throw new IllegalArgumentException("lease must be at least 200 ms, not " + leaseMillis);
         }
         this.store = store;
+        this.gate = gate;
         this.runner = runner;
         this.study = study;
         this.id = id;
@@ -91,17 +101,19 @@ public final class Worker implements TrialWorker {
         ExecutorService trialThread = trialThread(id + "-trial");
         int stored = 0;
         try {
+            ClaimFilter filter = gate.refresh(study);
             while (!stopping) {
-                Optional<Claim> claim = store.claim(study, id, leaseMillis);
+                Optional<Claim> claim = store.claim(study, id, leaseMillis, filter);
                 if (claim.isPresent()) {
                     stored += runClaim(claim.get(), trialThread) ? 1 : 0;
                 } else {
-                    int unfinished = store.unfinished(study);
+                    filter = gate.refresh(study); // studies may have appeared or changed since
+                    int unfinished = store.unfinished(study, filter);
                     if (unfinished == 0) {
-                        break;
+                        break; // what is left, if anything, this worker may not run
                     }
                     // others are running; wait for them or their leases
-                    if (awaitOthers(store, study, unfinished, Math.min(1000, leaseMillis / 4), () -> stopping)) {
+                    if (awaitOthers(store, study, filter, unfinished, Math.min(1000, leaseMillis / 4), () -> stopping)) {
                         stopping = true;
                     }
                 }
@@ -263,10 +275,10 @@ public final class Worker implements TrialWorker {
     /**
      * Waits up to {@code millis} while other workers run the study's last trials, and returns as
      * soon as one of them finishes or is released (the unfinished count, {@code unfinished} as the
-     * caller just read it, changes), so a run ends with its last trial instead of up to a second
+     * caller just read it through {@code filter}, changes), so a run ends with its last trial instead of up to a second
      * later. Returns whether to stop.
      */
-    static boolean awaitOthers(SqlStudyStore store, String study, int unfinished, long millis,
+    static boolean awaitOthers(SqlStudyStore store, String study, ClaimFilter filter, int unfinished, long millis,
             java.util.function.BooleanSupplier stopping) {
         long end = System.currentTimeMillis() + millis;
         while (!stopping.getAsBoolean() && System.currentTimeMillis() < end) {
@@ -276,7 +288,7 @@ public final class Worker implements TrialWorker {
                 Thread.currentThread().interrupt();
                 return true;
             }
-            if (store.unfinished(study) != unfinished) {
+            if (store.unfinished(study, filter) != unfinished) {
                 break;
             }
         }

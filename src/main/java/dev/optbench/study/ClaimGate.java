@@ -1,0 +1,134 @@
+package dev.optbench.study;
+
+import dev.optbench.optim.OptimizerAliases;
+import dev.optbench.optim.Optimizers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Decides which trials one worker may claim (docs/distributed.md, "Trust model"). A study is
+ * refused when its stored definition no longer matches its fingerprint, or when it is external
+ * and its command is not one its operator allowed ({@link CommandPolicy}); a built-in study's
+ * trials whose optimizer this process has not loaded (a plug-in) are left to other workers.
+ * Each refusal is told once through {@code notices}, in one line that says how to allow it.
+ * The runner runs a claim by the definition admitted here ({@link #definition}), not by one read
+ * later, so a row rewritten between the check and the run changes nothing that runs.
+ */
+public final class ClaimGate {
+    /** How much of a refused command a notice quotes. */
+    static final int QUOTE = 80;
+
+    private final SqlStudyStore store;
+    private final CommandPolicy policy;
+    private final Consumer<String> notices;
+    private final Map<String, StudyDefinition> admitted = new ConcurrentHashMap<>();
+    private volatile Map<String, List<String>> refused = Map.of();
+
+    public ClaimGate(SqlStudyStore store, CommandPolicy policy, Consumer<String> notices) {
+        this.store = store;
+        this.policy = policy;
+        this.notices = notices;
+    }
+
+    public CommandPolicy policy() {
+        return policy;
+    }
+
+    /** Reads the unfinished studies ({@code study} only, unless null) again and returns what may be claimed now. */
+    public synchronized ClaimFilter refresh(String study) {
+        Map<String, Set<String>> runnable = new LinkedHashMap<>();
+        Map<String, List<String>> why = new LinkedHashMap<>();
+        for (SqlStudyStore.StoredStudy s : store.unfinishedStudies(study)) {
+            List<String> reasons = reasons(s);
+            if (!reasons.isEmpty()) {
+                admitted.remove(s.name());
+                why.put(s.name(), reasons);
+                continue;
+            }
+            StudyDefinition def = s.definition();
+            Set<String> optimizers = new LinkedHashSet<>();
+            for (String o : def.optimizers()) {
+                if (def.isExternal() || Optimizers.names().contains(OptimizerAliases.rule(o))) {
+                    optimizers.add(o);
+                } else {
+                    notices.accept("optbench: study " + def.name() + " needs optimizer '" + o + "', which this worker has not"
+                            + " loaded: its " + o + " trials are left pending (load its plug-in with --plugins DIR or"
+                            + " $OPTBENCH_PLUGINS)");
+                    why.computeIfAbsent(def.name(), k -> new ArrayList<>()).add("optimizer " + o + " not loaded");
+                }
+            }
+            admitted.put(def.name(), def);
+            runnable.put(def.name(), optimizers);
+        }
+        refused = Map.copyOf(why);
+        return new ClaimFilter(runnable);
+    }
+
+    /** Why study {@code s} may not run here at all (told through the notices); empty when it may. */
+    private List<String> reasons(SqlStudyStore.StoredStudy s) {
+        List<String> reasons = new ArrayList<>();
+        if (s.definition() == null) {
+            notices.accept("optbench: refused study " + s.name() + ": its row in the store cannot be read ("
+                    + quote(s.problem()) + "); its trials are left pending");
+            reasons.add("unreadable definition");
+            return reasons;
+        }
+        StudyDefinition def = s.definition();
+        if (def.isExternal() && !policy.allows(def.external())) {
+            String q = shellQuote(quote(def.external().command()));
+            notices.accept("optbench: refused to run study " + def.name() + "'s command " + q + ": this worker's operator has"
+                    + " not allowed it (to run it, start the worker with --allow-command " + q
+                    + " giving the exact command, or list it in --allow-commands FILE or $OPTBENCH_ALLOW_COMMANDS)");
+            reasons.add("command not allowed");
+        }
+        if (!s.fingerprintMatches()) {
+            notices.accept("optbench: refused study " + def.name() + ": its definition in the store no longer matches the"
+                    + " fingerprint recorded when it was created (it was changed afterwards, e.g. by SQL); its trials are"
+                    + " left pending");
+            reasons.add("definition changed after creation");
+        }
+        return reasons;
+    }
+
+    /** The definition this gate admitted study {@code name} under; refuses a study it has not admitted. */
+    public StudyDefinition definition(String name) {
+        StudyDefinition def = admitted.get(name);
+        if (def == null) {
+            throw new IllegalStateException("study " + name + " was not admitted by this worker's checks; not running it");
+        }
+        return def;
+    }
+
+    /**
+     * One line on the pending or running trials in {@code study} (or, null, any study) that this
+     * worker may not run, and why, as the store is now; null when there are none.
+     */
+    public String remaining(String study) {
+        ClaimFilter filter = refresh(study);
+        int left = store.unfinished(study) - store.unfinished(study, filter);
+        if (left <= 0) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        refused.forEach((name, reasons) -> parts.add(name + " (" + String.join(", ", reasons) + ")"));
+        return left + " trial" + (left == 1 ? "" : "s") + " remain" + (left == 1 ? "s" : "") + " that this worker may not run"
+                + (parts.isEmpty() ? "" : ": study " + String.join(", study ", parts));
+    }
+
+    /** At most {@value #QUOTE} characters of {@code s}, on one line. */
+    static String quote(String s) {
+        String one = s.replaceAll("[\\r\\n\\t]+", " ");
+        return one.length() <= QUOTE ? one : one.substring(0, QUOTE - 1) + "…";
+    }
+
+    /** {@code s} in single quotes for a POSIX shell. */
+    static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}

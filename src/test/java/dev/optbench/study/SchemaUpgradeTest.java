@@ -52,7 +52,7 @@ class SchemaUpgradeTest {
     void migrationTwoIsExternalTrialsAndSeedRepeatsComeAfterIt() {
         // stores made by the release with external trials are at version 2: its migration must not change
         assertThat(Schema.MIGRATIONS.get(1)).containsExactly("ALTER TABLE studies ADD COLUMN external TEXT");
-        assertThat(Schema.latest()).isEqualTo(3);
+        assertThat(Schema.latest()).isEqualTo(4);
         assertThat(String.join(";", Schema.MIGRATIONS.get(2))).contains("ADD COLUMN seeds").contains("fitted_spaces");
     }
 
@@ -87,7 +87,40 @@ class SchemaUpgradeTest {
             assertThat(trials).extracting(Trial::stage).containsExactly(1, 1);
             assertThat(trials.get(0).validationError()).isEqualTo(0.3);
             assertThat(store.claim("ext", "w", 10_000)).get().extracting(Claim::index).isEqualTo(1);
-            assertThat(store.dump()).contains("{version=3}");
+            assertThat(store.dump()).contains("{version=" + Schema.latest() + "}");
+        }
+    }
+
+    @Test
+    void versionThreeStoreGetsEachStudysFingerprintFromItsRowAndNoticesLaterChanges() throws Exception {
+        Path db = dir.resolve("v3.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (List<String> migration : Schema.MIGRATIONS.subList(0, 3)) {
+                for (String ddl : migration) {
+                    s.execute(ddl);
+                }
+            }
+            s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+            s.execute("INSERT INTO schema_version VALUES (3)");
+            s.execute("INSERT INTO studies (name, workload, protocol, optimizers, trials_per_optimizer, seed, sampler, spaces,"
+                    + " created_ms) VALUES ('old', 'quadratic', 'lr-only', '[\"sgd\"]', 1, 5, 'halton', '{}', 0)");
+            s.execute("INSERT INTO trials (study, optimizer, trial_index, state, searched, hparams, seed) VALUES ('old',"
+                    + " 'sgd', 0, 'pending', '{}', '{\"learning_rate\":0.1}', 12)");
+        }
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + db)) {
+            assertThat(store.unfinishedStudies("old")).singleElement()
+                    .satisfies(st -> assertThat(st.fingerprintMatches()).isTrue());
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT fingerprint FROM studies")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(StudyFingerprint.of("old", "quadratic", "lr-only", "[\"sgd\"]", 1, 5,
+                    "halton", "{}", 0, null, 1, null));
+            s.execute("UPDATE studies SET trials_per_optimizer = 2"); // executeQuery's result set is done with
+        }
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + db)) {
+            assertThat(store.unfinishedStudies("old")).singleElement()
+                    .satisfies(st -> assertThat(st.fingerprintMatches()).isFalse());
         }
     }
 }

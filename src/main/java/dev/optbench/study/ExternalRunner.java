@@ -148,15 +148,17 @@ public final class ExternalRunner {
         } catch (InterruptedException e) {
             cancelled = true;
         } finally {
-            kill(p);
+            killTree(p); // not p's streams yet: what the trial wrote is still to be read
             closeQuietly(keepOpen);
         }
         if (cancelled) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new CancellationException("trial " + claim.label() + " cancelled; its process was killed");
         }
         join(out);
         join(err);
+        p.destroyForcibly(); // closes its streams: only now that they were read to the end
         double seconds = (System.nanoTime() - start) / 1e9;
         String lastErr;
         synchronized (stderr) {
@@ -208,8 +210,17 @@ public final class ExternalRunner {
         return t;
     }
 
-    /** Kills the trial's whole process group (its session, under setsid), then whatever descends from it. */
+    /** Kills the trial's whole process group and everything in it, then closes its streams. */
     static void kill(Process p) {
+        killTree(p);
+        p.destroyForcibly();
+    }
+
+    /**
+     * Kills the trial's whole process group (its session, under setsid), then whatever descends
+     * from it, leaving {@code p}'s streams open (Process.destroy closes them, losing unread output).
+     */
+    private static void killTree(Process p) {
         if (SETSID) {
             try {
                 new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
@@ -221,7 +232,7 @@ public final class ExternalRunner {
             }
         }
         p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        p.toHandle().destroyForcibly();
     }
 
     private static void join(Thread t) {

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ExternalRunnerTest {
+public class ExternalRunnerTest {
     @TempDir Path dir;
 
     private static Claim claim() {
@@ -56,22 +57,18 @@ class ExternalRunnerTest {
 
     @Test
     void aCancelledTrialKillsItsWholeProcessTree() throws Exception {
+        Path started = fifo("started");
+        Path hold = fifo("hold"); // never written: the grandchild waits on it until killed
         Path script = dir.resolve("tree.sh");
-        // The trial's shell starts a grandchild in the background, then waits: both must go.
-        Files.writeString(script, "sleep 120 & echo $! > " + dir.resolve("grandchild") + "\necho $$ > " + dir.resolve("child")
-                + "\nwait\n");
+        // The trial's shell starts a grandchild in the background, says both pids, then waits: both must go.
+        Files.writeString(script, "cat " + hold + " & echo \"$$ $!\" > " + started + "\nwait\n");
         ExternalRunner runner = new ExternalRunner(new ExternalCommand("/bin/sh " + script, 10, 0));
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             Future<TrainResult> f = thread.submit(() -> runner.run(claim()));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (!(Files.exists(dir.resolve("child")) && Files.exists(dir.resolve("grandchild")))
-                    || Files.readString(dir.resolve("child")).isBlank()) {
-                assertThat(System.currentTimeMillis()).isLessThan(deadline);
-                Thread.sleep(20);
-            }
-            long child = Long.parseLong(Files.readString(dir.resolve("child")).strip());
-            long grandchild = Long.parseLong(Files.readString(dir.resolve("grandchild")).strip());
+            String[] pids = Files.readString(started).strip().split(" "); // blocks until the script has written them
+            long child = Long.parseLong(pids[0]);
+            long grandchild = Long.parseLong(pids[1]);
             assertThat(alive(child)).isTrue();
             f.cancel(true); // what the worker does on Ctrl-C or a lost lease
             thread.submit(() -> { }).get(30, TimeUnit.SECONDS); // the trial thread has returned
@@ -82,9 +79,20 @@ class ExternalRunnerTest {
         }
     }
 
+    private Path fifo(String name) throws Exception {
+        return fifo(dir, name);
+    }
+
+    /** A named pipe in {@code dir}: reading it waits until a script has written it and closed it. */
+    public static Path fifo(Path dir, String name) throws Exception {
+        Path p = dir.resolve(name);
+        assertThat(new ProcessBuilder("mkfifo", p.toString()).start().waitFor()).isZero();
+        return p;
+    }
+
     @Test
     void theRunnerThrowsCancellationWhenItsThreadIsInterrupted() throws Exception {
-        ExternalRunner runner = new ExternalRunner(new ExternalCommand("sleep 60", 10, 0));
+        ExternalRunner runner = new ExternalRunner(new ExternalCommand("cat " + fifo("hold"), 10, 0));
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             Future<TrainResult> f = thread.submit(() -> {
@@ -109,6 +117,28 @@ class ExternalRunnerTest {
         ExternalRunner failing = new ExternalRunner(new ExternalCommand("echo \"$OPTBENCH_TRIAL $OPTBENCH_SEED\" >&2; exit 7", 4, 0));
         assertThatThrownBy(() -> failing.run(claim())).isInstanceOf(ExternalTrialException.class)
                 .hasMessage("exit status 7; last stderr: s/mine#2 42");
+    }
+
+    @Test
+    void aTrialThatExitsZeroWithoutAValidationErrorFails() {
+        for (String command : List.of("true", "echo '{\"step\": 3, \"train_loss\": 0.5, \"validation_loss\": 0.4}'",
+                "echo '{\"step\": 3, \"validation_error\": NaN}'")) {
+            ExternalRunner runner = new ExternalRunner(new ExternalCommand(command, 3, 0));
+            assertThatThrownBy(() -> runner.run(claim())).as(command).isInstanceOf(ExternalTrialException.class)
+                    .hasMessageStartingWith("reported no validation_error (exit status 0;");
+        }
+    }
+
+    @Test
+    void theTrialsEnvironmentIsBuiltFromNothing() {
+        Map<String, String> parent = Map.of("OPTBENCH_STORE", "postgresql://db/x?user=u&password=p", "PGPASSWORD", "p",
+                "PATH", "/usr/bin", "HOME", "/home/u", "LANG", "C.UTF-8", "LC_NUMERIC", "de_DE.UTF-8", "CUDA_VISIBLE_DEVICES",
+                "1", "OPTBENCH_SEED", "99");
+        Map<String, String> env = ExternalRunner.environment(parent, java.util.Set.of("CUDA_VISIBLE_DEVICES", "UNSET"), claim(),
+                new ExternalCommand("x", 7, 0));
+        assertThat(env).containsExactlyInAnyOrderEntriesOf(Map.of("PATH", "/usr/bin", "HOME", "/home/u", "LANG", "C.UTF-8",
+                "LC_NUMERIC", "de_DE.UTF-8", "CUDA_VISIBLE_DEVICES", "1", "OPTBENCH_HPARAMS", "{\"learning_rate\":0.1}",
+                "OPTBENCH_SEED", "42", "OPTBENCH_STEPS", "7", "OPTBENCH_TRIAL", "s/mine#2", "OPTBENCH_OPTIMIZER", "mine"));
     }
 
     @Test
@@ -137,13 +167,18 @@ class ExternalRunnerTest {
         }
     }
 
-    /** Whether the process ends within 10 s (a killed process may take a moment to be reaped). */
-    static boolean gone(long pid) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (alive(pid) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
+    /** Whether the process has ended or ends (a killed process may take a moment to be reaped; 60 s is a safety net). */
+    public static boolean gone(long pid) throws Exception {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty()) {
+            return true;
         }
-        return !alive(pid);
+        try {
+            h.get().onExit().get(60, TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        }
     }
 
     private static boolean alive(long pid) {

@@ -152,6 +152,15 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
                     hparams.put(hpNames.get(h), number(cell, hpNames.get(h), source, line));
                 }
             }
+            if (dev.optbench.space.Hyperparameters.knows(optimizer)) { // a retried failed row would run these
+                for (Map.Entry<String, Double> h : hparams.entrySet()) {
+                    String allowed = dev.optbench.space.SpaceRanges.outside(optimizer, h.getKey(), h.getValue());
+                    if (allowed != null) {
+                        throw new InputException(source + " line " + line + ": " + optimizer + "'s " + h.getKey() + " = "
+                                + cellText(h.getValue()) + " is outside the allowed range " + allowed + "; fix the value");
+                    }
+                }
+            }
             Map<String, Double> searched = new LinkedHashMap<>();
             for (int c : searchedCols) {
                 String cell = row.get(c);
@@ -243,6 +252,11 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
             throw new InputException(source + " line " + line + ": " + column + " '" + oneLine(cell.trim())
                     + "' is not a trial number (an integer >= 0); fix the value");
         }
+    }
+
+    /** A number as a person would write it: -3, not -3.0. */
+    private static String cellText(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Cell text for a one-line error message: line breaks shown as \n. */

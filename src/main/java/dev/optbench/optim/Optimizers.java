@@ -118,6 +118,16 @@ public final class Optimizers {
         return new StackedOptimizer(rule(name), checked, true);
     }
 
+    /**
+     * Checks {@code hparams} for optimizer {@code name} as {@link #create} does (unknown names, a
+     * missing learning_rate, values out of range) without building anything.
+     *
+     * @throws InputException naming the value and the allowed range
+     */
+    public static void check(String name, Map<String, Double> hparams) {
+        checked(name, hparams);
+    }
+
     /** Every hyperparameter of {@code name} with defaults filled in, or an InputException. */
     private static Map<String, Double> checked(String name, Map<String, Double> hparams) {
         List<HyperparameterSpec> specs = specsOf(name);

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
  * A worker that trains up to K trials of one study at once (SPEC section 10): it claims a
  * pending trial, then up to K − 1 more of the same study (each its own claim, attempt and
  * lease), trains them together on its trial thread while renewing every lease each quarter
- * lease, and stores each result on its own. A trial that diverges early is stored with the
+ * lease, and stores each result on its own: a trial that failed alone (see
+ * {@link dev.optbench.train.BatchedTrainer#train(List, List)}) is stored failed, the others as usual. A trial that diverges early is stored with the
  * others when the batch ends (its lease is renewed until then). A lease that is lost is no
  * longer renewed and its trial's result is not written (another worker owns it now); the
  * others go on. {@link #stop()} cancels the batch and releases every held trial to pending; if
@@ -179,10 +180,9 @@ public final class BatchWorker implements TrialWorker {
                     releaseAll(held);
                     return 0;
                 }
-                String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                String message = dev.optbench.Messages.describe(cause); // Worker's words, no class names
                 for (Claim c : held) {
-                    store.fail(c, message, provenance(c, claims.size()));
-                    listener.failed(c, message);
+                    Worker.failed(store, listener, c, message, provenance(c, claims.size()));
                 }
                 return 0;
             }
@@ -208,6 +208,10 @@ public final class BatchWorker implements TrialWorker {
     }
 
     private boolean finish(Claim claim, TrainResult result, int batch) {
+        if (result.status() == RunStatus.FAILED) { // this trial alone threw; the batch's others are stored as usual
+            Worker.failed(store, listener, claim, result.failure(), provenance(claim, batch));
+            return false;
+        }
         TrialState state = result.status() == RunStatus.DIVERGED ? TrialState.DIVERGED : TrialState.COMPLETED;
         double validation = result.finalError(Split.VALIDATION);
         double test = result.finalError(Split.TEST);

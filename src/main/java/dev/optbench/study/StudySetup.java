@@ -40,6 +40,12 @@ public final class StudySetup {
         Map<String, String> json = new LinkedHashMap<>();
         for (String o : optimizers) {
             SearchSpace space = spaceFile != null ? spaces.get(o) : p.defaultSpace(o, workload);
+            try { // a value out of range would fail its trials at run time: refuse the space now
+                dev.optbench.space.SpaceRanges.check(o, space, s == Sampler.GRID);
+            } catch (InputException e) {
+                throw new InputException((spaceFile != null ? spaceFile + ": " : "protocol " + p.id() + ": ")
+                        + e.getMessage());
+            }
             json.put(o, space.toJson());
         }
         dev.optbench.space.FitOptions fitting = p == Protocol.FITTED ? (fit == null ? dev.optbench.space.FitOptions.DEFAULT : fit) : null;

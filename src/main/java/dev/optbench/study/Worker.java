@@ -172,15 +172,17 @@ public final class Worker implements TrialWorker {
                     }
                     return false;
                 }
-                String message = dev.optbench.Messages.describe(cause);
-                store.fail(claim, message, provenance(claim));
-                listener.failed(claim, message);
+                failed(store, listener, claim, dev.optbench.Messages.describe(cause), provenance(claim));
                 return false;
             }
         }
     }
 
     private boolean finish(Claim claim, TrainResult result) {
+        if (result.status() == RunStatus.FAILED) {
+            failed(store, listener, claim, result.failure(), provenance(claim));
+            return false;
+        }
         TrialState state = result.status() == RunStatus.DIVERGED ? TrialState.DIVERGED : TrialState.COMPLETED;
         double validation = result.finalError(Split.VALIDATION);
         double test = result.finalError(Split.TEST);
@@ -195,9 +197,22 @@ public final class Worker implements TrialWorker {
         return stored;
     }
 
+    /**
+     * Stores {@code claim} as failed with {@code message} (words from {@link dev.optbench.Messages#describe},
+     * never a Java class name; the same for {@link BatchWorker}) and tells the listener.
+     */
+    static void failed(SqlStudyStore store, Listener listener, Claim claim, String message,
+            Map<String, String> provenance) {
+        if (store.fail(claim, message, provenance)) {
+            listener.failed(claim, message);
+        } else {
+            listener.lostLease(claim);
+        }
+    }
+
     /** The first evaluated step whose validation error is at most the target; null if never reached. */
     static Double stepsToTarget(TrainResult result, double target) {
-        if (Double.isNaN(target) || result.status() == RunStatus.DIVERGED) {
+        if (Double.isNaN(target) || result.status() != RunStatus.COMPLETED) {
             return null;
         }
         for (Measurement m : result.measurements()) {

@@ -89,6 +89,21 @@ public final class BatchedTrainer {
      * {@link Trainer} one trial at a time, and so does a single request unless it suits
      * {@link NativeNet}. {@code listeners.get(k)} hears trial k.
      *
+     * <p>One bad trial fails only itself. A single request throws as {@link Trainer} does. Of
+     * several, a trial whose hyperparameters are bad (checked before the batch is built), or whose
+     * run throws, ends {@link RunStatus#FAILED} with the reason in words; the others go on as
+     * they would without it. Inside a stacked batch the trials of one update rule share one
+     * optimizer, so when a group's step throws (a plug-in's Exception, or an Error such as
+     * StackOverflowError) nothing tells which member broke it: the group leaves the batch (the
+     * other groups' parameters, state and data are their own, so they go on exactly as before),
+     * a group of one ends failed, and each member of a larger group reruns alone, as a study runs
+     * a single trial, so the broken one fails alone and the others complete as their solo runs
+     * (their listeners hear the rerun from its start). What a trial may not take down with it is
+     * a failure of the process or of the whole batch: {@link OutOfMemoryError} and the other
+     * {@link VirtualMachineError}s but StackOverflowError (which only unwinds this thread's
+     * stack), {@link ThreadDeath}, cancellation, and anything outside the per-trial parts (data
+     * that cannot be read) propagate.
+     *
      * @throws CancellationException when the calling thread is interrupted
      */
     public static List<TrainResult> train(List<TrainRequest> requests, List<TrainListener> listeners) {
@@ -108,19 +123,88 @@ public final class BatchedTrainer {
                         + first + " vs " + r);
             }
         }
-        if (!supports(first.workload()) || requests.size() == 1 && !(nativeNet && aloneOnNative(first))) {
-            List<TrainResult> out = new ArrayList<>();
-            for (int k = 0; k < requests.size(); k++) {
-                out.add(Trainer.train(requests.get(k), listeners.get(k)));
-            }
-            return out;
+        if (requests.size() == 1) {
+            return List.of(alone(first, listeners.get(0), nativeNet));
         }
-        Workload w = Workloads.get(first.workload());
-        long total = first.steps() > 0 ? first.steps() : w.stepBudget();
-        List<TrialRun> trials = new ArrayList<>();
+        TrainResult[] results = new TrainResult[requests.size()];
+        List<Integer> valid = new ArrayList<>();
         for (int k = 0; k < requests.size(); k++) {
-            trials.add(new TrialRun(requests.get(k), total, listeners.get(k)));
+            TrainRequest r = requests.get(k);
+            long begin = System.nanoTime();
+            try { // a bad value fails here, alone, before anything is built
+                TrainConfig config = TrainConfig.of(r.optimizer(), r.hparams());
+                Optimizers.check(config.optimizer(), config.optimizerHparams());
+                Schedules.create(config.scheduleKind(), config.learningRate(), config.scheduleHparams(),
+                        r.steps() > 0 ? r.steps() : Workloads.get(r.workload()).stepBudget());
+                valid.add(k);
+            } catch (Throwable e) {
+                results[k] = failed(e, 0, List.of(), begin);
+            }
         }
+        if (!supports(first.workload()) || valid.size() == 1) {
+            for (int k : valid) {
+                long begin = System.nanoTime();
+                try {
+                    results[k] = alone(requests.get(k), listeners.get(k), nativeNet);
+                } catch (Throwable e) {
+                    results[k] = failed(e, 0, List.of(), begin);
+                }
+            }
+            return List.of(results);
+        }
+        List<TrialRun> trials = new ArrayList<>();
+        for (int k : valid) {
+            trials.add(new TrialRun(requests.get(k), stepsOf(first), listeners.get(k)));
+        }
+        stacked(first, trials, nativeNet);
+        for (int i = 0; i < valid.size(); i++) {
+            TrialRun t = trials.get(i);
+            int k = valid.get(i);
+            if (!t.rerun) {
+                results[k] = t.result();
+                continue;
+            }
+            long begin = System.nanoTime();
+            try {
+                TrainResult solo = alone(t.request, t.listener, nativeNet);
+                // its share of the abandoned batch counts too: seconds summed over trials stay the wall time
+                results[k] = new TrainResult(solo.status(), solo.stepsRun(), solo.measurements(),
+                        solo.seconds() + t.shareNanos / 1e9, solo.stepsPerSecond(), solo.failure());
+            } catch (Throwable e) {
+                results[k] = failed(e, 0, List.of(), begin - (long) t.shareNanos);
+            }
+        }
+        return List.of(results);
+    }
+
+    /** The steps a run of {@code r} takes. */
+    private static long stepsOf(TrainRequest r) {
+        return r.steps() > 0 ? r.steps() : Workloads.get(r.workload()).stepBudget();
+    }
+
+    /**
+     * One trial the way a study runs a single one ({@code TrainerRunner}): a batch of one on
+     * {@link NativeNet} where it suits, else {@link Trainer}. Throws what the run throws.
+     */
+    private static TrainResult alone(TrainRequest r, TrainListener listener, boolean nativeNet) {
+        if (!supports(r.workload()) || !(nativeNet && aloneOnNative(r))) {
+            return Trainer.train(r, listener);
+        }
+        TrialRun trial = new TrialRun(r, stepsOf(r), listener);
+        stacked(r, List.of(trial), true);
+        if (trial.failure != null) { // a batch of one has no one else to protect: the run's own exception
+            if (trial.failure instanceof Error e) {
+                throw e;
+            }
+            throw trial.failure instanceof RuntimeException e ? e : new IllegalStateException(trial.failure);
+        }
+        return trial.result();
+    }
+
+    /** Trains {@code trials} as one stacked batch; each ends with its result or its failure in its TrialRun. */
+    private static void stacked(TrainRequest first, List<TrialRun> trials, boolean nativeNet) {
+        Workload w = Workloads.get(first.workload());
+        long total = stepsOf(first);
         Device device = Trainer.device(first.device());
         DataSplits data = Trainer.loadData(w, first.dataDir());
         if (trials.stream().anyMatch(t -> t.config.dropoutRate() > 0)) {
@@ -133,7 +217,27 @@ public final class BatchedTrainer {
                 batch.execute(start);
             }
         }
-        return trials.stream().map(TrialRun::result).toList();
+    }
+
+    /**
+     * Rethrows {@code e} unless it is a trial's own failure (see {@link #train(List, List)}), and
+     * otherwise describes it as a failed result after {@code steps} steps.
+     */
+    private static TrainResult failed(Throwable e, long steps, List<Measurement> curve, long beginNanos) {
+        rethrowUnlessOwn(e);
+        return TrainResult.failed(dev.optbench.Messages.describe(e), steps, curve, (System.nanoTime() - beginNanos) / 1e9);
+    }
+
+    /** Rethrows what no single trial may swallow: VM failures but a stack overflow, ThreadDeath, cancellation. */
+    private static void rethrowUnlessOwn(Throwable e) {
+        boolean vm = e instanceof VirtualMachineError && !(e instanceof StackOverflowError);
+        if (vm || e instanceof ThreadDeath || e instanceof CancellationException
+                || Thread.currentThread().isInterrupted()) {
+            if (e instanceof Error err) {
+                throw err;
+            }
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
     }
 
     /**
@@ -192,6 +296,10 @@ public final class BatchedTrainer {
         long lossCount;
         long steps;
         RunStatus status = RunStatus.COMPLETED;
+        /** What its group's step threw (the trial failed, or reruns alone when {@link #rerun}). */
+        Throwable failure;
+        /** It left the batch with a group of several whose step threw: it trains again alone. */
+        boolean rerun;
         double shareNanos;
         double trainShareNanos;
 
@@ -209,6 +317,9 @@ public final class BatchedTrainer {
         }
 
         TrainResult result() {
+            if (failure != null) {
+                return TrainResult.failed(dev.optbench.Messages.describe(failure), steps, curve, shareNanos / 1e9);
+            }
             double stepsPerSecond = trainShareNanos > 0 ? steps / (trainShareNanos / 1e9) : 0;
             return new TrainResult(status, steps, curve, shareNanos / 1e9, stepsPerSecond);
         }
@@ -303,17 +414,21 @@ public final class BatchedTrainer {
                         g.trials.stream().map(t -> t.config.optimizerHparams()).toList());
             }
             this.featureSize = data.train().source().featureSize();
-            // Trainer's evaluation chunk divided among the K trials that each see it, so the
-            // activations of one chunk (K × chunk × width; ~100 MB per trial for 2c2d at 1000) stay
-            // the size of an unbatched run's.
+            boolean onNative = nativeNet
+                    && NativeNet.suits(w, manager.getDevice(), trials.stream().map(t -> t.config).toList());
+            // On NDArray ops, Trainer's evaluation chunk divided among the K trials that each see it,
+            // so the activations of one chunk (K × chunk × width; ~100 MB per trial for 2c2d at 1000)
+            // stay the size of an unbatched run's. The native passes evaluate one trial at a time in
+            // a scratch whose size does not grow with K: there the chunk is a batch of one's, so a
+            // batched trial's evaluations add up in the same order as its solo run's, to the bit.
             int single = featureSize * 1000L <= 4_000_000L ? Math.max(1000, w.batchSize()) : w.batchSize();
-            this.evalBatch = Math.max(w.batchSize(), single / trials.size());
+            this.evalBatch = onNative ? single : Math.max(w.batchSize(), single / trials.size());
             int rows = Math.max(evalBatch, w.batchSize() * trials.size());
             this.featureBuffer = new HostBuffer(manager, rows * featureSize);
             this.labelBuffer = new HostBuffer(manager, rows * data.labelsPerExample());
             this.positions = new int[w.batchSize() * trials.size()];
             this.evalPositions = new int[evalBatch];
-            if (nativeNet && NativeNet.suits(w, manager.getDevice(), trials.stream().map(t -> t.config).toList())) {
+            if (onNative) {
                 this.net = NativeNet.Net.of(w, data.featureShape(), groups.get(0).params);
                 // an MLP evaluates a whole chunk at once; a CNN's activations (~190 KB per 2c2d
                 // example) are evaluated a training batch at a time
@@ -376,6 +491,10 @@ public final class BatchedTrainer {
                     double loss = losses[i];
                     t.steps = step;
                     t.trainShareNanos += (t1 - t0) / (double) k;
+                    if (t.failure != null) { // its group's step threw: step t did not happen for it
+                        t.steps = step - 1;
+                        continue;
+                    }
                     if (Double.isNaN(t.firstLoss)) {
                         t.firstLoss = loss;
                     }
@@ -498,6 +617,19 @@ public final class BatchedTrainer {
             }
         }
 
+        /**
+         * Group {@code g}'s step threw {@code e}: unless it is a failure no trial may swallow, each
+         * member records it, and leaves the batch after this step (failed if alone in its group,
+         * else to rerun alone: nothing tells which member broke the shared step).
+         */
+        private static void broke(Group g, Throwable e) {
+            rethrowUnlessOwn(e);
+            for (TrialRun t : g.trials) {
+                t.failure = e;
+                t.rerun = g.trials.size() > 1;
+            }
+        }
+
         /** One training step t of every active trial; returns each trial's minibatch data loss. */
         float[] step(long t) {
             int k = active.size();
@@ -530,11 +662,15 @@ public final class BatchedTrainer {
                     rates[i] = trial.schedule.rate(t);
                 }
                 float[] own = new float[kg];
-                NativeNet.step(net, kg, b, g.paramLayers(), g.gradLayers(manager),
-                        featureBuffer.address() + 4L * from * b * featureSize, labelBuffer.address() + 4L * from * b,
-                        smoothing, l2half, own, scratch);
-                System.arraycopy(own, 0, losses, from, kg);
-                g.optimizer.step(g.params, g.grads(manager), t, rates);
+                try {
+                    NativeNet.step(net, kg, b, g.paramLayers(), g.gradLayers(manager),
+                            featureBuffer.address() + 4L * from * b * featureSize, labelBuffer.address() + 4L * from * b,
+                            smoothing, l2half, own, scratch);
+                    System.arraycopy(own, 0, losses, from, kg);
+                    g.optimizer.step(g.params, g.grads(manager), t, rates);
+                } catch (Throwable e) {
+                    broke(g, e);
+                }
                 from += kg;
             }
             return losses;
@@ -597,11 +733,16 @@ public final class BatchedTrainer {
                 int from = 0;
                 for (int j = 0; j < groups.size(); j++) {
                     Group g = groups.get(j);
-                    List<NDArray> grads = new ArrayList<>(g.params.size());
-                    for (NDArray leaf : leaves.get(j)) {
-                        grads.add(Autograd.gradient(leaf, scope));
+                    try {
+                        List<NDArray> grads = new ArrayList<>(g.params.size());
+                        for (NDArray leaf : leaves.get(j)) {
+                            grads.add(Autograd.gradient(leaf, scope));
+                        }
+                        g.optimizer.step(g.params, grads, t,
+                                java.util.Arrays.copyOfRange(rates, from, from + g.trials.size()));
+                    } catch (Throwable e) {
+                        broke(g, e);
                     }
-                    g.optimizer.step(g.params, grads, t, java.util.Arrays.copyOfRange(rates, from, from + g.trials.size()));
                     from += g.trials.size();
                 }
                 return losses;

@@ -62,9 +62,9 @@ final class WorkerCommand implements Callable<Integer> {
                 }
             }
             String left = new ClaimGate(s, policy, notices).remaining(study);
-            if (left != null) { // refused work remains: a script or scheduler must not take this for success
+            if (left != null) { // refused work remains for other workers; with nothing run, a scheduler must see a failure
                 System.err.println("optbench: worker " + id + " stored " + n + " trials; " + left + " (see above)");
-                return 1;
+                return n == 0 ? 1 : 0;
             }
             System.err.println("optbench: worker " + id + " stored " + n + " trials; nothing left to run");
         }

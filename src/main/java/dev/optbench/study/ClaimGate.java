@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Decides which trials one worker may claim (docs/distributed.md, "Trust model"). A study is
- * refused when its stored definition no longer matches its fingerprint, or when it is external
- * and its command is not one its operator allowed ({@link CommandPolicy}); a built-in study's
+ * Decides which trials one worker may claim (docs/distributed.md, "Trust model"). An external
+ * study is refused when its command is not one its operator allowed ({@link CommandPolicy});
+ * any other study is refused when its stored definition no longer matches its fingerprint (an
+ * external one whose command the operator allowed runs, with a warning); a built-in study's
  * trials whose optimizer this process has not loaded (a plug-in) are left to other workers.
  * Each refusal is told once through {@code notices}, in one line that says how to allow it.
  * The runner runs a claim by the definition admitted here ({@link #definition}), not by one read
@@ -88,10 +89,17 @@ public final class ClaimGate {
             reasons.add("command not allowed");
         }
         if (!s.fingerprintMatches()) {
-            notices.accept("optbench: refused study " + def.name() + ": its definition in the store no longer matches the"
-                    + " fingerprint recorded when it was created (it was changed afterwards, e.g. by SQL); its trials are"
-                    + " left pending");
-            reasons.add("definition changed after creation");
+            // The operator's exact --allow-command is the authority on what runs here; a changed row
+            // is otherwise refused, and said either way.
+            boolean vouched = def.isExternal() && policy.allows(def.external());
+            notices.accept("optbench: " + (vouched ? "warning: study " : "refused study ") + def.name()
+                    + ": its definition in the store no longer matches the fingerprint recorded when it was created (it was"
+                    + " changed afterwards, e.g. by SQL); " + (vouched
+                            ? "running it anyway, because its operator allowed its command here"
+                            : "its trials are left pending"));
+            if (!vouched) {
+                reasons.add("definition changed after creation");
+            }
         }
         return reasons;
     }

@@ -81,32 +81,43 @@ class ClaimGateTest {
     }
 
     @Test
-    void aBuiltInStudyRewrittenIntoAnExternalOneIsRefusedForItsCommandAndItsFingerprint() throws Exception {
+    void aBuiltInStudyRewrittenIntoAnExternalOneRunsOnlyWhereItsCommandIsAllowedAndIsNoticedEverywhere() throws Exception {
         List<String> said = new ArrayList<>();
         String command = "touch " + dir.resolve("marker") + "; echo '{\"step\": 1, \"validation_error\": 0.01}'";
         try (SqlStudyStore store = StudyStores.open(url())) {
             store.createStudy(StoreContract.definition("victim", List.of("sgd"), 2));
-            ClaimGate gate = new ClaimGate(store, new CommandPolicy(Set.of(command), Set.of()), new Notices(said::add));
-            assertThat(gate.refresh(null).runnable()).containsOnlyKeys("victim");
-            StudyDefinition before = gate.definition("victim");
+            store.createStudy(StoreContract.definition("other", List.of("adam"), 2));
+            ClaimGate strict = new ClaimGate(store, CommandPolicy.NONE, new Notices(said::add));
+            assertThat(strict.refresh(null).runnable()).containsOnlyKeys("victim", "other");
+            StudyDefinition before = strict.definition("victim");
             sql("UPDATE studies SET workload = 'external', external = ? WHERE name = 'victim'",
                     new ExternalCommand(command, 1, 0).toJson());
+            sql("UPDATE studies SET trials_per_optimizer = 1 WHERE name = 'other'");
             // until the gate looks again, the runner runs the definition it admitted, not the rewritten row
-            assertThat(gate.definition("victim")).isEqualTo(before);
-            ClaimFilter filter = gate.refresh(null);
+            assertThat(strict.definition("victim")).isEqualTo(before);
+            ClaimFilter filter = strict.refresh(null);
             assertThat(filter.runnable()).isEmpty();
             assertThat(store.claim(null, "w", 5_000, filter)).isEmpty();
             assertThat(store.unfinished(null, filter)).isZero();
-            assertThatThrownBy(() -> gate.definition("victim")).isInstanceOf(IllegalStateException.class);
-            // the command is allowed here, yet the changed definition alone refuses the study
-            assertThat(said).containsExactly("optbench: refused study victim: its definition in the store no longer"
+            assertThatThrownBy(() -> strict.definition("victim")).isInstanceOf(IllegalStateException.class);
+            assertThat(said).hasSize(3);
+            assertThat(said).filteredOn(l -> l.startsWith("optbench: refused to run study victim's command 'touch "))
+                    .singleElement().asString().contains("…'").contains("--allow-command 'touch ");
+            assertThat(said).contains("optbench: refused study victim: its definition in the store no longer"
                     + " matches the fingerprint recorded when it was created (it was changed afterwards, e.g. by SQL);"
                     + " its trials are left pending");
-            ClaimGate strict = new ClaimGate(store, CommandPolicy.NONE, new Notices(said::add));
-            assertThat(strict.refresh("victim").runnable()).isEmpty();
-            assertThat(said).hasSize(3);
-            assertThat(said.get(1)).startsWith("optbench: refused to run study victim's command 'touch ").contains("…'")
-                    .contains("--allow-command 'touch ");
+            // a built-in study whose row changed runs nowhere: no operator vouches for it
+            assertThat(said).filteredOn(l -> l.startsWith("optbench: refused study other: ")).hasSize(1);
+
+            // where the operator allowed that exact command, it runs, and the worker still says the row changed
+            said.clear();
+            ClaimGate allowing = new ClaimGate(store, new CommandPolicy(Set.of(command), Set.of()), new Notices(said::add));
+            assertThat(allowing.refresh(null).runnable()).containsOnlyKeys("victim");
+            assertThat(allowing.definition("victim").external().command()).isEqualTo(command);
+            assertThat(said).hasSize(2).contains("optbench: warning: study victim: its definition in the store no longer"
+                    + " matches the fingerprint recorded when it was created (it was changed afterwards, e.g. by SQL);"
+                    + " running it anyway, because its operator allowed its command here");
+            assertThat(said).filteredOn(l -> l.startsWith("optbench: refused study other: ")).hasSize(1);
         }
         assertThat(statesAndAttempts("victim")).containsOnly(Map.entry("sgd#0", "pending/0"), Map.entry("sgd#1", "pending/0"));
         assertThat(dir.resolve("marker")).doesNotExist();

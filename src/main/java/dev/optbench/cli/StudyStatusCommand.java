@@ -25,6 +25,21 @@ final class StudyStatusCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** The wait between two polls of --watch: a second, or what a test steps by hand. */
+    interface Pause {
+        void await() throws InterruptedException;
+    }
+
+    private final Pause pause;
+
+    StudyStatusCommand() {
+        this(() -> Thread.sleep(1000));
+    }
+
+    StudyStatusCommand(Pause pause) {
+        this.pause = pause;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         try (SqlStudyStore s = store.open()) {
@@ -32,7 +47,7 @@ final class StudyStatusCommand implements Callable<Integer> {
             if (watch && summary.done() < summary.total()) {
                 try (ProgressBar bar = Progress.bar("study " + name, summary.total(), " trials", summary.done())) {
                     while (summary.count(TrialState.PENDING) + summary.count(TrialState.RUNNING) > 0) {
-                        Thread.sleep(1000);
+                        pause.await();
                         summary = StudySummary.of(s, name);
                         bar.stepTo(summary.done());
                         bar.setExtraMessage(" running " + summary.count(TrialState.RUNNING));

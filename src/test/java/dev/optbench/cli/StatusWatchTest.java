@@ -6,6 +6,8 @@ import dev.optbench.study.Claim;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyStores;
 import dev.optbench.study.TrialState;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,9 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** 'study status' and 'study status --watch' only read: an expired lease stays as it is (expiring it is the workers' job). */
 class StatusWatchTest {
@@ -45,8 +50,7 @@ class StatusWatchTest {
                 "--optimizers", "sgd", "--trials", "2", "--store", store);
         assertThat(created.exitCode()).as(created.err()).isZero();
         try (SqlStudyStore s = StudyStores.open(store)) {
-            Claim held = s.claim("w", "gone", 200).orElseThrow(); // a worker that died: its lease runs out
-            Thread.sleep(400);
+            Claim held = s.claim("w", "gone", -60_000).orElseThrow(); // a worker that died: its lease ran out a minute ago
             String before = s.dump();
             assertThat(before).contains("state=running");
 
@@ -54,22 +58,38 @@ class StatusWatchTest {
             assertThat(status.exitCode()).as(status.err()).isZero();
             assertThat(s.dump()).isEqualTo(before);
 
-            AtomicReference<CliRun> watched = new AtomicReference<>();
-            Thread watch = new Thread(() -> watched.set(CliRun.of("study", "status", "w", "--watch", "--store", store)));
+            // The watch, stepped by hand: before each poll it says it waits, and polls when the test says go.
+            Semaphore waiting = new Semaphore(0);
+            Semaphore go = new Semaphore(0);
+            StringWriter out = new StringWriter();
+            CommandLine watchCli = new CommandLine(new StudyStatusCommand(() -> {
+                waiting.release();
+                go.acquire();
+            }));
+            watchCli.setOut(new PrintWriter(out, true));
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread watch = new Thread(() -> exit.set(watchCli.execute("w", "--watch", "--store", store)));
+            watch.setDaemon(true);
             watch.start();
-            Thread.sleep(3_500); // three polls at least
-            assertThat(watch.isAlive()).isTrue();
-            assertThat(s.dump()).as("the watch changed the store").isEqualTo(before);
+            for (int polls = 0; polls <= 3; polls++) {
+                assertThat(waiting.tryAcquire(60, TimeUnit.SECONDS)).as("the watch waits after %d polls", polls).isTrue();
+                assertThat(s.dump()).as("the watch changed the store (%d polls)", polls).isEqualTo(before);
+                if (polls < 3) {
+                    go.release();
+                }
+            }
 
             // The watch ends once nothing is pending or running; the expired claim may still finish (nobody took it).
             assertThat(s.complete(held, TrialState.COMPLETED, 1, 0.1, 0.3, 0.3, null, Map.of(), List.of())).isTrue();
             Optional<Claim> next = s.claim("w", "other", 10_000);
             assertThat(next).isPresent();
             s.complete(next.get(), TrialState.COMPLETED, 1, 0.1, 0.2, 0.2, null, Map.of(), List.of());
-            watch.join(15_000);
+            go.release(); // the fourth poll finds both trials completed
+            watch.join(60_000);
             assertThat(watch.isAlive()).isFalse();
-            assertThat(watched.get().exitCode()).as(watched.get().err()).isZero();
-            assertThat(watched.get().out()).contains("sgd");
+            assertThat(exit.get()).isZero();
+            assertThat(waiting.availablePermits()).as("no fifth poll").isZero();
+            assertThat(out.toString()).contains("sgd");
         }
     }
 

@@ -10,23 +10,42 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Real, deterministic work for store tests that must not wait for neural-network training:
  * gradient descent with the trial's learning rate on f(x) = ½ Σ c_i x_i² (c_i = i/n, x0 drawn
- * from the trial seed), pausing {@code pauseMillis} per step so trials overlap in time.
- * Error = f(x)/f(x0). It counts every run per trial, so tests can check exactly-once execution.
+ * from the trial seed). Error = f(x)/f(x0). It counts every run per trial, so tests can check
+ * exactly-once execution. A {@link #held} runner's trials each wait, once started, for a permit
+ * the test gives with {@link #let}: tests hold trials running (overlapping, or to be stopped)
+ * on that, never on time.
  */
 final class QuadraticRunner implements TrialRunner {
     final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> starts = new ConcurrentHashMap<>();
+    /** A permit for each trial that has started (and, if held, now waits for {@link #let}). */
+    final Semaphore started = new Semaphore(0);
     private final int steps;
-    private final long pauseMillis;
+    private final Semaphore gate; // null: trials run straight through
 
-    QuadraticRunner(int steps, long pauseMillis) {
+    QuadraticRunner(int steps) {
+        this(steps, null);
+    }
+
+    private QuadraticRunner(int steps, Semaphore gate) {
         this.steps = steps;
-        this.pauseMillis = pauseMillis;
+        this.gate = gate;
+    }
+
+    /** A runner whose trials, once started, each wait for a permit from {@link #let}. */
+    static QuadraticRunner held(int steps) {
+        return new QuadraticRunner(steps, new Semaphore(0));
+    }
+
+    /** Lets that many held trials go on. */
+    void let(int trials) {
+        gate.release(trials);
     }
 
     static String key(String optimizer, int index) {
@@ -36,12 +55,20 @@ final class QuadraticRunner implements TrialRunner {
     @Override
     public TrainResult run(Claim claim) {
         starts.computeIfAbsent(key(claim.optimizer(), claim.index()), k -> new AtomicInteger()).incrementAndGet();
-        TrainResult r = descend(claim.hparams().get("learning_rate"), claim.seed(), steps, pauseMillis);
+        started.release();
+        if (gate != null) {
+            try {
+                gate.acquire();
+            } catch (InterruptedException e) {
+                throw new CancellationException("interrupted while held");
+            }
+        }
+        TrainResult r = descend(claim.hparams().get("learning_rate"), claim.seed(), steps);
         runs.computeIfAbsent(key(claim.optimizer(), claim.index()), k -> new AtomicInteger()).incrementAndGet();
         return r;
     }
 
-    static TrainResult descend(double lr, long seed, int steps, long pauseMillis) {
+    static TrainResult descend(double lr, long seed, int steps) {
         int n = 50;
         double[] x = new double[n];
         SplittableRandom rng = new SplittableRandom(seed);
@@ -70,13 +97,6 @@ final class QuadraticRunner implements TrialRunner {
                 curve.add(new Measurement(step, Split.TRAIN, fx, Double.NaN));
                 curve.add(new Measurement(step, Split.VALIDATION, fx, fx / f0));
                 curve.add(new Measurement(step, Split.TEST, fx, Math.min(1, 1.1 * fx / f0)));
-            }
-            if (pauseMillis > 0) {
-                try {
-                    Thread.sleep(pauseMillis);
-                } catch (InterruptedException e) {
-                    throw new CancellationException("interrupted at step " + step);
-                }
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

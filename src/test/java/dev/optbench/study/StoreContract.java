@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +75,7 @@ abstract class StoreContract extends StoreFixture {
         try (SqlStudyStore store = StudyStores.open(url)) {
             store.createStudy(definition("race", List.of("sgd", "momentum"), 6));
         }
-        QuadraticRunner runner = new QuadraticRunner(40, 2);
+        QuadraticRunner runner = QuadraticRunner.held(40);
         List<Thread> threads = new ArrayList<>();
         List<SqlStudyStore> stores = new ArrayList<>();
         AtomicInteger stored = new AtomicInteger();
@@ -86,6 +87,8 @@ abstract class StoreContract extends StoreFixture {
             threads.add(t);
             t.start();
         }
+        assertThat(runner.started.tryAcquire(3, 60, TimeUnit.SECONDS)).as("each worker holds a trial").isTrue();
+        runner.let(12);
         for (Thread t : threads) {
             t.join(60_000);
         }
@@ -103,7 +106,7 @@ abstract class StoreContract extends StoreFixture {
             });
             Set<String> workers = new HashSet<>();
             trials.forEach(t -> workers.add(t.worker()));
-            assertThat(workers).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(workers).hasSize(3);
             assertThat(store.counts("race").get("sgd")).containsEntry(TrialState.COMPLETED, 6).containsEntry(TrialState.PENDING, 0);
         }
     }
@@ -115,8 +118,7 @@ abstract class StoreContract extends StoreFixture {
             Claim first = a.claim("lease", "A", 1500).orElseThrow();
             assertThat(first.attempt()).isEqualTo(1);
             assertThat(b.claim("lease", "B", 1500)).isEmpty(); // held
-            assertThat(a.renew(first, 300)).isTrue(); // now expires 300 ms from here
-            Thread.sleep(450);
+            assertThat(a.renew(first, -60_000)).isTrue(); // now expired a minute ago
             Claim second = b.claim("lease", "B", 10_000).orElseThrow(); // expired → pending → B's
             assertThat(second.attempt()).isEqualTo(2);
             assertThat(second.index()).isEqualTo(first.index());
@@ -145,13 +147,12 @@ abstract class StoreContract extends StoreFixture {
     void stoppingAWorkerReleasesItsRunningTrial() throws Exception {
         try (SqlStudyStore store = StudyStores.open(url)) {
             store.createStudy(definition("stop", List.of("adam"), 1));
-            QuadraticRunner slow = new QuadraticRunner(10_000, 5);
+            QuadraticRunner slow = QuadraticRunner.held(10_000);
             Worker worker = new Worker(store, slow, "stop", "W", 2_000, new Worker.Listener() {});
             Thread t = new Thread(worker::run);
             t.start();
-            while (store.counts("stop").get("adam").get(TrialState.RUNNING) == 0) {
-                Thread.sleep(20);
-            }
+            assertThat(slow.started.tryAcquire(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.counts("stop").get("adam").get(TrialState.RUNNING)).isEqualTo(1);
             worker.stop();
             t.join(10_000);
             assertThat(t.isAlive()).isFalse();
@@ -167,12 +168,12 @@ abstract class StoreContract extends StoreFixture {
     void interruptingTheWorkerThreadReleasesItsTrialAndEndsTheWorker() throws Exception {
         try (SqlStudyStore store = StudyStores.open(url)) {
             store.createStudy(definition("intr", List.of("sgd"), 1));
-            Worker worker = new Worker(store, new QuadraticRunner(10_000, 5), "intr", "W", 5_000, new Worker.Listener() {});
+            QuadraticRunner held = QuadraticRunner.held(10_000);
+            Worker worker = new Worker(store, held, "intr", "W", 5_000, new Worker.Listener() {});
             Thread t = new Thread(worker::run);
             t.start();
-            while (store.counts("intr").get("sgd").get(TrialState.RUNNING) == 0) {
-                Thread.sleep(20);
-            }
+            assertThat(held.started.tryAcquire(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.counts("intr").get("sgd").get(TrialState.RUNNING)).isEqualTo(1);
             t.interrupt();
             t.join(10_000);
             assertThat(t.isAlive()).isFalse();

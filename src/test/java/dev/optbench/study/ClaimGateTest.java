@@ -68,7 +68,7 @@ class ClaimGateTest {
             createWithLion(store, "plug");
             assertThat(store.study("plug").optimizers()).containsExactly("sgd", "lion");
             ClaimGate gate = new ClaimGate(store, CommandPolicy.NONE, new Notices(said::add));
-            int stored = new Worker(store, gate, new QuadraticRunner(5, 0), "plug", "w", 5_000, new Worker.Listener() {}).run();
+            int stored = new Worker(store, gate, new QuadraticRunner(5), "plug", "w", 5_000, new Worker.Listener() {}).run();
             assertThat(stored).isEqualTo(3);
             assertThat(gate.remaining("plug")).isEqualTo("3 trials remain that this worker may not run: study plug"
                     + " (optimizer lion not loaded)");

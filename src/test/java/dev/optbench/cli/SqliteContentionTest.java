@@ -86,7 +86,9 @@ class SqliteContentionTest {
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             SqlStudyStore own = StudyStores.open(store).retrying(retry);
-            Worker w = new Worker(own, runner, "c", "w" + i, 5_000, new Worker.Listener() {
+            // a lease far longer than a held trial waits for its permit: this test is about lock contention,
+            // and a lease lost to a starved renewal would rerun a trial and leave the last one without a permit
+            Worker w = new Worker(own, runner, "c", "w" + i, 600_000, new Worker.Listener() {
                 @Override
                 public void failed(Claim c, String message) {
                     errors.add(new AssertionError(c.label() + " failed: " + message));

@@ -163,6 +163,31 @@ class PluginsTest {
     }
 
     @Test
+    void aWorkerWithoutThePlugInRunsItsShareLeavesThePlugInsTrialsAndFailsOnlyWhenItRanNothing() throws Exception {
+        Path space = dir.resolve("space.json");
+        Files.writeString(space, """
+                {"lion": {"learning_rate": {"feasible_points": [0.001]}},
+                 "adam": {"learning_rate": {"feasible_points": [0.001]}}}""");
+        String store = "sqlite:" + dir.resolve("w.db");
+        CliRun created = CliRun.of("study", "create", "split", "--workload", "fmnist_mlp-tiny", "--protocol", "full",
+                "--optimizers", "lion,adam", "--trials", "1", "--space", space.toString(), "--store", store,
+                "--plugins", lionDir.toString());
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        CliRun first = CliRun.of("worker", "--study", "split", "--store", store);
+        assertThat(first.exitCode()).as("it ran adam's trial and leaves lion's to others\n" + first.err()).isZero();
+        assertThat(first.err().lines().filter(l -> l.contains("needs optimizer 'lion'"))).hasSize(1);
+        assertThat(first.err()).contains("stored 1 trials; 1 trial remains that this worker may not run: study split"
+                + " (optimizer lion not loaded)");
+        CliRun second = CliRun.of("worker", "--study", "split", "--store", store);
+        assertThat(second.exitCode()).as("nothing it may run is left, yet work remains\n" + second.err()).isEqualTo(1);
+        assertThat(second.err()).contains("stored 0 trials; 1 trial remains");
+        JsonNode rows = new ObjectMapper().readTree(CliRun.of("study", "export", "split", "--format", "json", "--store", store).out());
+        Map<String, String> states = new java.util.TreeMap<>();
+        rows.forEach(r -> states.put(r.get("optimizer").asText(), r.get("state").asText()));
+        assertThat(states).containsExactly(Map.entry("adam", "completed"), Map.entry("lion", "pending"));
+    }
+
+    @Test
     void brokenPluginsGiveOneLineNamingTheJar() throws Exception {
         Map<String, String[]> cases = Map.of(
                 "missing", new String[] {"org.example.NotThere", null, "cannot load its update rule"},

@@ -82,7 +82,7 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
         for (String col : header) {
             if (col.isEmpty() || !seen.add(col)) {
                 throw new InputException(source + " line 1: " + (col.isEmpty() ? "an empty column name" : "column '"
-                        + col + "' appears twice") + "; give every column one distinct name");
+                        + oneLine(col) + "' appears twice") + "; give every column one distinct name");
             }
         }
         int opt = header.indexOf("optimizer");
@@ -131,7 +131,7 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
             int index = integer(row.get(idx), "trial", source, line);
             TrialState st = state < 0 ? TrialState.COMPLETED : state(row.get(state), source, line);
             if (!keys.add(optimizer + "\u0000" + index)) {
-                throw new InputException(source + " line " + line + ": trial " + index + " of " + optimizer
+                throw new InputException(source + " line " + line + ": trial " + index + " of " + oneLine(optimizer)
                         + " appears twice; give each trial of an optimizer its own number");
             }
             boolean failed = st == TrialState.FAILED;
@@ -240,13 +240,13 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
             }
             return x;
         } catch (NumberFormatException e) {
-            throw new InputException(source + " line " + line + ": " + column + " '" + oneLine(cell.trim())
+            throw new InputException(source + " line " + line + ": " + oneLine(column) + " '" + oneLine(cell.trim())
                     + "' is not a trial number (an integer >= 0); fix the value");
         }
     }
 
-    /** Cell text for a one-line error message: line breaks shown as \n. */
+    /** Cell text for a one-line error message: line breaks shown as \n, at most ~80 characters. */
     private static String oneLine(String s) {
-        return s.replace("\r", "\\r").replace("\n", "\\n");
+        return dev.optbench.Messages.quote(s);
     }
 }

@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 
 /**
  * How long a worker's lease on a trial lasts without a heartbeat (renewed every quarter lease).
@@ -20,7 +21,7 @@ final class Leases {
             try {
                 seconds = Double.parseDouble(env.trim());
             } catch (NumberFormatException e) {
-                throw new InputException("OPTBENCH_LEASE_SECONDS='" + env + "' is not a number of seconds");
+                throw new InputException("OPTBENCH_LEASE_SECONDS='" + Messages.quote(env) + "' is not a number of seconds");
             }
         }
         if (!(seconds >= 0.2)) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -103,7 +104,7 @@ public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> p
             try {
                 ranges.put(e.getKey(), range(e.getValue()));
             } catch (InputException ex) {
-                throw new InputException(source + ": hyperparameter '" + e.getKey() + "': " + ex.getMessage());
+                throw new InputException(source + ": hyperparameter '" + Messages.quote(e.getKey()) + "': " + ex.getMessage());
             }
         }
         return new SearchSpace(ranges);
@@ -125,7 +126,7 @@ public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> p
             for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isNumber()) {
-                    throw new InputException(source + ": point " + i + ": hyperparameter '" + e.getKey()
+                    throw new InputException(source + ": point " + i + ": hyperparameter '" + Messages.quote(e.getKey())
                             + "' must be a number, found " + e.getValue());
                 }
                 point.put(e.getKey(), e.getValue().doubleValue());
@@ -168,7 +169,7 @@ public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> p
         return switch (scaling) {
             case "linear" -> new Range.Linear(min, max);
             case "log" -> new Range.Log(min, max);
-            default -> throw new InputException("unknown scaling '" + scaling + "' (use \"linear\" or \"log\")");
+            default -> throw new InputException("unknown scaling '" + Messages.quote(scaling) + "' (use \"linear\" or \"log\")");
         };
     }
 

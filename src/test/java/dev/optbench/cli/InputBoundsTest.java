@@ -1,0 +1,71 @@
+package dev.optbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every count and step budget has a bound: beyond it, one line and exit 2 before any work starts. */
+class InputBoundsTest {
+    @TempDir Path dir;
+
+    private static CliRun refused(String... args) {
+        CliRun r = CliRun.of(args);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+        return r;
+    }
+
+    private String store() {
+        return "sqlite:" + dir.resolve("s.db");
+    }
+
+    @Test
+    void traceStepsAreBoundedAndPositive() {
+        for (String steps : new String[] {"99999999999999", "10000001", "0", "-1"}) {
+            CliRun r = refused("trace", "--optimizer", "sgd", "--hparams", "learning_rate=0.01", "--function", "quadratic",
+                    "--steps", steps);
+            assertThat(r.err()).contains("--steps " + steps).contains("1 to 10000000 steps");
+        }
+        CliRun ok = CliRun.of("trace", "--optimizer", "sgd", "--hparams", "learning_rate=0.01", "--function", "quadratic",
+                "--steps", "1");
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.out().lines().count()).isEqualTo(3); // header, start, one step
+    }
+
+    @Test
+    void trainStepsMustBePositiveAndBounded() {
+        for (String steps : new String[] {"-1", "0", "100000001"}) {
+            CliRun r = refused("train", "--workload", "fmnist_mlp-tiny", "--optimizer", "sgd", "--hparams", "learning_rate=0.1",
+                    "--steps", steps, "--no-progress");
+            assertThat(r.err()).contains("--steps " + steps + " is out of range: give 1 to 100000000 steps");
+        }
+    }
+
+    @Test
+    void studyCreateBoundsTrialsSeedsStepsAndTheTotal() {
+        String[] base = {"study", "create", "x", "--workload", "fmnist_mlp-tiny", "--protocol", "full", "--optimizers", "sgd,adam",
+            "--store", store()};
+        assertThat(refused(concat(base, "--trials", "2147483647")).err())
+                .contains("--trials 2147483647 is out of range: give 1 to 100000");
+        assertThat(refused(concat(base, "--trials", "2", "--seeds", "2147483647")).err())
+                .contains("--seeds 2147483647 is out of range: give 1 to 1000");
+        assertThat(refused(concat(base, "--trials", "100000", "--seeds", "1000")).err())
+                .contains("200000000 trials (2 optimizers × 100000 trials × 1000 seeds)").contains("limit of 1000000");
+        assertThat(Files.exists(dir.resolve("s.db"))).isFalse(); // refused before the store was opened
+        Path space = dir.resolve("space.json");
+        String[] external = {"study", "create", "e", "--command", "true", "--space", space.toString(), "--optimizers", "a",
+            "--trials", "1", "--store", store()};
+        for (String steps : new String[] {"-1", "0", "100000001"}) {
+            assertThat(refused(concat(external, "--steps", steps)).err()).contains("--steps " + steps + " is out of range");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

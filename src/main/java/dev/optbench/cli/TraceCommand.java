@@ -166,10 +166,10 @@ final class TraceCommand implements Callable<Integer> {
             try {
                 v = Double.parseDouble(value);
             } catch (NumberFormatException e) {
-                throw new InputException("--hparams: " + key + " = '" + Messages.quote(value) + "' is not a number");
+                throw new InputException("--hparams: " + Messages.quote(key) + " = '" + Messages.quote(value) + "' is not a number");
             }
             if (out.put(key, v) != null) {
-                throw new InputException("--hparams: " + key + " is given twice");
+                throw new InputException("--hparams: " + Messages.quote(key) + " is given twice; give each name once");
             }
         }
         return out;

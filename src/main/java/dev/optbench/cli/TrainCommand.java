@@ -98,7 +98,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             String key = pair.substring(0, eq).trim();
             try {
-                out.put(key, Double.parseDouble(pair.substring(eq + 1).trim()));
+                if (out.put(key, Double.parseDouble(pair.substring(eq + 1).trim())) != null) {
+                    throw new InputException("--hparams: " + Messages.quote(key) + " is given twice; give each name once");
+                }
             } catch (NumberFormatException e) {
                 throw new InputException("--hparams: value of " + key + " '" + Messages.quote(pair.substring(eq + 1)) + "' is not a number");
             }

@@ -23,7 +23,12 @@ import java.util.Map;
  * takes point k mod n in order, whatever the sampler; {@code ranges} is then empty.
  */
 public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> points) {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Space files are read strictly: a key given twice is an error, not "the last one wins". */
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** The fields of one AlgoPerf range; any other key is refused (a typo would otherwise be ignored). */
+    private static final java.util.Set<String> RANGE_FIELDS = java.util.Set.of("min", "max", "scaling", "feasible_points");
 
     public SearchSpace {
         ranges = Collections.unmodifiableMap(new LinkedHashMap<>(ranges));
@@ -146,7 +151,17 @@ public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> p
         if (!isRange(n)) {
             throw new InputException("expected {\"min\": a, \"max\": b, \"scaling\": \"linear\"|\"log\"} or {\"feasible_points\": [..]}");
         }
+        for (Iterator<String> keys = n.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!RANGE_FIELDS.contains(key)) {
+                throw new InputException("unknown key '" + Messages.quote(key)
+                        + "': a range has \"min\", \"max\", \"scaling\" or \"feasible_points\"");
+            }
+        }
         if (n.has("feasible_points")) {
+            if (n.has("min") || n.has("max") || n.has("scaling")) {
+                throw new InputException("give \"feasible_points\" or \"min\"/\"max\"/\"scaling\", not both");
+            }
             JsonNode pts = n.get("feasible_points");
             if (!pts.isArray()) {
                 throw new InputException("feasible_points must be an array of numbers");

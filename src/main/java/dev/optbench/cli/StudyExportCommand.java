@@ -38,7 +38,7 @@ final class StudyExportCommand implements Callable<Integer> {
             throw new InputException("unknown format '" + Messages.quote(format) + "' (use --format csv or --format json)");
         }
         String text;
-        try (SqlStudyStore s = store.open()) {
+        try (SqlStudyStore s = store.openForReading()) {
             s.study(name);
             List<Trial> trials = s.trials(name, false);
             text = format.equals("csv") ? TrialExport.csv(trials) : TrialExport.json(trials);

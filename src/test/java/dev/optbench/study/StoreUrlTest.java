@@ -64,9 +64,9 @@ class StoreUrlTest {
         assertThatThrownBy(() -> StoreUrl.parse("sqlite:" + dir.resolve("missing/dir/x.db")))
                 .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> StoreUrl.parse("postgresql://")).hasMessageContaining("lacks host or database");
-        // A server nobody listens on: a clear connection error, password masked.
+        // A server nobody listens on: a clear connection error (a runtime failure, not input), password masked.
         assertThatThrownBy(() -> StudyStores.open("postgresql://127.0.0.1:1/db?user=u&password=topsecret"))
-                .isInstanceOf(InputException.class).hasMessageStartingWith("cannot connect to store postgresql://127.0.0.1:1/db")
+                .isInstanceOf(StoreException.class).hasMessageStartingWith("cannot connect to store postgresql://127.0.0.1:1/db")
                 .hasMessageNotContaining("topsecret").hasMessageNotContaining("\n");
     }
 

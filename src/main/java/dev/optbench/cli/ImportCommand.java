@@ -57,8 +57,29 @@ final class ImportCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("imported " + csv.trials().size() + " trials ("
                     + String.join(", ", csv.optimizers()) + ") into " + (created ? "new " : "") + "study " + study);
             spec.commandLine().getOut().flush();
+            warnIfUnequal(s);
         }
         return 0;
+    }
+
+    /**
+     * One stderr line when the optimizers of the study now have different numbers of trials: the
+     * analysis takes each optimizer's best over all its own trials and runs its bootstrap curve to
+     * its own count, so the one with more trials had more tuning (SPEC: equal budgets).
+     */
+    private void warnIfUnequal(SqlStudyStore s) {
+        java.util.Map<String, Integer> count = new java.util.TreeMap<>();
+        s.trials(study, false).forEach(t -> count.merge(t.optimizer(), 1, Integer::sum));
+        int fewest = count.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        int most = count.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (fewest != most) {
+            StringBuilder counts = new StringBuilder();
+            count.forEach((o, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(o).append(' ').append(n));
+            spec.commandLine().getErr().println("optbench: warning: study " + study + " now has unequal budgets ("
+                    + counts + " trials); the analysis takes each optimizer's best over all its own trials, so compare"
+                    + " at " + fewest + " trials (the bootstrap curves at k = " + fewest + ") or import the missing trials");
+            spec.commandLine().getErr().flush();
+        }
     }
 
     private void check(StudyDefinition def, TrialCsv csv) {

@@ -32,6 +32,11 @@ final class LocalWorkers {
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(workers);
         String id = Worker.defaultId();
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        for (int i = 0; i < workers; i++) {
+            ours.add(id + "-" + (i + 1));
+        }
+        LeaseWatch leases = new LeaseWatch(ours);
         for (int i = 0; i < workers; i++) {
             SqlStudyStore own = StudyStores.open(monitor.url()).retrying(monitor.retryPolicy());
             TrialWorker w = trials.worker(own, name, id + "-" + (i + 1), leaseMillis, new Worker.Listener() {});
@@ -57,6 +62,10 @@ final class LocalWorkers {
                 StudySummary now = StudySummary.of(monitor, name);
                 bar.stepTo(now.done());
                 bar.setExtraMessage(" running " + now.count(TrialState.RUNNING));
+                String waiting = leases.update(now.count(TrialState.PENDING), monitor.leases(name));
+                if (waiting != null) {
+                    System.err.println("\n" + waiting);
+                }
             }
             bar.stepTo(StudySummary.of(monitor, name).done());
             for (Thread t : threads) {

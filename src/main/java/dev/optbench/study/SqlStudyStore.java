@@ -214,6 +214,23 @@ public final class SqlStudyStore implements StudyStore {
         });
     }
 
+    /** The leases of the study's running trials, by the store's clock, in trial order. */
+    public synchronized List<Lease> leases(String study) {
+        return call(() -> {
+            List<Lease> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, worker, lease_expires_ms - "
+                    + dialect.now() + " FROM trials WHERE study = ? AND state = 'running' ORDER BY trial_index, optimizer")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Lease(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getLong(4)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     private static Map<TrialState, Integer> zeroCounts() {
         Map<TrialState, Integer> m = new EnumMap<>(TrialState.class);
         for (TrialState s : TrialState.values()) {

@@ -111,7 +111,8 @@ final class CsvRows {
     private static void append(StringBuilder field, char c, String source, int line) {
         if (field.length() >= Limits.MAX_CSV_CELL) {
             throw new InputException(source + " line " + line + ": a cell longer than " + Limits.MAX_CSV_CELL
-                    + " characters (starting '" + dev.optbench.Messages.quote(field.toString()) + "'); optbench imports cells up to that length");
+                    + " characters (starting '"
+                    + dev.optbench.Messages.quote(field.substring(0, dev.optbench.Messages.QUOTE_LIMIT)) + "…'); optbench imports cells up to that length");
         }
         field.append(c);
     }

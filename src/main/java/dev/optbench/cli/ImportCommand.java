@@ -55,7 +55,7 @@ final class ImportCommand implements Callable<Integer> {
                         Instant.ofEpochMilli(System.currentTimeMillis())), csv.trials());
             }
             spec.commandLine().getOut().println("imported " + csv.trials().size() + " trials ("
-                    + String.join(", ", csv.optimizers()) + ") into " + (created ? "new " : "") + "study " + study);
+                    + String.join(", ", csv.optimizers().stream().map(dev.optbench.Messages::quote).toList()) + ") into " + (created ? "new " : "") + "study " + study);
             spec.commandLine().getOut().flush();
             warnIfUnequal(s);
         }

@@ -142,7 +142,7 @@ class TrialCsvTest {
         java.nio.file.Files.writeString(cell, "optimizer,trial,validation_error,test_error\nsgd,0,0.1," + "9".repeat(50_000_000) + "\n");
         assertThatThrownBy(() -> TrialCsv.read(cell, "s")).isInstanceOf(InputException.class)
                 .hasMessage(cell + " line 2: a cell longer than 65536 characters (starting '" + "9".repeat(80)
-                        + "… (65536 characters)'); optbench imports cells up to that length");
+                        + "…'); optbench imports cells up to that length");
         java.nio.file.Path line = dir.resolve("line.csv");
         java.nio.file.Files.writeString(line, "optimizer,trial,validation_error,test_error\n" + "1,".repeat(600_000) + "\n");
         assertThatThrownBy(() -> TrialCsv.read(line, "s"))

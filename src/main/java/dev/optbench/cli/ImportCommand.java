@@ -74,7 +74,7 @@ final class ImportCommand implements Callable<Integer> {
         int most = count.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         if (fewest != most) {
             StringBuilder counts = new StringBuilder();
-            count.forEach((o, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(o).append(' ').append(n));
+            count.forEach((o, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(dev.optbench.Messages.quote(o)).append(' ').append(n));
             spec.commandLine().getErr().println("optbench: warning: study " + study + " now has unequal budgets ("
                     + counts + " trials); the analysis takes each optimizer's best over all its own trials, so compare"
                     + " at " + fewest + " trials (the bootstrap curves at k = " + fewest + ") or import the missing trials");

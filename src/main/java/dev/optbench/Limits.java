@@ -16,6 +16,8 @@ public final class Limits {
     public static final int MAX_SEEDS = 1_000;
     /** Trials of one study, all optimizers, points and seeds together: 10^6. */
     public static final long MAX_STUDY_TRIALS = 1_000_000L;
+    /** Workers of one study run (threads with a store connection each) and trials per batch: 1024. */
+    public static final int MAX_WORKERS = 1024;
     /** Characters of one imported CSV cell: 64 Ki. */
     public static final int MAX_CSV_CELL = 65_536;
     /** Characters of one imported CSV record (line): 1 Mi. */

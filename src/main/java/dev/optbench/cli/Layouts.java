@@ -21,7 +21,7 @@ final class Layouts {
         try {
             int n = Integer.parseInt(value.trim());
             if (n >= 1) {
-                return n;
+                return dev.optbench.Limits.count(option, n, dev.optbench.Limits.MAX_WORKERS);
             }
         } catch (NumberFormatException e) {
             // reported below

@@ -63,6 +63,19 @@ class InputBoundsTest {
         }
     }
 
+    @Test
+    void workersAndBatchSizesAreBounded() throws Exception {
+        String store = store();
+        assertThat(CliRun.of("study", "create", "s", "--workload", "fmnist_mlp-tiny", "--protocol", "full", "--optimizers", "sgd",
+                "--trials", "1", "--store", store).exitCode()).isZero();
+        assertThat(refused("study", "run", "s", "--workers", "2147483647", "--store", store).err())
+                .contains("--workers 2147483647 is out of range: give 1 to 1024");
+        assertThat(refused("study", "run", "s", "--batch-trials", "100000", "--store", store).err())
+                .contains("--batch-trials 100000 is out of range: give 1 to 1024");
+        assertThat(refused("worker", "--study", "s", "--batch-trials", "5000", "--store", store).err())
+                .contains("--batch-trials 5000 is out of range");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

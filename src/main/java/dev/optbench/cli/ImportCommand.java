@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.analysis.TrialCsv;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyDefinition;
@@ -85,11 +86,11 @@ final class ImportCommand implements Callable<Integer> {
     private void check(StudyDefinition def, TrialCsv csv) {
         if (!def.workload().equals(workload) || !def.protocol().equals(protocol)) {
             throw new InputException("study '" + study + "' is on workload " + def.workload() + " with protocol "
-                    + def.protocol() + ", not " + workload + "/" + protocol + "; import into another study or fix the flags");
+                    + def.protocol() + ", not " + Messages.quote(workload) + "/" + Messages.quote(protocol) + "; import into another study or fix the flags");
         }
         List<String> unknown = csv.optimizers().stream().filter(o -> !def.optimizers().contains(o)).toList();
         if (!unknown.isEmpty()) {
-            throw new InputException("study '" + study + "' has no optimizer " + String.join(", ", unknown) + " (it has "
+            throw new InputException("study '" + study + "' has no optimizer " + Messages.quote(String.join(", ", unknown)) + " (it has "
                     + String.join(", ", def.optimizers()) + "); import into a new study instead");
         }
     }

@@ -88,7 +88,7 @@ public final class SqlStudyStore implements StudyStore {
 
     private static void checkName(StudyDefinition def) {
         if (def.name() == null || !def.name().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-            throw new InputException("study name '" + def.name() + "' is not allowed (use letters, digits, '.', '_', '-')");
+            throw new InputException("study name '" + dev.optbench.Messages.quote(def.name()) + "' is not allowed (use letters, digits, '.', '_', '-')");
         }
     }
 
@@ -135,7 +135,7 @@ public final class SqlStudyStore implements StudyStore {
     @Override
     public StudyDefinition study(String name) {
         return findStudy(name).orElseThrow(() -> new InputException(
-                "unknown study '" + name + "' (list studies with 'optbench studies')"));
+                "unknown study '" + dev.optbench.Messages.quote(name) + "' (list studies with 'optbench studies')"));
     }
 
     @Override
@@ -554,7 +554,7 @@ public final class SqlStudyStore implements StudyStore {
             String key = t.optimizer() + "#" + t.index();
             TrialState there = existing.get(key);
             if (there != null && there != TrialState.PENDING) {
-                throw new InputException("study '" + study + "' already has trial " + key + " (" + there.id()
+                throw new InputException("study '" + dev.optbench.Messages.quote(study) + "' already has trial " + dev.optbench.Messages.quote(key) + " (" + there.id()
                         + "); nothing was imported (import into a new study, or renumber the trials)");
             }
             if (there != null) {

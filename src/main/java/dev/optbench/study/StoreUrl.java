@@ -57,13 +57,13 @@ public record StoreUrl(String given, String jdbcUrl, Dialect dialect, String pas
             }
             return new StoreUrl(u, "jdbc:postgresql://" + rest, Dialect.POSTGRESQL, password);
         }
-        throw new InputException("unsupported store URL '" + mask(u) + "' (use sqlite:PATH, "
+        throw new InputException("unsupported store URL '" + dev.optbench.Messages.quote(mask(u)) + "' (use sqlite:PATH, "
                 + "postgresql://host:port/db?user=..&password=.., or jdbc:sqlite:/jdbc:postgresql:)");
     }
 
     private static StoreUrl sqlite(String path, String original) {
         if (path.isBlank()) {
-            throw new InputException("store URL '" + original + "' has no file path (use sqlite:PATH, e.g. sqlite:optbench.db)");
+            throw new InputException("store URL '" + dev.optbench.Messages.quote(original) + "' has no file path (use sqlite:PATH, e.g. sqlite:optbench.db)");
         }
         if (!path.startsWith(":memory:") && !path.startsWith("file:")) {
             Path parent = Path.of(path).toAbsolutePath().getParent();

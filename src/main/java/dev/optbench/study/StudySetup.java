@@ -2,6 +2,7 @@ package dev.optbench.study;
 
 import dev.optbench.InputException;
 import dev.optbench.Limits;
+import dev.optbench.Messages;
 import dev.optbench.space.Protocol;
 import dev.optbench.space.Sampler;
 import dev.optbench.space.SearchSpace;
@@ -91,7 +92,7 @@ public final class StudySetup {
         checkSize(labels, trials, seeds);
         for (String l : labels) {
             if (!l.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                throw new InputException("label '" + l + "' is not allowed (use letters, digits, '.', '_', '-')");
+                throw new InputException("label '" + Messages.quote(l) + "' is not allowed (use letters, digits, '.', '_', '-')");
             }
         }
         Sampler s = Sampler.fromId(sampler == null ? "halton" : sampler);

@@ -76,6 +76,19 @@ class InputBoundsTest {
                 .contains("--batch-trials 5000 is out of range");
     }
 
+    @Test
+    void echoedValuesAreCutAtEightyCharacters() {
+        String huge = "w".repeat(1_000_000);
+        CliRun workload = refused("train", "--workload", huge, "--optimizer", "sgd", "--hparams", "learning_rate=0.1");
+        assertThat(workload.err()).contains("unknown workload '" + "w".repeat(80) + "… (1000000 characters)'");
+        assertThat(workload.err().length()).isLessThan(1000);
+        CliRun hparams = refused("train", "--workload", "fmnist_mlp-tiny", "--optimizer", "sgd", "--hparams",
+                "learning_rate=" + "1\n".repeat(500_000));
+        assertThat(hparams.err()).contains("'" + "1\\n".repeat(40) + "… (1000000 characters)' is not a number");
+        CliRun study = refused("study", "status", huge, "--store", "sqlite:" + dir.resolve("none.db"));
+        assertThat(study.err().length()).isLessThan(1000);
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

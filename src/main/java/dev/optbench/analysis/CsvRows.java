@@ -2,6 +2,7 @@ package dev.optbench.analysis;
 
 import dev.optbench.InputException;
 import dev.optbench.Limits;
+import dev.optbench.Messages;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -111,8 +112,8 @@ final class CsvRows {
     private static void append(StringBuilder field, char c, String source, int line) {
         if (field.length() >= Limits.MAX_CSV_CELL) {
             throw new InputException(source + " line " + line + ": a cell longer than " + Limits.MAX_CSV_CELL
-                    + " characters (starting '"
-                    + dev.optbench.Messages.quote(field.substring(0, dev.optbench.Messages.QUOTE_LIMIT)) + "…'); optbench imports cells up to that length");
+                    + " characters (starting '" + Messages.quote(field.substring(0, Messages.QUOTE_LIMIT))
+                    + "…'); optbench imports cells up to that length");
         }
         field.append(c);
     }

@@ -56,7 +56,8 @@ final class ImportCommand implements Callable<Integer> {
                         Instant.ofEpochMilli(System.currentTimeMillis())), csv.trials());
             }
             spec.commandLine().getOut().println("imported " + csv.trials().size() + " trials ("
-                    + String.join(", ", csv.optimizers().stream().map(dev.optbench.Messages::quote).toList()) + ") into " + (created ? "new " : "") + "study " + study);
+                    + String.join(", ", csv.optimizers().stream().map(Messages::quote).toList()) + ") into "
+                    + (created ? "new " : "") + "study " + study);
             spec.commandLine().getOut().flush();
             warnIfUnequal(s);
         }
@@ -75,7 +76,7 @@ final class ImportCommand implements Callable<Integer> {
         int most = count.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         if (fewest != most) {
             StringBuilder counts = new StringBuilder();
-            count.forEach((o, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(dev.optbench.Messages.quote(o)).append(' ').append(n));
+            count.forEach((o, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(Messages.quote(o)).append(' ').append(n));
             spec.commandLine().getErr().println("optbench: warning: study " + study + " now has unequal budgets ("
                     + counts + " trials); the analysis takes each optimizer's best over all its own trials, so compare"
                     + " at " + fewest + " trials (the bootstrap curves at k = " + fewest + ") or import the missing trials");
@@ -86,7 +87,8 @@ final class ImportCommand implements Callable<Integer> {
     private void check(StudyDefinition def, TrialCsv csv) {
         if (!def.workload().equals(workload) || !def.protocol().equals(protocol)) {
             throw new InputException("study '" + study + "' is on workload " + def.workload() + " with protocol "
-                    + def.protocol() + ", not " + Messages.quote(workload) + "/" + Messages.quote(protocol) + "; import into another study or fix the flags");
+                    + def.protocol() + ", not " + Messages.quote(workload) + "/" + Messages.quote(protocol)
+                    + "; import into another study or fix the flags");
         }
         List<String> unknown = csv.optimizers().stream().filter(o -> !def.optimizers().contains(o)).toList();
         if (!unknown.isEmpty()) {

@@ -34,4 +34,26 @@ class ImportCommandTest {
                 + " the analysis takes each optimizer's best over all its own trials, so compare at 20 trials (the bootstrap"
                 + " curves at k = 20) or import the missing trials");
     }
+
+    @Test
+    void awkwardLabelsSurviveExportImportExportThroughTheStore() throws Exception {
+        String store = "sqlite:" + dir.resolve("s.db");
+        Path in = Files.writeString(dir.resolve("in.csv"), "optimizer,trial,validation_error,test_error,learning_rate\n"
+                + "\"a,b\",0,0.2,0.2,-0.5\n\"=1+2\",0,0.3,0.3,0.1\n\"x\"\"y\nz\",0,0.3,0.3,0.1\n\"'@me\",0,0.1,0.1,0.1\n"
+                + "\"é 日本\",0,0.4,0.4,0.1\n"); // a leading ' before @ is the neutralizing mark: the label is @me
+        assertThat(CliRun.of("import", in.toString(), "--study", "one", "--workload", "w", "--protocol", "p", "--store", store)
+                .exitCode()).isZero();
+        Path first = dir.resolve("first.csv");
+        assertThat(CliRun.of("study", "export", "one", "-o", first.toString(), "--store", store).exitCode()).isZero();
+        assertThat(Files.readString(first)).contains("\n\"a,b\",0,").contains("\n'=1+2,0,").contains("\n'@me,0,")
+                .contains("\n\"x\"\"y\nz\",0,").contains(",-0.5,");
+        CliRun again = CliRun.of("import", first.toString(), "--study", "two", "--workload", "w", "--protocol", "p", "--store", store);
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        Path second = dir.resolve("second.csv");
+        assertThat(CliRun.of("study", "export", "two", "-o", second.toString(), "--store", store).exitCode()).isZero();
+        assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
+        CliRun status = CliRun.of("study", "status", "two", "--store", store);
+        assertThat(status.out()).contains("a,b").contains("=1+2").contains("\n@me ").doesNotContain("'@me").contains("é 日本")
+                .contains("\nx\"y\\nz "); // a label's line break is shown as \n: the table stays one line per optimizer
+    }
 }

@@ -9,6 +9,7 @@ import dev.optbench.Messages;
  */
 final class Leases {
     static final double DEFAULT_SECONDS = 60;
+    static final double MAX_SECONDS = 86_400;
 
     private Leases() {}
 
@@ -26,6 +27,9 @@ final class Leases {
         }
         if (!(seconds >= 0.2)) {
             throw new InputException("lease of " + seconds + " s is too short: give at least 0.2 s");
+        }
+        if (seconds > MAX_SECONDS) { // a dead worker's trials would wait that long (and the expiry time would overflow)
+            throw new InputException("lease of " + seconds + " s is too long: give at most " + (long) MAX_SECONDS + " s (a day)");
         }
         return Math.round(seconds * 1000);
     }

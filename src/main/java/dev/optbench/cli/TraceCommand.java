@@ -52,7 +52,7 @@ final class TraceCommand implements Callable<Integer> {
     String start;
 
     @Option(names = "--steps", defaultValue = "200", paramLabel = "N",
-            description = "Number of steps; also the total steps of the schedule (default ${DEFAULT-VALUE}).")
+            description = "Number of steps, 1 to 10^7; also the total steps of the schedule (default ${DEFAULT-VALUE}).")
     long steps;
 
     @Option(names = "--schedule", defaultValue = "constant", paramLabel = "KIND",

@@ -74,6 +74,8 @@ class InputBoundsTest {
                 .contains("--batch-trials 100000 is out of range: give 1 to 1024");
         assertThat(refused("worker", "--study", "s", "--batch-trials", "5000", "--store", store).err())
                 .contains("--batch-trials 5000 is out of range");
+        assertThat(refused("worker", "--study", "s", "--lease-seconds", "1e300", "--store", store).err())
+                .contains("lease of 1.0E300 s is too long: give at most 86400 s");
     }
 
     @Test

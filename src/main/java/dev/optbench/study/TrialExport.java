@@ -9,10 +9,11 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * One row per trial (CSV as {@link CsvText} writes it: RFC 4180 quoting, labels neutralized against formulas): optimizer, trial index, state, every hyperparameter (the canonical values
+ * One row per trial: optimizer, trial index, state, every hyperparameter (the canonical values
  * run, then the searched values under "searched." where they differ in name), final validation
  * and test error, steps, seconds, steps to target, seed, worker, then point, repeat (seed repeats)
- * and stage (1, or 2 for a fitted study's second stage).
+ * and stage (1, or 2 for a fitted study's second stage). Text cells (labels, names, worker) are
+ * written by {@link CsvText}: RFC 4180 quoting, neutralized against spreadsheet formulas.
  */
 public final class TrialExport {
     private TrialExport() {}

@@ -31,6 +31,25 @@ public final class Messages {
         return kind.equals("error") ? message : kind + ": " + message;
     }
 
+    /** Longest user value an error message echoes, in characters. */
+    public static final int QUOTE_LIMIT = 80;
+
+    /**
+     * A user's value as an error message echoes it: line breaks shown as \n and \r, at most
+     * {@link #QUOTE_LIMIT} characters (then "…" and the full length), so a 50 MB cell stays one short line.
+     */
+    public static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value.length() <= QUOTE_LIMIT) {
+            return value.replace("\r", "\\r").replace("\n", "\\n");
+        }
+        int cut = Character.isHighSurrogate(value.charAt(QUOTE_LIMIT - 1)) ? QUOTE_LIMIT - 1 : QUOTE_LIMIT; // no half a character
+        String head = value.substring(0, cut).replace("\r", "\\r").replace("\n", "\\n");
+        return head + "… (" + value.length() + " characters)";
+    }
+
     /** Removes class-name prefixes Java puts in front of wrapped messages. */
     public static String stripClassNames(String message) {
         return CLASS_PREFIX.matcher(message).replaceFirst("").strip();

@@ -22,4 +22,17 @@ class MessagesTest {
         assertThat(Messages.stripClassNames("java.lang.RuntimeException: java.io.IOException: gone")).isEqualTo("gone");
         assertThat(Messages.stripClassNames("Adam diverged: loss NaN")).isEqualTo("Adam diverged: loss NaN");
     }
+
+    @Test
+    void quotedValuesAreShortAndOnOneLine() {
+        assertThat(Messages.quote("adam")).isEqualTo("adam");
+        assertThat(Messages.quote("a\nb\rc")).isEqualTo("a\\nb\\rc");
+        String x80 = "x".repeat(80);
+        assertThat(Messages.quote(x80)).isEqualTo(x80);
+        assertThat(Messages.quote(x80 + "yz")).isEqualTo(x80 + "… (82 characters)");
+        assertThat(Messages.quote("q".repeat(50_000_000))).hasSize(80 + "… (50000000 characters)".length());
+        // a character outside the BMP across the cut is not split in half
+        String emoji = "x".repeat(79) + "\uD83D\uDE00" + "tail";
+        assertThat(Messages.quote(emoji)).startsWith("x".repeat(79) + "…");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.optbench.analysis;
 
 import dev.optbench.InputException;
+import dev.optbench.study.CsvText;
 import dev.optbench.study.StudyDefinition;
 import dev.optbench.study.Trial;
 import dev.optbench.study.TrialState;
@@ -57,21 +58,26 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
     }
 
     public static TrialCsv read(Path file, String study) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+        List<List<String>> rows;
+        try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) { // bounded: see CsvRows
+            rows = CsvRows.parse(in, file.toString());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InputException(file + " is not UTF-8 text; save it as UTF-8 CSV");
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage() + "; check the path");
+            throw new InputException("cannot read " + file + ": " + dev.optbench.Messages.describe(e) + "; check the path");
         }
-        return parse(text, file.toString(), study);
+        return parse(rows, file.toString(), study);
     }
 
     public static TrialCsv parse(String text, String source, String study) {
-        List<List<String>> rows = CsvRows.parse(text, source);
+        return parse(CsvRows.parse(text, source), source, study);
+    }
+
+    private static TrialCsv parse(List<List<String>> rows, String source, String study) {
         if (rows.isEmpty()) {
             throw new InputException(source + " is empty; it needs a header line with " + String.join(",", REQUIRED));
         }
-        List<String> header = rows.get(0).stream().map(String::trim).toList();
+        List<String> header = rows.get(0).stream().map(CsvText::restore).toList(); // text cells: see CsvText
         for (String col : REQUIRED) {
             if (!header.contains(col)) {
                 throw new InputException(source + " line 1: missing column '" + col + "'; the header needs "
@@ -82,7 +88,7 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
         for (String col : header) {
             if (col.isEmpty() || !seen.add(col)) {
                 throw new InputException(source + " line 1: " + (col.isEmpty() ? "an empty column name" : "column '"
-                        + col + "' appears twice") + "; give every column one distinct name");
+                        + oneLine(col) + "' appears twice") + "; give every column one distinct name");
             }
         }
         int opt = header.indexOf("optimizer");
@@ -124,14 +130,14 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
                 throw new InputException(source + " line " + line + ": " + row.size() + " fields but the header has "
                         + header.size() + "; fix the row");
             }
-            String optimizer = row.get(opt).trim();
+            String optimizer = CsvText.restore(row.get(opt));
             if (optimizer.isEmpty()) {
                 throw new InputException(source + " line " + line + ": missing optimizer; fill it in or remove the row");
             }
             int index = integer(row.get(idx), "trial", source, line);
             TrialState st = state < 0 ? TrialState.COMPLETED : state(row.get(state), source, line);
             if (!keys.add(optimizer + "\u0000" + index)) {
-                throw new InputException(source + " line " + line + ": trial " + index + " of " + optimizer
+                throw new InputException(source + " line " + line + ": trial " + index + " of " + oneLine(optimizer)
                         + " appears twice; give each trial of an optimizer its own number");
             }
             boolean failed = st == TrialState.FAILED;
@@ -183,7 +189,8 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
             long run = stepsRun < 0 || row.get(stepsRun).isBlank() ? 0L : (long) number(row.get(stepsRun), "steps", source, line);
             double secs = seconds < 0 || row.get(seconds).isBlank() ? 0.0 : number(row.get(seconds), "seconds", source, line);
             long sd = seed < 0 || row.get(seed).isBlank() ? 0L : seed(row.get(seed), source, line);
-            String who = worker < 0 || row.get(worker).isBlank() ? "import" : row.get(worker).trim();
+            // no worker column: "import"; an empty cell stays empty (null), as export wrote it
+            String who = worker < 0 ? "import" : row.get(worker).isEmpty() ? null : CsvText.restore(row.get(worker));
             int point = pointCol < 0 || row.get(pointCol).isBlank() ? index : integer(row.get(pointCol), "point", source, line);
             int repeat = repeatCol < 0 || row.get(repeatCol).isBlank() ? 0 : integer(row.get(repeatCol), "repeat", source, line);
             int stage = stageCol < 0 || row.get(stageCol).isBlank() ? 1 : integer(row.get(stageCol), "stage", source, line);
@@ -249,7 +256,7 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
             }
             return x;
         } catch (NumberFormatException e) {
-            throw new InputException(source + " line " + line + ": " + column + " '" + oneLine(cell.trim())
+            throw new InputException(source + " line " + line + ": " + oneLine(column) + " '" + oneLine(cell.trim())
                     + "' is not a trial number (an integer >= 0); fix the value");
         }
     }
@@ -259,8 +266,8 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
-    /** Cell text for a one-line error message: line breaks shown as \n. */
+    /** Cell text for a one-line error message: line breaks shown as \n, at most ~80 characters. */
     private static String oneLine(String s) {
-        return s.replace("\r", "\\r").replace("\n", "\\n");
+        return dev.optbench.Messages.quote(s);
     }
 }

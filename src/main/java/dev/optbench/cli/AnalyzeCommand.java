@@ -37,7 +37,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() {
         var options = analysis.options();
         List<StudyData> data;
-        try (SqlStudyStore s = store.open()) {
+        try (SqlStudyStore s = store.openForReading()) {
             data = StudyInputs.load(s, names);
         }
         AnalysisResult result = new Analyzer(options).analyze(data);

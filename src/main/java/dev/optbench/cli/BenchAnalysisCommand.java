@@ -44,6 +44,9 @@ final class BenchAnalysisCommand implements Callable<Integer> {
         if (trials < 1 || resamples < 1 || runs < 1) {
             throw new InputException("--trials, --bootstrap and --runs must be at least 1");
         }
+        dev.optbench.Limits.count("--trials", trials, dev.optbench.Limits.MAX_TRIALS_PER_OPTIMIZER);
+        dev.optbench.Limits.count("--bootstrap", resamples, 10_000_000);
+        dev.optbench.Limits.count("--runs", runs, 1_000);
         PrintWriter o = spec.commandLine().getOut();
         List<StudyData> data = List.of(SyntheticStudies.study("bench", "fmnist_mlp", "full", SyntheticStudies.OPTIMIZERS,
                 trials, 1));

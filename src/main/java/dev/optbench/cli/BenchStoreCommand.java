@@ -28,6 +28,8 @@ final class BenchStoreCommand implements Callable<Integer> {
         if (trials < 1 || workers < 1) {
             throw new dev.optbench.InputException("--trials and --workers must be at least 1");
         }
+        dev.optbench.Limits.count("--trials", trials, (int) dev.optbench.Limits.MAX_STUDY_TRIALS);
+        dev.optbench.Limits.count("--workers", workers, 1_000);
         try (SqlStudyStore s = store.openOrCreate()) {
             StoreBenchmark.Result r;
             try (me.tongfei.progressbar.ProgressBar bar = Progress.bar("claim+complete", trials, " trials", 0)) {

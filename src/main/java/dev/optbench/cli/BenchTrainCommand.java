@@ -83,6 +83,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (memoryTrials > 0) {
+            dev.optbench.Limits.count("--memory-trials", memoryTrials, dev.optbench.Limits.MAX_TRIALS_PER_OPTIMIZER);
+            dev.optbench.Limits.steps("--memory-steps", memorySteps, dev.optbench.Limits.MAX_STEPS);
             return memory(out);
         }
         int cores = Runtime.getRuntime().availableProcessors();

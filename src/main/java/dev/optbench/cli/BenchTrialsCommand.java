@@ -78,6 +78,7 @@ final class BenchTrialsCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new dev.optbench.InputException("--rounds must be at least 1, not " + rounds);
         }
+        dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_STEPS);
         for (String w : workloads) {
             Workloads.get(w);
         }

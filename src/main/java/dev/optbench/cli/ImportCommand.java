@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.analysis.TrialCsv;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyDefinition;
@@ -55,20 +56,43 @@ final class ImportCommand implements Callable<Integer> {
                         Instant.ofEpochMilli(System.currentTimeMillis())), csv.trials());
             }
             spec.commandLine().getOut().println("imported " + csv.trials().size() + " trials ("
-                    + String.join(", ", csv.optimizers()) + ") into " + (created ? "new " : "") + "study " + study);
+                    + String.join(", ", csv.optimizers().stream().map(Messages::quote).toList()) + ") into "
+                    + (created ? "new " : "") + "study " + study);
             spec.commandLine().getOut().flush();
+            warnIfUnequal(s);
         }
         return 0;
+    }
+
+    /**
+     * One stderr line when the optimizers of the study now have different numbers of trials: the
+     * analysis takes each optimizer's best over all its own trials and runs its bootstrap curve to
+     * its own count, so the one with more trials had more tuning (SPEC: equal budgets).
+     */
+    private void warnIfUnequal(SqlStudyStore s) {
+        java.util.Map<String, Integer> count = new java.util.TreeMap<>();
+        s.trials(study, false).forEach(t -> count.merge(t.optimizer(), 1, Integer::sum));
+        int fewest = count.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        int most = count.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (fewest != most) {
+            StringBuilder counts = new StringBuilder();
+            count.forEach((o, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(Messages.quote(o)).append(' ').append(n));
+            spec.commandLine().getErr().println("optbench: warning: study " + study + " now has unequal budgets ("
+                    + counts + " trials); the analysis takes each optimizer's best over all its own trials, so compare"
+                    + " at " + fewest + " trials (the bootstrap curves at k = " + fewest + ") or import the missing trials");
+            spec.commandLine().getErr().flush();
+        }
     }
 
     private void check(StudyDefinition def, TrialCsv csv) {
         if (!def.workload().equals(workload) || !def.protocol().equals(protocol)) {
             throw new InputException("study '" + study + "' is on workload " + def.workload() + " with protocol "
-                    + def.protocol() + ", not " + workload + "/" + protocol + "; import into another study or fix the flags");
+                    + def.protocol() + ", not " + Messages.quote(workload) + "/" + Messages.quote(protocol)
+                    + "; import into another study or fix the flags");
         }
         List<String> unknown = csv.optimizers().stream().filter(o -> !def.optimizers().contains(o)).toList();
         if (!unknown.isEmpty()) {
-            throw new InputException("study '" + study + "' has no optimizer " + String.join(", ", unknown) + " (it has "
+            throw new InputException("study '" + study + "' has no optimizer " + Messages.quote(String.join(", ", unknown)) + " (it has "
                     + String.join(", ", def.optimizers()) + "); import into a new study instead");
         }
     }

@@ -46,7 +46,7 @@ final class InclusionCommand implements Callable<Integer> {
         }
         for (String p : problems) {
             if (cases.stream().noneMatch(c -> c.problem().name().equals(p))) {
-                throw new dev.optbench.InputException("unknown problem '" + p
+                throw new dev.optbench.InputException("unknown problem '" + dev.optbench.Messages.quote(p)
                         + "': choose from mlp, rosenbrock, beale, quadratic");
             }
         }

@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.io.PrintStream;
 import java.util.Optional;
 
@@ -20,12 +21,12 @@ final class Layouts {
         try {
             int n = Integer.parseInt(value.trim());
             if (n >= 1) {
-                return n;
+                return dev.optbench.Limits.count(option, n, dev.optbench.Limits.MAX_WORKERS);
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InputException(option + " must be 'auto' or a whole number of at least 1, not '" + value + "'");
+        throw new InputException(option + " must be 'auto' or a whole number of at least 1, not '" + Messages.quote(value) + "'");
     }
 
     /** Most trials per batch the chooser considers for a workload: 1 without a batched form. */

@@ -40,6 +40,11 @@ final class LocalWorkers {
         String id = Worker.defaultId();
         CommandPolicy policy = trials.policy();
         Notices notices = new Notices(line -> System.err.println("\n" + line)); // after the progress bar's line
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        for (int i = 0; i < workers; i++) {
+            ours.add(id + "-" + (i + 1));
+        }
+        LeaseWatch leases = new LeaseWatch(ours);
         for (int i = 0; i < workers; i++) {
             SqlStudyStore own = StudyStores.open(monitor.url()).retrying(monitor.retryPolicy());
             TrialWorker w = trials.worker(own, policy, notices, name, id + "-" + (i + 1), leaseMillis,
@@ -66,6 +71,10 @@ final class LocalWorkers {
                 StudySummary now = StudySummary.of(monitor, name);
                 bar.stepTo(now.done());
                 bar.setExtraMessage(" running " + now.count(TrialState.RUNNING));
+                String waiting = leases.update(now.count(TrialState.PENDING), monitor.leases(name));
+                if (waiting != null) {
+                    System.err.println("\n" + waiting);
+                }
             }
             bar.stepTo(StudySummary.of(monitor, name).done());
             for (Thread t : threads) {

@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.analysis.AnalysisResult;
 import dev.optbench.analysis.AnalysisText;
 import dev.optbench.analysis.Analyzer;
@@ -76,7 +77,7 @@ final class ReproduceCommand implements Callable<Integer> {
         if (protocols != null) {
             for (String p : protocols) {
                 if (!experiment.protocols().contains(p)) {
-                    throw new InputException("--protocols: " + experiment.name() + " has no protocol '" + p
+                    throw new InputException("--protocols: " + experiment.name() + " has no protocol '" + Messages.quote(p)
                             + "'; choose from " + String.join(", ", experiment.protocols()));
                 }
             }

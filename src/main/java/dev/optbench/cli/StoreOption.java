@@ -25,4 +25,9 @@ final class StoreOption {
     SqlStudyStore open() {
         return StudyStores.openExisting(url());
     }
+
+    /** Opens an existing store to read only (studies, status, analyze, report, export): read-only SQLite files work. */
+    SqlStudyStore openForReading() {
+        return StudyStores.openForReading(url());
+    }
 }

@@ -19,7 +19,7 @@ final class StudiesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (SqlStudyStore s = store.open()) {
+        try (SqlStudyStore s = store.openForReading()) {
             List<StudyDefinition> studies = s.studies();
             if (studies.isEmpty()) {
                 out.println("no studies in " + s.url().masked() + " (create one with 'optbench study create')");

@@ -34,7 +34,7 @@ final class StudyCreateCommand implements Callable<Integer> {
                 + " \"validation_loss\", \"test_error\"} (see docs/external-trials.md)."})
     String command;
 
-    @Option(names = "--steps", paramLabel = "N", description = "With --command: OPTBENCH_STEPS (default "
+    @Option(names = "--steps", paramLabel = "N", description = "With --command: OPTBENCH_STEPS, 1 to 10^8 (default "
             + dev.optbench.study.ExternalCommand.DEFAULT_STEPS + ").")
     Long steps;
 
@@ -45,7 +45,7 @@ final class StudyCreateCommand implements Callable<Integer> {
     @Option(names = "--optimizers", required = true, split = ",", description = "Comma-separated, e.g. sgd,momentum,adam.")
     List<String> optimizers;
 
-    @Option(names = "--trials", required = true, description = "Hyperparameter points per optimizer (each run under --seeds seeds).")
+    @Option(names = "--trials", required = true, description = "Hyperparameter points per optimizer, 1 to 100000 (each run under --seeds seeds; a study has at most 10^6 trials).")
     int trials;
 
     @Option(names = "--seed", defaultValue = "0", description = "Study seed: points, trial seeds (default ${DEFAULT-VALUE}).")
@@ -59,7 +59,7 @@ final class StudyCreateCommand implements Callable<Integer> {
     Path space;
 
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "S",
-            description = "Run every hyperparameter point under S seeds; the analysis uses the mean over them (default ${DEFAULT-VALUE}).")
+            description = "Run every hyperparameter point under S seeds, 1 to 1000; the analysis uses the mean over them (default ${DEFAULT-VALUE}).")
     int seeds;
 
     @Option(names = "--fit-share", paramLabel = "S", description = "fitted protocol: share of each optimizer's points in stage 1 (default 0.5).")

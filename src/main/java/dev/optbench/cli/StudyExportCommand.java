@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.Trial;
 import dev.optbench.study.TrialExport;
@@ -34,10 +35,10 @@ final class StudyExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!format.equals("csv") && !format.equals("json")) {
-            throw new InputException("unknown format '" + format + "' (use --format csv or --format json)");
+            throw new InputException("unknown format '" + Messages.quote(format) + "' (use --format csv or --format json)");
         }
         String text;
-        try (SqlStudyStore s = store.open()) {
+        try (SqlStudyStore s = store.openForReading()) {
             s.study(name);
             List<Trial> trials = s.trials(name, false);
             text = format.equals("csv") ? TrialExport.csv(trials) : TrialExport.json(trials);

@@ -42,7 +42,7 @@ final class StudyStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        try (SqlStudyStore s = store.open()) {
+        try (SqlStudyStore s = store.openForReading()) {
             StudySummary summary = StudySummary.of(s, name);
             if (watch && summary.done() < summary.total()) {
                 try (ProgressBar bar = Progress.bar("study " + name, summary.total(), " trials", summary.done())) {

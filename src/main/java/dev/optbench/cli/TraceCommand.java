@@ -2,6 +2,7 @@ package dev.optbench.cli;
 
 import ai.djl.ndarray.types.DataType;
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.optim.FunctionProblem;
 import dev.optbench.optim.Optimizer;
 import dev.optbench.optim.Optimizers;
@@ -51,7 +52,7 @@ final class TraceCommand implements Callable<Integer> {
     String start;
 
     @Option(names = "--steps", defaultValue = "200", paramLabel = "N",
-            description = "Number of steps; also the total steps of the schedule (default ${DEFAULT-VALUE}).")
+            description = "Number of steps, 1 to 10^7; also the total steps of the schedule (default ${DEFAULT-VALUE}).")
     long steps;
 
     @Option(names = "--schedule", defaultValue = "constant", paramLabel = "KIND",
@@ -77,9 +78,7 @@ final class TraceCommand implements Callable<Integer> {
             case "float32" -> DataType.FLOAT32;
             default -> throw new InputException("--dtype " + dtype + " is not supported: use float64 or float32");
         };
-        if (steps < 0) {
-            throw new InputException("--steps " + steps + " must be >= 0");
-        }
+        dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_TRACE_STEPS);
         if (hparams.size() != optimizers.size()) {
             throw new InputException("give one --hparams per --optimizer (got " + optimizers.size()
                     + " optimizers, " + hparams.size() + " --hparams); learning_rate is required");
@@ -136,7 +135,7 @@ final class TraceCommand implements Callable<Integer> {
     static double[] parsePoint(String text) {
         String[] parts = text.split(",");
         if (parts.length != 2) {
-            throw new InputException("--start '" + text + "' must be two numbers X,Y (e.g. -1.5,2)");
+            throw new InputException("--start '" + Messages.quote(text) + "' must be two numbers X,Y (e.g. -1.5,2)");
         }
         try {
             double[] p = {Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim())};
@@ -145,7 +144,7 @@ final class TraceCommand implements Callable<Integer> {
             }
             return p;
         } catch (NumberFormatException e) {
-            throw new InputException("--start '" + text + "' must be two finite numbers X,Y (e.g. -1.5,2)");
+            throw new InputException("--start '" + Messages.quote(text) + "' must be two finite numbers X,Y (e.g. -1.5,2)");
         }
     }
 
@@ -158,7 +157,7 @@ final class TraceCommand implements Callable<Integer> {
         for (String pair : text.split(",")) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new InputException("--hparams '" + text + "': '" + pair
+                throw new InputException("--hparams '" + Messages.quote(text) + "': '" + Messages.quote(pair)
                         + "' is not k=v (write e.g. learning_rate=0.01,momentum=0.9)");
             }
             String key = pair.substring(0, eq).trim();
@@ -167,10 +166,10 @@ final class TraceCommand implements Callable<Integer> {
             try {
                 v = Double.parseDouble(value);
             } catch (NumberFormatException e) {
-                throw new InputException("--hparams: " + key + " = '" + value + "' is not a number");
+                throw new InputException("--hparams: " + Messages.quote(key) + " = '" + Messages.quote(value) + "' is not a number");
             }
             if (out.put(key, v) != null) {
-                throw new InputException("--hparams: " + key + " is given twice");
+                throw new InputException("--hparams: " + Messages.quote(key) + " is given twice; give each name once");
             }
         }
         return out;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.train.Measurement;
 import dev.optbench.train.Split;
 import dev.optbench.train.TrainListener;
@@ -41,8 +42,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hyperparameters by canonical name, e.g. learning_rate=0.001,beta1=0.9.")
     String hparams;
 
-    @Option(names = "--steps", defaultValue = "0", description = "Training steps (default: the workload's budget).")
-    long steps;
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps, 1 to 10^8 (default: the workload's budget).")
+    Long steps;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed for initialization and data order.")
     long seed;
@@ -62,7 +63,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Double> h = parseHparams(hparams);
-        TrainRequest request = new TrainRequest(workload, optimizer, h, seed, steps, dataDir, device);
+        long budget = steps == null ? 0 : dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_STEPS); // 0: the workload's
+        TrainRequest request = new TrainRequest(workload, optimizer, h, seed, budget, dataDir, device);
         TrainResult result;
         try (Progress progress = new Progress(!noProgress)) {
             // a batch of one: on the native passes (MLPs, 2c2d, 3c3d) where they suit, else Trainer itself
@@ -92,13 +94,15 @@ final class TrainCommand implements Callable<Integer> {
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new InputException("--hparams: '" + pair + "' is not name=value (e.g. learning_rate=0.01)");
+                throw new InputException("--hparams: '" + Messages.quote(pair) + "' is not name=value (e.g. learning_rate=0.01)");
             }
             String key = pair.substring(0, eq).trim();
             try {
-                out.put(key, Double.parseDouble(pair.substring(eq + 1).trim()));
+                if (out.put(key, Double.parseDouble(pair.substring(eq + 1).trim())) != null) {
+                    throw new InputException("--hparams: " + Messages.quote(key) + " is given twice; give each name once");
+                }
             } catch (NumberFormatException e) {
-                throw new InputException("--hparams: value of " + key + " '" + pair.substring(eq + 1) + "' is not a number");
+                throw new InputException("--hparams: value of " + key + " '" + Messages.quote(pair.substring(eq + 1)) + "' is not a number");
             }
         }
         return out;

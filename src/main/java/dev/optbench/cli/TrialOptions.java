@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.study.BatchWorker;
 import dev.optbench.study.BatchedTrainerRunner;
 import dev.optbench.study.ClaimGate;
@@ -100,12 +101,12 @@ final class TrialOptions {
         try {
             int k = Integer.parseInt(batchTrials.trim());
             if (k >= 1) {
-                return k;
+                return dev.optbench.Limits.count("--batch-trials", k, dev.optbench.Limits.MAX_WORKERS);
             }
         } catch (NumberFormatException e) {
             // fall through to the message
         }
-        throw new InputException("--batch-trials " + batchTrials + ": give a whole number K >= 1 or auto");
+        throw new InputException("--batch-trials " + Messages.quote(batchTrials) + ": give a whole number K >= 1 or auto");
     }
 
     /** These options with K trials per batch (the layout's choice for --batch-trials auto). */

@@ -1,6 +1,7 @@
 package dev.optbench.experiment;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public final class Experiments {
     public static Experiment get(String name) {
         Experiment e = BY_NAME.get(name);
         if (e == null) {
-            throw new InputException("unknown experiment '" + name + "'; known: " + String.join(", ", BY_NAME.keySet())
+            throw new InputException("unknown experiment '" + Messages.quote(name) + "'; known: " + String.join(", ", BY_NAME.keySet())
                     + " (see 'optbench reproduce --list')");
         }
         return e;

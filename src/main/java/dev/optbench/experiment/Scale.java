@@ -1,6 +1,7 @@
 package dev.optbench.experiment;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -19,7 +20,7 @@ public enum Scale {
                 return s;
             }
         }
-        throw new InputException("unknown scale '" + id + "'; use one of "
+        throw new InputException("unknown scale '" + Messages.quote(id) + "'; use one of "
                 + Arrays.stream(values()).map(Scale::id).collect(Collectors.joining(", ")));
     }
 }

@@ -1,6 +1,7 @@
 package dev.optbench.optim;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,7 +136,7 @@ public final class Optimizers {
         specs.forEach(s -> byName.put(s.name(), s));
         for (String key : hparams.keySet()) {
             if (!byName.containsKey(key)) {
-                throw new InputException("unknown hyperparameter '" + key + "' for " + name
+                throw new InputException("unknown hyperparameter '" + Messages.quote(key) + "' for " + name
                         + ": it takes " + String.join(", ", byName.keySet()));
             }
         }
@@ -166,7 +167,7 @@ public final class Optimizers {
     private static List<HyperparameterSpec> specsOf(String name) {
         UpdateRule rule = find(name);
         if (rule == null) {
-            throw new InputException("unknown optimizer '" + name + "': choose one of "
+            throw new InputException("unknown optimizer '" + Messages.quote(name) + "': choose one of "
                     + String.join(", ", names()) + (plugins.isEmpty() ? "" : " (with the plug-ins)"));
         }
         List<HyperparameterSpec> specs = new ArrayList<>(rule.hyperparameters());

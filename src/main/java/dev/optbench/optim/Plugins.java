@@ -19,7 +19,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
@@ -101,6 +100,12 @@ public final class Plugins {
 
     private static List<UpdateRule> rulesOf(Path jar) {
         String where = "plug-in " + jar.getFileName() + ": ";
+        try (java.util.jar.JarFile readable = new java.util.jar.JarFile(jar.toFile())) { // else the loader sees no rule at all
+            readable.size();
+        } catch (IOException | RuntimeException e) {
+            throw new InputException(where + "not a readable jar (" + oneLine(e) + "); rebuild it or remove it from the"
+                    + " plug-in directory");
+        }
         URLClassLoader loader;
         try {
             loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, Plugins.class.getClassLoader());
@@ -113,7 +118,7 @@ public final class Plugins {
             while (it.hasNext()) {
                 out.add(it.next());
             }
-        } catch (ServiceConfigurationError | LinkageError e) {
+        } catch (Error | RuntimeException e) { // ServiceConfigurationError, LinkageError, a constructor's own Error
             throw new InputException(where + "cannot load its update rule: " + oneLine(e)
                     + " (check META-INF/services/" + UpdateRule.class.getName() + " and the classes in the jar)");
         }
@@ -131,14 +136,10 @@ public final class Plugins {
         List<HyperparameterSpec> specs;
         String formula;
         List<StateInit> state;
-        try {
-            name = r.name();
-            specs = r.hyperparameters();
-            formula = r.formula();
-            state = r.state();
-        } catch (RuntimeException | LinkageError e) {
-            throw new InputException(where + r.getClass().getName() + " threw while describing itself: " + oneLine(e));
-        }
+        name = describe(where, r, "name()", r::name);
+        specs = describe(where, r, "hyperparameters()", r::hyperparameters);
+        formula = describe(where, r, "formula()", r::formula);
+        state = describe(where, r, "state()", r::state);
         where += "optimizer '" + name + "': ";
         if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
             throw new InputException(where + "the name must be lower case letters, digits and '_'");
@@ -199,7 +200,7 @@ public final class Plugins {
             }
         } catch (InputException e) {
             throw e;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | Error e) { // a plug-in's Error (StackOverflowError, AssertionError) is its fault too
             throw new InputException(where + "its update threw on a test step: " + oneLine(e));
         }
     }
@@ -219,13 +220,24 @@ public final class Plugins {
         }
     }
 
+    /** One of the rule's describing methods; anything it throws, Errors included, is one line naming the method. */
+    private static <T> T describe(String where, UpdateRule r, String method, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException | Error e) {
+            throw new InputException(where + "its rule's " + method + " threw " + oneLine(e) + " (" + r.getClass().getName()
+                    + "); fix the plug-in or remove its jar");
+        }
+    }
+
     private static String oneLine(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String text = e.getClass().getSimpleName() + ": " + e.getMessage()
-                + (root != e ? " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : "");
+        String text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + dev.optbench.Messages.quote(e.getMessage()))
+                + (root != e ? " (caused by " + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + dev.optbench.Messages.quote(root.getMessage())) + ")" : "");
         return text.replaceAll("\\s*\\R\\s*", " ");
     }
 }

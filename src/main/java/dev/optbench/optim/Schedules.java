@@ -1,6 +1,7 @@
 package dev.optbench.optim;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -120,7 +121,7 @@ public final class Schedules {
         }
         for (String key : hparams.keySet()) {
             if (!SCHEDULE_HPARAMS.contains(key)) {
-                throw new InputException("unknown schedule hyperparameter '" + key
+                throw new InputException("unknown schedule hyperparameter '" + Messages.quote(key)
                         + "': schedules take decay_steps_factor, decay_factor, warmup_factor, end_factor");
             }
         }
@@ -167,7 +168,7 @@ public final class Schedules {
                 return new WarmupLinearDecay(initialRate, w, d, end);
             }
             default:
-                throw new InputException("unknown schedule '" + kind + "': choose one of "
+                throw new InputException("unknown schedule '" + Messages.quote(kind) + "': choose one of "
                         + String.join(", ", names()));
         }
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -111,7 +112,7 @@ public enum TestFunction {
                 return f;
             }
         }
-        throw new InputException("unknown function '" + name + "': choose one of "
+        throw new InputException("unknown function '" + Messages.quote(name) + "': choose one of "
                 + String.join(", ", Arrays.stream(values()).map(TestFunction::cliName).toList()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.optbench.space;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.optim.HyperparameterSpec;
 import dev.optbench.optim.OptimizerAliases;
 import dev.optbench.optim.Optimizers;
@@ -20,7 +21,7 @@ final class OptimizerDefaults {
     static Map<String, Double> of(String optimizer) {
         String rule = OptimizerAliases.rule(optimizer);
         if (!Optimizers.names().contains(rule)) {
-            throw new InputException("unknown optimizer '" + optimizer + "' (known: "
+            throw new InputException("unknown optimizer '" + Messages.quote(optimizer) + "' (known: "
                     + String.join(", ", names()) + ", adamw, nadamw; list them with 'optbench optimizers')");
         }
         Map<String, Double> m = new LinkedHashMap<>();

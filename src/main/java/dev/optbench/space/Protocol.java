@@ -1,6 +1,7 @@
 package dev.optbench.space;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,7 +54,7 @@ public enum Protocol {
         for (Protocol p : values()) {
             ids.add(p.id());
         }
-        throw new InputException("unknown protocol '" + id + "' (known: " + String.join(", ", ids)
+        throw new InputException("unknown protocol '" + Messages.quote(id) + "' (known: " + String.join(", ", ids)
                 + "; see 'optbench protocols')");
     }
 

@@ -1,6 +1,7 @@
 package dev.optbench.space;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ public enum Sampler {
                 return s;
             }
         }
-        throw new InputException("unknown sampler '" + id + "' (use halton, random or grid)");
+        throw new InputException("unknown sampler '" + Messages.quote(id) + "' (use halton, random or grid)");
     }
 
     static List<List<Double>> levels(SearchSpace space, int trials) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -22,7 +23,12 @@ import java.util.Map;
  * takes point k mod n in order, whatever the sampler; {@code ranges} is then empty.
  */
 public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> points) {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Space files are read strictly: a key given twice is an error, not "the last one wins". */
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** The fields of one AlgoPerf range; any other key is refused (a typo would otherwise be ignored). */
+    private static final java.util.Set<String> RANGE_FIELDS = java.util.Set.of("min", "max", "scaling", "feasible_points");
 
     public SearchSpace {
         ranges = Collections.unmodifiableMap(new LinkedHashMap<>(ranges));
@@ -103,7 +109,7 @@ public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> p
             try {
                 ranges.put(e.getKey(), range(e.getValue()));
             } catch (InputException ex) {
-                throw new InputException(source + ": hyperparameter '" + e.getKey() + "': " + ex.getMessage());
+                throw new InputException(source + ": hyperparameter '" + Messages.quote(e.getKey()) + "': " + ex.getMessage());
             }
         }
         return new SearchSpace(ranges);
@@ -125,7 +131,7 @@ public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> p
             for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isNumber()) {
-                    throw new InputException(source + ": point " + i + ": hyperparameter '" + e.getKey()
+                    throw new InputException(source + ": point " + i + ": hyperparameter '" + Messages.quote(e.getKey())
                             + "' must be a number, found " + e.getValue());
                 }
                 point.put(e.getKey(), e.getValue().doubleValue());
@@ -145,7 +151,17 @@ public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> p
         if (!isRange(n)) {
             throw new InputException("expected {\"min\": a, \"max\": b, \"scaling\": \"linear\"|\"log\"} or {\"feasible_points\": [..]}");
         }
+        for (Iterator<String> keys = n.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!RANGE_FIELDS.contains(key)) {
+                throw new InputException("unknown key '" + Messages.quote(key)
+                        + "': a range has \"min\", \"max\", \"scaling\" or \"feasible_points\"");
+            }
+        }
         if (n.has("feasible_points")) {
+            if (n.has("min") || n.has("max") || n.has("scaling")) {
+                throw new InputException("give \"feasible_points\" or \"min\"/\"max\"/\"scaling\", not both");
+            }
             JsonNode pts = n.get("feasible_points");
             if (!pts.isArray()) {
                 throw new InputException("feasible_points must be an array of numbers");
@@ -168,7 +184,7 @@ public record SearchSpace(Map<String, Range> ranges, List<Map<String, Double>> p
         return switch (scaling) {
             case "linear" -> new Range.Linear(min, max);
             case "log" -> new Range.Log(min, max);
-            default -> throw new InputException("unknown scaling '" + scaling + "' (use \"linear\" or \"log\")");
+            default -> throw new InputException("unknown scaling '" + Messages.quote(scaling) + "' (use \"linear\" or \"log\")");
         };
     }
 

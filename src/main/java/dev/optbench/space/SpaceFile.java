@@ -47,7 +47,13 @@ public final class SpaceFile {
         try {
             root = SearchSpace.JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InputException(source + " is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            String m = e.getOriginalMessage();
+            if (m != null && m.startsWith("Duplicate field ")) { // STRICT_DUPLICATE_DETECTION
+                throw new InputException(source + " line " + e.getLocation().getLineNr() + ": key "
+                        + dev.optbench.Messages.quote(m.substring("Duplicate field ".length())) + " is given twice; give each key once");
+            }
+            throw new InputException(source + " is not valid JSON: "
+                    + dev.optbench.Messages.quote(e.getOriginalMessage().lines().findFirst().orElse("")));
         }
         if (root == null || !(root.isObject() || root.isArray()) || root.isEmpty()) {
             throw new InputException(source + ": expected a JSON object (an AlgoPerf space, or spaces keyed by optimizer)"
@@ -62,6 +68,14 @@ public final class SpaceFile {
         }
         Map<String, SearchSpace> out = new LinkedHashMap<>();
         if (perOptimizer) {
+            for (Iterator<String> keys = root.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!optimizers.contains(key) && !Hyperparameters.knows(key)) {
+                    throw new InputException(source + ": unknown key '" + dev.optbench.Messages.quote(key)
+                            + "': neither an optimizer of the study (" + String.join(", ", optimizers)
+                            + ") nor a known optimizer; fix or remove it");
+                }
+            }
             for (String o : optimizers) {
                 if (!root.has(o)) {
                     throw new InputException(source + " has no space for optimizer " + o

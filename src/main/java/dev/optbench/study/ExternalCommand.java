@@ -21,9 +21,7 @@ public record ExternalCommand(String command, long steps, double timeoutSeconds)
         if (command == null || command.isBlank()) {
             throw new InputException("--command is empty: give the command that runs one trial, e.g. --command 'python3 train.py'");
         }
-        if (steps < 1) {
-            throw new InputException("--steps must be at least 1, not " + steps);
-        }
+        dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_STEPS);
         if (!(timeoutSeconds >= 0) || Double.isInfinite(timeoutSeconds)) {
             throw new InputException("--trial-timeout must be a number of seconds ≥ 0 (0: none), not " + timeoutSeconds);
         }

@@ -59,7 +59,7 @@ final class ExternalOutput {
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!FIELDS.contains(e.getKey())) {
-                return bad("has unknown field '" + e.getKey() + "'");
+                return bad("has unknown field '" + dev.optbench.Messages.quote(e.getKey()) + "'");
             }
             if (!e.getValue().isNumber()) {
                 return bad("has a non-numeric " + e.getKey());

@@ -93,6 +93,25 @@ final class Schema {
     }
 
     /** Brings the store up to date inside one write transaction (concurrent openers wait on the lock). */
+    /** Whether the store's schema is this optbench's, read without writing; a newer one is an InputException. */
+    static boolean isCurrent(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            try (ResultSet t = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")) {
+                if (!t.next()) {
+                    return false;
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+                int version = rs.next() ? rs.getInt(1) : 0;
+                if (version > latest()) {
+                    throw new dev.optbench.InputException("the store has schema version " + version
+                            + " but this optbench knows only " + latest() + " (upgrade optbench)");
+                }
+                return version == latest();
+            }
+        }
+    }
+
     static void migrate(Connection c, Dialect dialect) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);

@@ -88,7 +88,7 @@ public final class SqlStudyStore implements StudyStore {
 
     private static void checkName(StudyDefinition def) {
         if (def.name() == null || !def.name().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-            throw new InputException("study name '" + def.name() + "' is not allowed (use letters, digits, '.', '_', '-')");
+            throw new InputException("study name '" + dev.optbench.Messages.quote(def.name()) + "' is not allowed (use letters, digits, '.', '_', '-')");
         }
     }
 
@@ -177,7 +177,7 @@ public final class SqlStudyStore implements StudyStore {
     @Override
     public StudyDefinition study(String name) {
         return findStudy(name).orElseThrow(() -> new InputException(
-                "unknown study '" + name + "' (list studies with 'optbench studies')"));
+                "unknown study '" + dev.optbench.Messages.quote(name) + "' (list studies with 'optbench studies')"));
     }
 
     @Override
@@ -249,6 +249,23 @@ public final class SqlStudyStore implements StudyStore {
                     while (rs.next()) {
                         out.computeIfAbsent(rs.getString(1), k -> zeroCounts())
                                 .put(TrialState.fromId(rs.getString(2)), rs.getInt(3));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The leases of the study's running trials, by the store's clock, in trial order. */
+    public synchronized List<Lease> leases(String study) {
+        return call(() -> {
+            List<Lease> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, worker, lease_expires_ms - "
+                    + dialect.now() + " FROM trials WHERE study = ? AND state = 'running' ORDER BY trial_index, optimizer")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Lease(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getLong(4)));
                     }
                 }
             }
@@ -593,7 +610,7 @@ public final class SqlStudyStore implements StudyStore {
             String key = t.optimizer() + "#" + t.index();
             TrialState there = existing.get(key);
             if (there != null && there != TrialState.PENDING) {
-                throw new InputException("study '" + study + "' already has trial " + key + " (" + there.id()
+                throw new InputException("study '" + dev.optbench.Messages.quote(study) + "' already has trial " + dev.optbench.Messages.quote(key) + " (" + there.id()
                         + "); nothing was imported (import into a new study, or renumber the trials)");
             }
             if (there != null) {

@@ -16,8 +16,15 @@ public record StoreUrl(String given, String jdbcUrl, Dialect dialect, String pas
     public static final String ENV = "OPTBENCH_STORE";
     public static final String DEFAULT = "sqlite:optbench.db";
 
-    private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)([^&;]*)");
-    private static final Pattern USERINFO = Pattern.compile("(//[^/:@]+:)([^@/]*)(@)");
+    /**
+     * password=VALUE in a query (any case): the value runs to the next {@code &name=} or {@code ;name=}
+     * parameter, the end of the line or text, so a password written with a raw & or ; ("p&Pw") is masked whole.
+     */
+    private static final Pattern PASSWORD =
+            Pattern.compile("(?i)(password=)(.*?)(?=[&;][A-Za-z_][A-Za-z0-9_.-]*=|[\\r\\n]|$)");
+    /** user:password@host: the password runs to the last @ before the query that a host follows (over-masking an odd path is safe). */
+    private static final Pattern USERINFO =
+            Pattern.compile("(//[^/:@?#]+:)([^?#]*)(@)(?=[A-Za-z0-9.\\-\\[\\]:%]*(?:[/?#]|$))");
 
     /** --store if given, else $OPTBENCH_STORE, else sqlite:optbench.db in the working directory. */
     public static String resolve(String flag) {
@@ -50,13 +57,13 @@ public record StoreUrl(String given, String jdbcUrl, Dialect dialect, String pas
             }
             return new StoreUrl(u, "jdbc:postgresql://" + rest, Dialect.POSTGRESQL, password);
         }
-        throw new InputException("unsupported store URL '" + mask(u) + "' (use sqlite:PATH, "
+        throw new InputException("unsupported store URL '" + dev.optbench.Messages.quote(mask(u)) + "' (use sqlite:PATH, "
                 + "postgresql://host:port/db?user=..&password=.., or jdbc:sqlite:/jdbc:postgresql:)");
     }
 
     private static StoreUrl sqlite(String path, String original) {
         if (path.isBlank()) {
-            throw new InputException("store URL '" + original + "' has no file path (use sqlite:PATH, e.g. sqlite:optbench.db)");
+            throw new InputException("store URL '" + dev.optbench.Messages.quote(original) + "' has no file path (use sqlite:PATH, e.g. sqlite:optbench.db)");
         }
         if (!path.startsWith(":memory:") && !path.startsWith("file:")) {
             Path parent = Path.of(path).toAbsolutePath().getParent();
@@ -105,7 +112,16 @@ public record StoreUrl(String given, String jdbcUrl, Dialect dialect, String pas
             return "";
         }
         String m = mask(message);
-        return password == null || password.isEmpty() ? m : m.replace(password, "***");
+        if (password == null || password.isEmpty()) {
+            return m;
+        }
+        m = m.replace(password, "***");
+        try { // a driver may repeat the password decoded (p%26w written, p&w used)
+            String decoded = java.net.URLDecoder.decode(password, java.nio.charset.StandardCharsets.UTF_8);
+            return decoded.isEmpty() ? m : m.replace(decoded, "***");
+        } catch (IllegalArgumentException notEncoded) {
+            return m;
+        }
     }
 
     @Override

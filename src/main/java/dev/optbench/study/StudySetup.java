@@ -1,6 +1,8 @@
 package dev.optbench.study;
 
 import dev.optbench.InputException;
+import dev.optbench.Limits;
+import dev.optbench.Messages;
 import dev.optbench.space.Protocol;
 import dev.optbench.space.Sampler;
 import dev.optbench.space.SearchSpace;
@@ -35,6 +37,7 @@ public final class StudySetup {
         Workloads.get(workload);
         Protocol p = Protocol.fromId(protocol);
         checkCounts(optimizers, trials);
+        checkSize(optimizers, trials, seeds);
         Sampler s = sampler == null ? p.defaultSampler() : Sampler.fromId(sampler);
         Map<String, SearchSpace> spaces = spaceFile != null ? SpaceFile.load(spaceFile, optimizers) : new LinkedHashMap<>();
         Map<String, String> json = new LinkedHashMap<>();
@@ -92,9 +95,10 @@ public final class StudySetup {
             throw new InputException("--command needs --space FILE.json: the space each label's trials search");
         }
         checkCounts(labels, trials);
+        checkSize(labels, trials, seeds);
         for (String l : labels) {
             if (!l.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                throw new InputException("label '" + l + "' is not allowed (use letters, digits, '.', '_', '-')");
+                throw new InputException("label '" + Messages.quote(l) + "' is not allowed (use letters, digits, '.', '_', '-')");
             }
         }
         Sampler s = Sampler.fromId(sampler == null ? "halton" : sampler);
@@ -117,5 +121,15 @@ public final class StudySetup {
         if (trials < 1) {
             throw new InputException("--trials must be at least 1, not " + trials);
         }
+        Limits.count("--trials", trials, Limits.MAX_TRIALS_PER_OPTIMIZER);
+    }
+
+    /** Seeds per point and the study's total trial count within optbench's limits (checked before any point is drawn). */
+    private static void checkSize(List<String> optimizers, int trials, int seeds) {
+        if (seeds < 1) {
+            throw new InputException("--seeds must be at least 1, not " + seeds);
+        }
+        Limits.count("--seeds", seeds, Limits.MAX_SEEDS);
+        Limits.studyTrials(optimizers.size(), trials, seeds);
     }
 }

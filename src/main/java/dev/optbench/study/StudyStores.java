@@ -28,6 +28,65 @@ public final class StudyStores {
         return open(StoreUrl.parse(url), false);
     }
 
+    /**
+     * Opens an existing store for a command that only reads (studies, status, analyze, report,
+     * export). A SQLite file is opened read-only and its schema only checked, so a store without
+     * write permission or on a read-only mount can be read; a schema that needs an upgrade is opened
+     * for writing as usual (the upgrade needs write access once).
+     */
+    public static SqlStudyStore openForReading(String url) {
+        StoreUrl u = StoreUrl.parse(url);
+        if (u.dialect() != Dialect.SQLITE || u.file() == null) {
+            return open(u, false);
+        }
+        if (!java.nio.file.Files.exists(u.file())) {
+            return open(u, false); // the usual "no store at" message
+        }
+        Connection c;
+        try {
+            c = connectReadOnly(u, false);
+        } catch (SQLException e) {
+            try { // WAL without its -shm file in a read-only folder: only an immutable open can read it
+                c = connectReadOnly(u, true);
+            } catch (SQLException again) {
+                throw new InputException("cannot open store " + u.masked() + ": " + reason(u, e)
+                        + " (give the path of an optbench SQLite file)", null);
+            }
+        }
+        try {
+            if (Schema.isCurrent(c)) {
+                return new SqlStudyStore(u, c);
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            if (e instanceof InputException ie) {
+                throw ie;
+            }
+            throw new InputException("cannot open store " + u.masked() + ": "
+                    + (e instanceof SQLException s ? reason(u, s) : u.scrub(e.getMessage())) + " (is it an optbench store?)", null);
+        }
+        closeQuietly(c);
+        return open(u, false); // an older schema: upgrade it (needs write access once)
+    }
+
+    private static Connection connectReadOnly(StoreUrl url, boolean immutable) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(30_000);
+        String jdbc = immutable ? "jdbc:sqlite:file:" + url.file().toAbsolutePath() + "?immutable=1" : url.jdbcUrl();
+        if (immutable) {
+            config.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+        }
+        Connection c = DriverManager.getConnection(jdbc, config.toProperties());
+        try (java.sql.Statement s = c.createStatement()) {
+            s.executeQuery("SELECT count(*) FROM sqlite_master").close(); // fails now, not later, if it cannot be read
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        return c;
+    }
+
     private static SqlStudyStore open(StoreUrl url, boolean create) {
         if (!create && url.dialect() == Dialect.SQLITE && url.file() != null && !java.nio.file.Files.exists(url.file())) {
             throw new InputException("no store at " + url.masked() + " (check --store or $" + StoreUrl.ENV
@@ -37,12 +96,22 @@ public final class StudyStores {
         try {
             c = connect(url);
         } catch (SQLException e) {
+            if (url.dialect() == Dialect.SQLITE && url.file() != null && java.nio.file.Files.exists(url.file())
+                    && !java.nio.file.Files.isWritable(url.file())) {
+                throw new InputException("cannot write store " + url.masked() + ": it is read-only (no write permission, or a"
+                        + " read-only mount); studies, study status, export, analyze and report can read it, this command"
+                        + " needs write access", null);
+            }
             if (url.dialect() == Dialect.SQLITE) {
                 throw new InputException("cannot open store " + url.masked() + ": " + reason(url, e)
                         + " (give the path of an optbench SQLite file, or a new one)", null);
             }
-            throw new InputException("cannot connect to store " + url.masked() + ": " + reason(url, e)
-                    + " (check the URL, that the server runs and accepts this user)", null);
+            String message = "cannot connect to store " + url.masked() + ": " + reason(url, e)
+                    + " (check the URL, that the server runs and accepts this user)";
+            if (StoreRetry.isConnectionLoss(e)) { // unreachable: a runtime failure (exit 1), not bad input
+                throw new StoreException(message, null);
+            }
+            throw new InputException(message, null);
         }
         try {
             Schema.migrate(c, url.dialect());

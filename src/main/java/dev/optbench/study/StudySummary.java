@@ -61,7 +61,8 @@ public record StudySummary(StudyDefinition study, Map<String, Map<TrialState, In
                 "completed", "diverged", "failed", "best val", "its test", "best trial"));
         counts.forEach((o, c) -> {
             Trial b = best.get(o);
-            out.add(String.format(java.util.Locale.ROOT, "%-10s %7d %7d %9d %8d %6d  %-9s %-9s %s", o, c.get(TrialState.PENDING),
+            out.add(String.format(java.util.Locale.ROOT, "%-10s %7d %7d %9d %8d %6d  %-9s %-9s %s", dev.optbench.Messages.quote(o),
+                    c.get(TrialState.PENDING),
                     c.get(TrialState.RUNNING), c.get(TrialState.COMPLETED), c.get(TrialState.DIVERGED),
                     c.get(TrialState.FAILED), b == null ? "-" : String.format(java.util.Locale.ROOT, "%.4f", b.validationError()),
                     b == null || b.testError() == null ? "-" : String.format(java.util.Locale.ROOT, "%.4f", b.testError()),

@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * One row per trial: optimizer, trial index, state, every hyperparameter (the canonical values
  * run, then the searched values under "searched." where they differ in name), final validation
  * and test error, steps, seconds, steps to target, seed, worker, then point, repeat (seed repeats)
- * and stage (1, or 2 for a fitted study's second stage).
+ * and stage (1, or 2 for a fitted study's second stage). Text cells (labels, names, worker) are
+ * written by {@link CsvText}: RFC 4180 quoting, neutralized against spreadsheet formulas.
  */
 public final class TrialExport {
     private TrialExport() {}
@@ -29,9 +30,9 @@ public final class TrialExport {
         searched.forEach(s -> header.add("searched." + s));
         header.addAll(List.of("validation_error", "test_error", "steps", "seconds", "steps_to_target", "seed", "worker",
                 "point", "repeat", "stage"));
-        StringBuilder b = new StringBuilder(String.join(",", header)).append('\n');
+        StringBuilder b = new StringBuilder(String.join(",", header.stream().map(CsvText::text).toList())).append('\n');
         for (Trial t : trials) {
-            List<String> row = new ArrayList<>(List.of(t.optimizer(), Integer.toString(t.index()), t.state().id()));
+            List<String> row = new ArrayList<>(List.of(CsvText.text(t.optimizer()), Integer.toString(t.index()), t.state().id()));
             hparams.forEach(h -> row.add(num(t.hparams().get(h))));
             searched.forEach(s -> row.add(num(t.searched().get(s))));
             row.add(num(t.validationError()));
@@ -40,7 +41,7 @@ public final class TrialExport {
             row.add(String.format(Locale.ROOT, "%.3f", t.seconds()));
             row.add(num(t.stepsToTarget()));
             row.add(Long.toString(t.seed()));
-            row.add(t.worker() == null ? "" : quote(t.worker()));
+            row.add(t.worker() == null ? "" : CsvText.text(t.worker()));
             row.add(Integer.toString(t.point()));
             row.add(Integer.toString(t.repeat()));
             row.add(Integer.toString(t.stage()));
@@ -81,9 +82,5 @@ public final class TrialExport {
 
     private static String num(Double v) {
         return v == null ? "" : Double.toString(v);
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }

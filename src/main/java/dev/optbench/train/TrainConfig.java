@@ -1,6 +1,7 @@
 package dev.optbench.train;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.optim.OptimizerAliases;
 import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedules;
@@ -51,7 +52,7 @@ public record TrainConfig(String optimizer, Map<String, Double> optimizerHparams
                 Set<String> accepted = new TreeSet<>(own);
                 accepted.addAll(Schedules.SCHEDULE_HPARAMS);
                 accepted.addAll(TRAINER_HPARAMS);
-                throw new InputException("unknown hyperparameter '" + k + "' for " + optimizer
+                throw new InputException("unknown hyperparameter '" + Messages.quote(k) + "' for " + optimizer
                         + ": accepted are " + String.join(", ", accepted));
             }
         }

@@ -16,7 +16,7 @@ public record TrainRequest(String workload, String optimizer, Map<String, Double
     public TrainRequest {
         hparams = Map.copyOf(hparams);
         if (!"cpu".equals(device) && !"gpu".equals(device)) {
-            throw new dev.optbench.InputException("unknown device '" + device + "': choose cpu or gpu");
+            throw new dev.optbench.InputException("unknown device '" + dev.optbench.Messages.quote(device) + "': choose cpu or gpu");
         }
     }
 

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import dev.optbench.optim.Optimizer;
 import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedule;
@@ -110,7 +111,7 @@ public final class Trainer {
             return Device.gpu();
         }
         if (!"cpu".equals(name)) {
-            throw new InputException("unknown device '" + name + "': choose cpu or gpu");
+            throw new InputException("unknown device '" + Messages.quote(name) + "': choose cpu or gpu");
         }
         return Device.cpu();
     }

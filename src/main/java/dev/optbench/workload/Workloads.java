@@ -1,6 +1,7 @@
 package dev.optbench.workload;
 
 import dev.optbench.InputException;
+import dev.optbench.Messages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class Workloads {
     public static Workload get(String name) {
         Workload w = ALL.get(name);
         if (w == null) {
-            throw new InputException("unknown workload '" + name + "'; known: " + String.join(", ", ALL.keySet()));
+            throw new InputException("unknown workload '" + Messages.quote(name) + "'; known: " + String.join(", ", ALL.keySet()));
         }
         return w;
     }

@@ -196,12 +196,21 @@ class PluginsTest {
                 "throws", new String[] {"p.Rule", rule("boom", "0.9", "throw new IllegalStateException(\"no\");"),
                     "optimizer 'boom': its update threw on a test step: IllegalStateException: no"},
                 "nan", new String[] {"p.Rule", rule("nanny", "Double.NaN", "s.param().subi(s.grad().mul(s.coef(TrialValues::lr)));"),
-                    "optimizer 'nanny': the default beta = NaN is not a finite value with 0 ≤ beta < 1"});
+                    "optimizer 'nanny': the default beta = NaN is not a finite value with 0 ≤ beta < 1"},
+                "deep", new String[] {"p.Rule", rule("x", "0.9", "").replace("return \"x\";", "return name();"),
+                    "its rule's name() threw StackOverflowError (p.Rule); fix the plug-in or remove its jar"},
+                "asserts", new String[] {"p.Rule", rule("asserts", "0.9", "throw new AssertionError(\"late boom\");"),
+                    "optimizer 'asserts': its update threw on a test step: AssertionError: late boom"},
+                "corrupt", new String[] {null, null, "not a readable jar (ZipException"});
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             Path plugins = dir.resolve(c.getKey());
             Files.createDirectories(plugins);
             Path jar = plugins.resolve(c.getKey() + ".jar");
-            buildPlugin(dir.resolve("src-" + c.getKey()), c.getValue()[0], c.getValue()[1], jar);
+            if (c.getValue()[0] == null) {
+                Files.write(jar, "PK\u0003\u0004 not really a jar".getBytes(StandardCharsets.UTF_8));
+            } else {
+                buildPlugin(dir.resolve("src-" + c.getKey()), c.getValue()[0], c.getValue()[1], jar);
+            }
             for (String[] args : List.of(new String[] {"optimizers", "--plugins", plugins.toString()},
                     new String[] {"trace", "--optimizer", "sgd", "--hparams", "learning_rate=0.1", "--function", "quadratic",
                         "--plugins=" + plugins})) {

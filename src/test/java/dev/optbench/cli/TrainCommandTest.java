@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -172,6 +173,11 @@ class TrainCommandTest {
     void hparamsParseInOrder() {
         assertThat(TrainCommand.parseHparams("learning_rate=0.1, beta1=0.5,")).isEqualTo(
                 Map.of("learning_rate", 0.1, "beta1", 0.5));
+        assertThatThrownBy(() -> TrainCommand.parseHparams("learning_rate=0.1,beta1=0.5,learning_rate=0.2"))
+                .isInstanceOf(dev.optbench.InputException.class)
+                .hasMessage("--hparams: learning_rate is given twice; give each name once");
+        assertThatThrownBy(() -> TraceCommand.parseHparams("learning_rate=0.1, learning_rate=0.1"))
+                .hasMessage("--hparams: learning_rate is given twice; give each name once");
     }
 
     @Test

@@ -110,6 +110,28 @@ class SearchSpaceTest {
     }
 
     @Test
+    void duplicateAndUnknownKeysInASpaceFileAreRefusedByName() {
+        String lr = "{\"min\": 0.001, \"max\": 0.1, \"scaling\": \"log\"}";
+        assertThatThrownBy(() -> SpaceFile.parse("{\"learning_rate\": " + lr + ",\n \"learning_rate\": " + lr + "}", "d.json",
+                List.of("sgd"))).isInstanceOf(InputException.class)
+                .hasMessage("d.json line 2: key 'learning_rate' is given twice; give each key once");
+        assertThatThrownBy(() -> SpaceFile.parse("{\"sgd\": {\"learning_rate\": " + lr + "}, \"sgd\": {\"learning_rate\": " + lr
+                + "}}", "p.json", List.of("sgd"))).hasMessageContaining("key 'sgd' is given twice");
+        assertThatThrownBy(() -> SpaceFile.parse("{\"learning_rate\": {\"min\": 0.001, \"max\": 0.1, \"scaling\": \"log\","
+                + " \"scailng\": \"linear\"}}", "u.json", List.of("sgd")))
+                .hasMessage("u.json: hyperparameter 'learning_rate': unknown key 'scailng': a range has \"min\", \"max\","
+                        + " \"scaling\" or \"feasible_points\"");
+        assertThatThrownBy(() -> SpaceFile.parse("{\"sgd\": {\"learning_rate\": " + lr + "}, \"adma\": {\"learning_rate\": "
+                + lr + "}}", "p.json", List.of("sgd"))).hasMessage("p.json: unknown key 'adma': neither an optimizer of the study"
+                        + " (sgd) nor a known optimizer; fix or remove it");
+        assertThatThrownBy(() -> SpaceFile.parse("{\"learning_rate\": {\"min\": 0.1, \"max\": 1, \"feasible_points\": [0.5]}}",
+                "b.json", List.of("sgd"))).hasMessageContaining("not both");
+        // a per-optimizer file may hold spaces of optimizers the study does not compare
+        assertThat(SpaceFile.parse("{\"sgd\": {\"learning_rate\": " + lr + "}, \"adam\": {\"learning_rate\": " + lr + "}}",
+                "p.json", List.of("sgd"))).containsOnlyKeys("sgd");
+    }
+
+    @Test
     void aDiscreteSpaceGivesTrialKPointKModN() {
         String json = "[{\"learning_rate\": 0.1, \"one_minus_beta_1\": 0.5}, {\"learning_rate\": 0.2}]";
         SearchSpace d = SearchSpace.fromJson(json, "d.json");

@@ -34,6 +34,28 @@ class StoreUrlTest {
     }
 
     @Test
+    void everyWayOfWritingAPasswordIsMaskedWhole() {
+        String[][] cases = {
+            {"postgresql://h:1/db?user=u&password=p&Pw", "postgresql://h:1/db?user=u&password=***", "p&Pw"},
+            {"postgresql://h:1/db?password=a;b&user=u", "postgresql://h:1/db?password=***&user=u", "a;b"},
+            {"postgresql://h:1/db?user=u&PassWord=p%26w%40x&ssl=true", "postgresql://h:1/db?user=u&PassWord=***&ssl=true", "p%26w%40x"},
+            {"jdbc:postgresql://h:1/db?user=u&password=s@c/r=t", "jdbc:postgresql://h:1/db?user=u&password=***", "s@c/r=t"},
+            {"postgres://u:p@ss/w@rd@h:1/db", "postgres://u:***@h:1/db", "p@ss/w@rd"},
+            {"postgresql://u:p&w:x@db.example/optbench?user=a@b", "postgresql://u:***@db.example/optbench?user=a@b", "p&w:x"},
+            {"jdbc:postgresql://u:pw@h/db", "jdbc:postgresql://u:***@h/db", "pw"},
+        };
+        for (String[] c : cases) {
+            StoreUrl url = StoreUrl.parse(c[0]);
+            assertThat(url.masked()).as(c[0]).isEqualTo(c[1]);
+            assertThat(url.password()).as(c[0]).isEqualTo(c[2]);
+            assertThat(url.scrub("FATAL: login failed, " + c[0] + "\nagain " + c[2])).as(c[0])
+                    .doesNotContain(c[2]);
+        }
+        // a driver that repeats the password decoded
+        assertThat(StoreUrl.parse("postgresql://h/db?password=p%26w").scrub("auth failed for password p&w")).doesNotContain("p&w");
+    }
+
+    @Test
     void badUrlsAreOneLineInputErrorsWithoutThePassword() {
         assertThatThrownBy(() -> StoreUrl.parse("mysql://h/db?password=topsecret")).isInstanceOf(InputException.class)
                 .hasMessageContaining("unsupported store URL").hasMessageNotContaining("topsecret")
@@ -42,9 +64,9 @@ class StoreUrlTest {
         assertThatThrownBy(() -> StoreUrl.parse("sqlite:" + dir.resolve("missing/dir/x.db")))
                 .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> StoreUrl.parse("postgresql://")).hasMessageContaining("lacks host or database");
-        // A server nobody listens on: a clear connection error, password masked.
+        // A server nobody listens on: a clear connection error (a runtime failure, not input), password masked.
         assertThatThrownBy(() -> StudyStores.open("postgresql://127.0.0.1:1/db?user=u&password=topsecret"))
-                .isInstanceOf(InputException.class).hasMessageStartingWith("cannot connect to store postgresql://127.0.0.1:1/db")
+                .isInstanceOf(StoreException.class).hasMessageStartingWith("cannot connect to store postgresql://127.0.0.1:1/db")
                 .hasMessageNotContaining("topsecret").hasMessageNotContaining("\n");
     }
 

@@ -6,7 +6,6 @@ import dev.optbench.study.Notices;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyStores;
 import dev.optbench.study.StudySummary;
-import dev.optbench.study.TrialWorker;
 import dev.optbench.study.TrialState;
 import dev.optbench.study.Worker;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ final class LocalWorkers {
             throw new dev.optbench.InputException("--workers must be at least 1, not " + workers);
         }
         trials.batchTrialsValue(); // a bad --batch-trials fails before any store connection opens
-        List<TrialWorker> pool = new ArrayList<>();
+        List<Worker> pool = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(workers);
@@ -47,7 +46,7 @@ final class LocalWorkers {
         LeaseWatch leases = new LeaseWatch(ours);
         for (int i = 0; i < workers; i++) {
             SqlStudyStore own = StudyStores.open(monitor.url()).retrying(monitor.retryPolicy());
-            TrialWorker w = trials.worker(own, policy, notices, name, id + "-" + (i + 1), leaseMillis,
+            Worker w = trials.worker(own, policy, notices, name, id + "-" + (i + 1), leaseMillis,
                     new Worker.Listener() {});
             pool.add(w);
             Thread t = new Thread(() -> {
@@ -98,8 +97,8 @@ final class LocalWorkers {
     }
 
     /** Ctrl-C: each worker cancels its running trial and releases it to pending before the JVM exits. */
-    static void stopAll(List<? extends TrialWorker> pool) {
-        pool.forEach(TrialWorker::stop);
+    static void stopAll(List<? extends Worker> pool) {
+        pool.forEach(Worker::stop);
         long deadline = System.currentTimeMillis() + 60_000;
         while (pool.stream().anyMatch(w -> !w.isDone()) && System.currentTimeMillis() < deadline) {
             try {

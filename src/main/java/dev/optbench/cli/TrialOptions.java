@@ -2,7 +2,6 @@ package dev.optbench.cli;
 
 import dev.optbench.InputException;
 import dev.optbench.Messages;
-import dev.optbench.study.BatchWorker;
 import dev.optbench.study.BatchedTrainerRunner;
 import dev.optbench.study.ClaimGate;
 import dev.optbench.study.CommandPolicy;
@@ -10,7 +9,6 @@ import dev.optbench.study.Notices;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyRunners;
 import dev.optbench.study.TrialRunner;
-import dev.optbench.study.TrialWorker;
 import dev.optbench.study.Worker;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,19 +122,16 @@ final class TrialOptions {
     }
 
     /**
-     * The worker these options ask for, batched trials unless --batch-trials 1, claiming only what
-     * {@code policy} and the loaded optimizers let it run; its refusals go to {@code notices}.
+     * The worker these options ask for, up to K trials at once (--batch-trials; K = 1 one at a time),
+     * claiming only what {@code policy} and the loaded optimizers let it run; its refusals go to {@code notices}.
      */
-    TrialWorker worker(SqlStudyStore store, CommandPolicy policy, Notices notices, String study, String id,
+    Worker worker(SqlStudyStore store, CommandPolicy policy, Notices notices, String study, String id,
             long leaseMillis, Worker.Listener listener) {
         int k = batchTrialsValue();
         String device = checkedDevice();
         ClaimGate gate = new ClaimGate(store, policy, notices);
         TrialRunner runner = StudyRunners.forGate(gate, dataDir, device);
-        if (k == 1) {
-            return new Worker(store, gate, runner, study, id, leaseMillis, listener);
-        }
-        return new BatchWorker(store, gate, new BatchedTrainerRunner(runner, dataDir, device, k), study, id, leaseMillis,
+        return new Worker(store, gate, new BatchedTrainerRunner(runner, dataDir, device, k), study, id, leaseMillis,
                 listener);
     }
 }

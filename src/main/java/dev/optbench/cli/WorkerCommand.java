@@ -6,7 +6,6 @@ import dev.optbench.study.CommandPolicy;
 import dev.optbench.study.Notices;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.TrialState;
-import dev.optbench.study.TrialWorker;
 import dev.optbench.study.Worker;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,7 +46,7 @@ final class WorkerCommand implements Callable<Integer> {
                 Layout layout = Layouts.realize(Layouts.choose(workload, 1, fixedBatch, null), System.err);
                 chosen = trials.withBatchTrials(layout.batchTrials());
             }
-            TrialWorker worker = chosen.worker(s, policy, notices, study, id, lease, new LogListener(id));
+            Worker worker = chosen.worker(s, policy, notices, study, id, lease, new LogListener(id));
             Thread hook = new Thread(() -> LocalWorkers.stopAll(List.of(worker)), "optbench-release");
             Runtime.getRuntime().addShutdownHook(hook);
             int n;

@@ -11,7 +11,7 @@ import java.util.List;
  * The production runner with batched trials: up to K trials of one study through
  * {@link BatchedTrainer} as one stacked model; workloads without a stacked form run one at a time.
  */
-public final class BatchedTrainerRunner implements BatchTrialRunner {
+public final class BatchedTrainerRunner implements TrialRunner {
     /** {@code batchTrials} value meaning "the K measured fastest for the workload" ({@link BatchedTrainer#autoTrials}). */
     public static final int AUTO = 0;
 

@@ -1,9 +1,15 @@
 package dev.optbench.study;
 
 import dev.optbench.train.TrainResult;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 
-/** Runs one trial's training. The production runner calls the trainer; tests may run other real work. */
+/**
+ * Runs trials' training for a {@link Worker}. The production runners call the trainer; tests may
+ * run other real work. A runner that trains several trials of one study together (SPEC section
+ * 10, batched trials) says how many in {@link #batchLimit} and trains them in {@link #runBatch};
+ * by default it trains one at a time, a batch of one.
+ */
 public interface TrialRunner {
     /**
      * Trains {@code claim.optimizer()} with {@code claim.hparams()} and {@code claim.seed()} on
@@ -12,6 +18,22 @@ public interface TrialRunner {
      * @throws CancellationException when the thread is interrupted (the trial is then released)
      */
     TrainResult run(Claim claim);
+
+    /** How many trials of {@code workload} to train together; 1 (the default): one at a time. */
+    default int batchLimit(String workload) {
+        return 1;
+    }
+
+    /**
+     * Trains {@code claims} (one study, so one workload; at most {@link #batchLimit} of them)
+     * together; result k belongs to claim k. A trial that fails alone is a
+     * {@link dev.optbench.train.RunStatus#FAILED} result; a throw fails every trial of the batch.
+     *
+     * @throws CancellationException when the thread is interrupted (the trials are then released)
+     */
+    default List<TrainResult> runBatch(List<Claim> claims) {
+        return claims.stream().map(this::run).toList();
+    }
 
     /** The workload's full definition, recorded as provenance with each trial. */
     String workloadDefinition(String workload);

@@ -1,14 +1,16 @@
 package dev.optbench.study;
 
+import dev.optbench.Messages;
 import dev.optbench.Version;
 import dev.optbench.train.Measurement;
 import dev.optbench.train.RunStatus;
 import dev.optbench.train.Split;
 import dev.optbench.train.TrainResult;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,13 +20,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One worker: claims a pending trial, trains it on its own trial thread while renewing the
- * lease every quarter lease, and stores the result; repeats until the study (or, without one,
- * every study) has no pending or running trial left. {@link #stop()} cancels the running trial
- * and releases it to pending. A worker that loses its lease abandons the trial: only the
- * current holder may complete it, so no finished trial is written twice.
+ * A worker: claims a pending trial and up to K − 1 more of its study (K is the runner's
+ * {@link TrialRunner#batchLimit}; K = 1 claims one), trains them together on its own trial
+ * thread while its {@link Heartbeat} renews every lease each quarter lease, and stores each
+ * result on its own: completed, diverged, or failed with its message (a trial that failed alone
+ * in a batch, see {@link dev.optbench.train.BatchedTrainer#train(List, List)}, or every trial of
+ * a batch that threw). Repeats until the study (or, without one, every study) has no pending or
+ * running trial left that its {@link ClaimGate} admits. A lost lease abandons only that trial:
+ * another worker may hold it now, so no finished trial is written twice; the others go on.
+ * {@link #stop()} cancels the running trials and releases them to pending; if the process
+ * dies, the leases expire and the trials return to pending as usual.
  */
-public final class Worker implements TrialWorker {
+public final class Worker {
     /** What a worker reports; every method defaults to nothing. */
     public interface Listener {
         default void claimed(Claim claim) {}
@@ -43,8 +50,8 @@ public final class Worker implements TrialWorker {
     private final TrialRunner runner;
     private final String study;
     private final String id;
-    private final long leaseMillis;
     private final Listener listener;
+    private final Heartbeat leases;
     private volatile boolean stopping;
     private volatile boolean done;
 
@@ -57,16 +64,13 @@ public final class Worker implements TrialWorker {
     /** A worker that claims only what {@code gate} admits (its runner runs claims by the gate's definitions). */
     public Worker(SqlStudyStore store, ClaimGate gate, TrialRunner runner, String study, String id, long leaseMillis,
             Listener listener) {
-        if (leaseMillis < 200) {
-            throw new IllegalArgumentException("lease must be at least 200 ms, not " + leaseMillis);
-        }
         this.store = store;
         this.gate = gate;
         this.runner = runner;
         this.study = study;
         this.id = id;
-        this.leaseMillis = leaseMillis;
         this.listener = listener;
+        this.leases = new Heartbeat(store, id, leaseMillis, listener); // refuses a lease under 200 ms
     }
 
     /** host:pid, the default worker name; a suffix tells threads of one process apart. */
@@ -84,7 +88,7 @@ public final class Worker implements TrialWorker {
         return id;
     }
 
-    /** Asks the worker to stop: the running trial is cancelled and released; no new trial is claimed. */
+    /** Asks the worker to stop: the running trials are cancelled and released; nothing new is claimed. */
     public void stop() {
         stopping = true;
     }
@@ -93,19 +97,19 @@ public final class Worker implements TrialWorker {
         return done;
     }
 
-    /** Runs trials until none is left to claim or run, or until stopped; returns how many it stored. */
+    /** Runs trials until none is left to claim or run, or until stopped; returns how many it stored (not failed). */
     public int run() {
         if (study != null) {
             store.study(study);
         }
-        ExecutorService trialThread = trialThread(id + "-trial");
+        ExecutorService trialThread = trialThread(id + "-trials");
         int stored = 0;
         try {
             ClaimFilter filter = gate.refresh(study);
             while (!stopping) {
-                Optional<Claim> claim = store.claim(study, id, leaseMillis, filter);
-                if (claim.isPresent()) {
-                    stored += runClaim(claim.get(), trialThread) ? 1 : 0;
+                List<Claim> claims = leases.claim(study, filter, runner::batchLimit, () -> !stopping);
+                if (!claims.isEmpty()) {
+                    stored += runBatch(claims, trialThread);
                 } else {
                     filter = gate.refresh(study); // studies may have appeared or changed since
                     int unfinished = store.unfinished(study, filter);
@@ -113,7 +117,7 @@ public final class Worker implements TrialWorker {
                         break; // what is left, if anything, this worker may not run
                     }
                     // others are running; wait for them or their leases
-                    if (awaitOthers(store, study, filter, unfinished, Math.min(1000, leaseMillis / 4), () -> stopping)) {
+                    if (awaitOthers(store, study, filter, unfinished, Math.min(1000, leases.everyMillis()), () -> stopping)) {
                         stopping = true;
                     }
                 }
@@ -125,62 +129,73 @@ public final class Worker implements TrialWorker {
         return stored;
     }
 
-    private boolean runClaim(Claim claim, ExecutorService trialThread) {
-        listener.claimed(claim);
-        Future<TrainResult> future = trialThread.submit(() -> runner.run(claim));
-        long renewEvery = Math.max(50, leaseMillis / 4);
-        long nextRenewal = System.nanoTime() + renewEvery * 1_000_000;
+    /** Trains {@code claims} (just claimed, so all held) together and stores each result; returns how many it stored. */
+    private int runBatch(List<Claim> claims, ExecutorService trialThread) {
+        claims.forEach(listener::claimed);
+        Future<List<TrainResult>> future = trialThread.submit(() -> runner.runBatch(claims));
+        long poll = Math.min(leases.everyMillis(), 100);
         while (true) {
             try {
-                TrainResult result = future.get(Math.min(renewEvery, 100), TimeUnit.MILLISECONDS);
-                return finish(claim, result);
+                return storeEach(claims, future.get(poll, TimeUnit.MILLISECONDS));
             } catch (TimeoutException e) {
                 if (stopping) {
                     if (!future.cancel(true) && future.isDone()) {
                         continue; // it finished just now: store it rather than throw it away
                     }
                     cancelAndWait(future, trialThread);
-                    if (store.release(claim)) {
-                        listener.released(claim);
-                    }
-                    return false;
+                    leases.releaseAll();
+                    return 0;
                 }
-                if (System.nanoTime() >= nextRenewal) {
-                    if (!store.renew(claim, leaseMillis)) {
-                        cancelAndWait(future, trialThread);
-                        listener.lostLease(claim);
-                        return false;
-                    }
-                    nextRenewal = System.nanoTime() + renewEvery * 1_000_000;
+                leases.beat();
+                if (leases.isEmpty()) { // every lease is lost: nothing of this batch may be stored
+                    cancelAndWait(future, trialThread);
+                    return 0;
                 }
             } catch (InterruptedException e) { // this worker's own thread was interrupted: stop now
                 stopping = true;
                 future.cancel(true);
-                if (store.release(claim)) {
-                    listener.released(claim);
-                }
+                leases.releaseAll();
                 Thread.currentThread().interrupt();
-                return false;
+                return 0;
             } catch (CancellationException e) {
-                store.release(claim);
-                return false;
+                leases.releaseAll();
+                return 0;
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof CancellationException && stopping) {
-                    if (store.release(claim)) {
-                        listener.released(claim);
-                    }
-                    return false;
+                    leases.releaseAll();
+                    return 0;
                 }
-                failed(store, listener, claim, dev.optbench.Messages.describe(cause), provenance(claim));
-                return false;
+                String message = Messages.describe(cause); // words, never a Java class name
+                List<TrainResult> failed = new ArrayList<>();
+                claims.forEach(c -> failed.add(TrainResult.failed(message, 0, List.of(), 0)));
+                return storeEach(claims, failed);
             }
         }
     }
 
-    private boolean finish(Claim claim, TrainResult result) {
+    /** Stores result k for claim k, each still held; returns how many were stored completed or diverged. */
+    private int storeEach(List<Claim> claims, List<TrainResult> results) {
+        int stored = 0;
+        for (int k = 0; k < claims.size(); k++) {
+            leases.beat(); // storing K curves takes a while: keep the rest held
+            if (leases.letGo(claims.get(k))) {
+                stored += store(claims.get(k), results.get(k), claims.size()) ? 1 : 0;
+            }
+        }
+        return stored;
+    }
+
+    /** Stores one trial's result: completed, diverged, or failed with its message; false unless completed or diverged. */
+    private boolean store(Claim claim, TrainResult result, int batch) {
+        Map<String, String> provenance = provenance(runner, id, claim);
+        provenance.put("batch_trials", Integer.toString(batch)); // how many trials trained together
         if (result.status() == RunStatus.FAILED) {
-            failed(store, listener, claim, result.failure(), provenance(claim));
+            if (store.fail(claim, result.failure(), provenance)) {
+                listener.failed(claim, result.failure());
+            } else {
+                listener.lostLease(claim);
+            }
             return false;
         }
         TrialState state = result.status() == RunStatus.DIVERGED ? TrialState.DIVERGED : TrialState.COMPLETED;
@@ -188,26 +203,13 @@ public final class Worker implements TrialWorker {
         double test = result.finalError(Split.TEST);
         Double toTarget = stepsToTarget(result, runner.targetError(claim));
         boolean stored = store.complete(claim, state, result.stepsRun(), result.seconds(), validation, test, toTarget,
-                provenance(claim), result.measurements());
+                provenance, result.measurements());
         if (stored) {
             listener.finished(claim, state, validation, result.seconds());
         } else {
             listener.lostLease(claim);
         }
         return stored;
-    }
-
-    /**
-     * Stores {@code claim} as failed with {@code message} (words from {@link dev.optbench.Messages#describe},
-     * never a Java class name; the same for {@link BatchWorker}) and tells the listener.
-     */
-    static void failed(SqlStudyStore store, Listener listener, Claim claim, String message,
-            Map<String, String> provenance) {
-        if (store.fail(claim, message, provenance)) {
-            listener.failed(claim, message);
-        } else {
-            listener.lostLease(claim);
-        }
     }
 
     /** The first evaluated step whose validation error is at most the target; null if never reached. */
@@ -221,10 +223,6 @@ public final class Worker implements TrialWorker {
             }
         }
         return null;
-    }
-
-    private Map<String, String> provenance(Claim claim) {
-        return provenance(runner, id, claim);
     }
 
     /** What is recorded with every trial: versions, the workload's definition, its data, the worker, a plug-in's jar. */
@@ -267,7 +265,7 @@ public final class Worker implements TrialWorker {
     }
 
     /** The single daemon thread a worker trains on, so its own thread stays free to renew leases. */
-    static ExecutorService trialThread(String name) {
+    private static ExecutorService trialThread(String name) {
         return Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -275,8 +273,8 @@ public final class Worker implements TrialWorker {
         });
     }
 
-    /** Cancels the running trial (or batch) and waits until the trial thread has let go of it. */
-    static void cancelAndWait(Future<?> future, ExecutorService trialThread) {
+    /** Cancels the running batch and waits until the trial thread has let go of it. */
+    private static void cancelAndWait(Future<?> future, ExecutorService trialThread) {
         future.cancel(true);
         try { // the trial thread runs one task at a time: this no-op ends once the cancelled trial has stopped
             trialThread.submit(() -> { }).get(60, TimeUnit.SECONDS);
@@ -293,7 +291,7 @@ public final class Worker implements TrialWorker {
      * caller just read it through {@code filter}, changes), so a run ends with its last trial instead of up to a second
      * later. Returns whether to stop.
      */
-    static boolean awaitOthers(SqlStudyStore store, String study, ClaimFilter filter, int unfinished, long millis,
+    private static boolean awaitOthers(SqlStudyStore store, String study, ClaimFilter filter, int unfinished, long millis,
             java.util.function.BooleanSupplier stopping) {
         long end = System.currentTimeMillis() + millis;
         while (!stopping.getAsBoolean() && System.currentTimeMillis() < end) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 19, item 3 through a worker and a store: in a batch of four real fmnist_mlp-tiny trials,
  * the one whose plug-in throws at step 5 is stored failed with a message in words (no Java class
- * name, as {@link Worker} stores), the three others completed with their curves.
+ * name), the three others completed with their curves.
  */
 class BatchWorkerIsolationTest {
     @TempDir Path dir;
@@ -39,7 +39,7 @@ class BatchWorkerIsolationTest {
         try (SqlStudyStore store = StudyStores.open(url)) {
             store.createStudy(StudySetup.define("iso", "fmnist_mlp-tiny", "full",
                     List.of("sgd", "boom_error", "adam", "momentum"), 1, 3, null, space));
-            BatchWorker worker = new BatchWorker(store, new BatchedTrainerRunner(null, "cpu", 4), "iso", "w", 60_000,
+            Worker worker = new Worker(store, new BatchedTrainerRunner(null, "cpu", 4), "iso", "w", 60_000,
                     new Worker.Listener() {
                         @Override
                         public void failed(Claim claim, String message) {

@@ -20,7 +20,7 @@ final class HeldWorkerMain {
         long lease = Long.parseLong(args[3]);
         int batch = Integer.parseInt(args[4]);
         TrainerRunner real = new TrainerRunner(null);
-        BatchTrialRunner held = new BatchTrialRunner() {
+        TrialRunner held = new TrialRunner() {
             @Override
             public int batchLimit(String workload) {
                 return batch;
@@ -49,7 +49,7 @@ final class HeldWorkerMain {
             }
         };
         try (SqlStudyStore store = StudyStores.open(url)) {
-            new BatchWorker(store, held, study, name, lease, new Worker.Listener() {}).run();
+            new Worker(store, held, study, name, lease, new Worker.Listener() {}).run();
         }
     }
 

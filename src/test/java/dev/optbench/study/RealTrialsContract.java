@@ -149,7 +149,7 @@ abstract class RealTrialsContract extends StoreFixture {
         List<Claim> claimed = java.util.Collections.synchronizedList(new ArrayList<>());
         SqlStudyStore own = StudyStores.open(url);
         BatchedTrainerRunner real = new BatchedTrainerRunner(null, "cpu", 4);
-        BatchTrialRunner runner = new BatchTrialRunner() { // the real batch, held for at least three leases
+        TrialRunner runner = new TrialRunner() { // the real batch, held for at least three leases
             @Override
             public int batchLimit(String workload) {
                 return real.batchLimit(workload);
@@ -184,7 +184,7 @@ abstract class RealTrialsContract extends StoreFixture {
                 return real.targetError(workload);
             }
         };
-        BatchWorker worker = new BatchWorker(own, runner, "batch", "batcher", lease,
+        Worker worker = new Worker(own, runner, "batch", "batcher", lease,
                 new Worker.Listener() {
                     @Override
                     public void claimed(Claim claim) {

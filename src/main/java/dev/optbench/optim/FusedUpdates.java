@@ -39,6 +39,11 @@ final class FusedUpdates {
         return LOADED.library() != null;
     }
 
+    /** The library's sha256 and whether it was loaded, or why not; for provenance. */
+    static String library() {
+        return BundledLibrary.describe(LIBRARY, LOADED.whyNot());
+    }
+
     /** "native one-pass kernels", or why the rules run as NDArray ops; for provenance. */
     static String status() {
         return available() ? "native one-pass kernels" : "NDArray ops (" + LOADED.whyNot() + ")";

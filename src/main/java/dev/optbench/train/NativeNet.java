@@ -49,6 +49,11 @@ public final class NativeNet {
         return Loaded.LIBRARY.library() != null;
     }
 
+    /** The library's sha256 and whether it was loaded, or why not; for provenance. */
+    public static String library() {
+        return BundledLibrary.describe(LIBRARY, Loaded.LIBRARY.whyNot());
+    }
+
     /** "native forward and backward", or why stacked nets run as NDArray ops; for provenance. */
     public static String status() {
         return available() ? "native forward and backward" : "NDArray ops (" + Loaded.LIBRARY.whyNot() + ")";

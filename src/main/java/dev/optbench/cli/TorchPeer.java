@@ -172,12 +172,14 @@ final class TorchPeer {
             out.println(c.describe());
             chosen = c.peer();
         }
-        out.println("optbench: oneMKL code path " + dev.optbench.train.NativeSetup.state().mklDispatch()
+        out.println("optbench: oneMKL code path " + dev.optbench.train.NativeSetup.mklDispatch()
                 + " (" + dev.optbench.train.NativeSetup.DISPATCH_ENV + "=vendor: oneMKL's own choice)");
         out.println("optbench: update rules as " + dev.optbench.optim.Optimizers.updateKernels()
                 + " (OPTBENCH_FUSED_UPDATES=off: NDArray ops)");
         out.println("optbench: stacked MLPs and CNNs as " + dev.optbench.train.NativeNet.status()
                 + " (OPTBENCH_NATIVE_NET=off: NDArray ops)");
+        out.println("optbench: native libraries: " + dev.optbench.train.NativeSetup.libraries()
+                + " (" + dev.optbench.BundledLibrary.OFF_ENV + "=off: none)");
         out.flush();
         return chosen;
     }

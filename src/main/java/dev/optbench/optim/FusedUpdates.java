@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
  * <p>The kernels write through pointers into the tensors' own memory, which DJL hands out for
  * contiguous CPU tensors ({@code toByteBuffer(true)}); an array it would copy instead is detected
  * (two calls give two addresses) and stepped on the NDArray path. {@code OPTBENCH_FUSED_UPDATES=off}
- * turns the native path off.
+ * (or {@code OPTBENCH_NATIVE=off}, every native path) turns the native path off.
  */
 final class FusedUpdates {
     static final String ENV = "OPTBENCH_FUSED_UPDATES";
@@ -37,6 +37,11 @@ final class FusedUpdates {
     /** Whether the native kernels are loaded and switched on. */
     static boolean available() {
         return LOADED.library() != null;
+    }
+
+    /** The library's sha256 and whether it was loaded, or why not; for provenance. */
+    static String library() {
+        return BundledLibrary.describe(LIBRARY, LOADED.whyNot());
     }
 
     /** "native one-pass kernels", or why the rules run as NDArray ops; for provenance. */

@@ -52,6 +52,11 @@ public final class Optimizers {
         return FusedUpdates.status();
     }
 
+    /** The update rules' native library: its sha256 and whether it was loaded, or why not. */
+    public static String updateKernelsLibrary() {
+        return FusedUpdates.library();
+    }
+
     public static List<String> builtInNames() {
         return List.copyOf(RULES.keySet());
     }

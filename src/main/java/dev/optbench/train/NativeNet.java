@@ -28,7 +28,7 @@ import java.util.List;
  * evaluation of 3 × 10,000 examples took 58 s against 9.6 s here. The arithmetic
  * is the NDArray form's op for op, up to the order of float32 sums; {@code NativeNetTest} holds
  * the two to each other, and BatchedTrainerTest holds this path to the sequential runs.
- * {@code OPTBENCH_NATIVE_NET=off} turns it off.
+ * {@code OPTBENCH_NATIVE_NET=off} (or {@code OPTBENCH_NATIVE=off}, every native path) turns it off.
  */
 public final class NativeNet {
     static final String ENV = "OPTBENCH_NATIVE_NET";
@@ -47,6 +47,11 @@ public final class NativeNet {
     /** Whether the native passes are loaded, found libtorch's sgemm and are switched on. */
     static boolean available() {
         return Loaded.LIBRARY.library() != null;
+    }
+
+    /** The library's sha256 and whether it was loaded, or why not; for provenance. */
+    public static String library() {
+        return BundledLibrary.describe(LIBRARY, Loaded.LIBRARY.whyNot());
     }
 
     /** "native forward and backward", or why stacked nets run as NDArray ops; for provenance. */

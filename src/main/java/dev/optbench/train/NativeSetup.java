@@ -32,6 +32,10 @@ import java.util.Optional;
  * on subnormal inputs, which Adam's v is full of (8.7 ms against 0.24 ms for 401,408 floats on
  * the generic path; 0.06 ms on the AVX-512 one). {@code OPTBENCH_MKL_DISPATCH=vendor} keeps oneMKL's own
  * choice. It must happen before libtorch loads; if the engine was started first it is skipped.
+ * {@code mkl_serv_intel_cpu_true} is internal to oneMKL: no documented setting has this effect on
+ * oneMKL 2024 (MKL_ENABLE_INSTRUCTIONS and MKL_CBWR only lower the ceiling, MKL_DEBUG_CPU_TYPE went
+ * in 2020; see docs/workloads.md). If a later libtorch's oneMKL no longer exports it, the
+ * library overrides nothing: {@link #mklDispatch()} says so, once, on stderr and in provenance.
  */
 public final class NativeSetup {
     private static final int M_TRIM_THRESHOLD = -1;
@@ -42,13 +46,17 @@ public final class NativeSetup {
     private static final int RTLD_GLOBAL = 0x100;
     static final String DISPATCH_LIBRARY = "libmkl_cpu_dispatch.so";
     public static final String DISPATCH_ENV = "OPTBENCH_MKL_DISPATCH";
+    /** The oneMKL function the dispatch library takes the place of (src/main/c/mkl_cpu_dispatch.c). */
+    static final String OVERRIDDEN = "mkl_serv_intel_cpu_true";
 
     /** What was set: whether glibc's thresholds are optbench's, and how oneMKL chooses its code path. */
     public record State(boolean allocatorTuned, String mklDispatch) {}
 
+    private static final boolean ALLOCATOR_TUNED = tuneAllocator();
     /** Held for the life of the process: JNA closes a library whose NativeLibrary is collected. */
-    private static NativeLibrary dispatchLibrary;
-    private static final State STATE = new State(tuneAllocator(), loadDispatch());
+    private static final BundledLibrary.Registered DISPATCH = loadDispatch();
+    private static final State STATE = new State(ALLOCATOR_TUNED,
+            DISPATCH.library() != null ? "by CPU features" : "oneMKL's own (" + DISPATCH.whyNot() + ")");
 
     private interface LibC extends Library {
         int mallopt(int param, int value);
@@ -80,24 +88,99 @@ public final class NativeSetup {
         }
     }
 
-    private static String loadDispatch() {
-        if (!BundledLibrary.supported()) {
-            return "oneMKL's own (not x86-64 Linux)";
+    private static BundledLibrary.Registered loadDispatch() {
+        Optional<String> unavailable = BundledLibrary.unavailable();
+        if (unavailable.isPresent()) {
+            return new BundledLibrary.Registered(null, unavailable.get());
         }
         if ("vendor".equalsIgnoreCase(System.getenv(DISPATCH_ENV))) {
-            return "oneMKL's own (" + DISPATCH_ENV + "=vendor)";
+            return new BundledLibrary.Registered(null, DISPATCH_ENV + "=vendor");
         }
         if (mappedLibrary("libtorch_cpu").isPresent()) {
-            return "oneMKL's own (libtorch was loaded before optbench could set it)";
+            return new BundledLibrary.Registered(null, "libtorch was loaded before optbench could set it");
         }
         try {
-            dispatchLibrary = BundledLibrary.open(DISPATCH_LIBRARY,
+            NativeLibrary lib = BundledLibrary.open(DISPATCH_LIBRARY,
                     Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL)).orElse(null);
-            return dispatchLibrary != null ? "by CPU features"
-                    : "oneMKL's own (" + BundledLibrary.resource(DISPATCH_LIBRARY) + " is missing from the jar)";
+            return new BundledLibrary.Registered(lib,
+                    lib != null ? null : BundledLibrary.resource(DISPATCH_LIBRARY) + " is missing from the jar");
         } catch (IOException | LinkageError | RuntimeException e) {
-            return "oneMKL's own (could not load the dispatch library: " + e.getMessage() + ")";
+            return new BundledLibrary.Registered(null, "could not load the dispatch library: " + e.getMessage());
         }
+    }
+
+    /** Why the override did nothing, once libtorch is loaded and found without it; null before or when it took. */
+    private static volatile String overrideMissed;
+    private static volatile boolean overrideChecked;
+
+    /**
+     * How oneMKL chooses its code path, as {@link State#mklDispatch()} says, unless the loaded
+     * libtorch's oneMKL turned out not to have the function the dispatch library overrides (a
+     * rename in a newer oneMKL): then oneMKL's own choice, with a one-line notice on stderr, once.
+     */
+    public static String mklDispatch() {
+        return dispatchDescription(STATE.mklDispatch(), dispatchMissed());
+    }
+
+    /**
+     * Every bundled library with the sha256 of its bytes in the jar and whether it was loaded, or
+     * why not, "; "-separated: recorded in every trial's provenance and printed by the bench commands.
+     */
+    public static String libraries() {
+        return String.join("; ", dispatchLibrary(), dev.optbench.optim.Optimizers.updateKernelsLibrary(),
+                NativeNet.library());
+    }
+
+    /** The dispatch library for provenance: its sha256 and whether it is loaded and in effect. */
+    public static String dispatchLibrary() {
+        String why = DISPATCH.library() == null ? DISPATCH.whyNot() : dispatchMissed();
+        return BundledLibrary.describe(DISPATCH_LIBRARY, why);
+    }
+
+    private static String dispatchMissed() {
+        if (DISPATCH.library() == null || overrideChecked) {
+            return overrideMissed;
+        }
+        Optional<String> torch = mappedLibrary("libtorch_cpu");
+        if (torch.isEmpty()) {
+            return null; // not yet known
+        }
+        synchronized (NativeSetup.class) {
+            if (!overrideChecked) {
+                overrideMissed = missingOverride(torch.get(), OVERRIDDEN).orElse(null);
+                overrideChecked = true;
+                if (overrideMissed != null) {
+                    System.err.println("optbench: " + overrideMissed + "; oneMKL keeps its own code path"
+                            + " (slower on non-Intel CPUs; see docs/workloads.md, Native settings)");
+                }
+            }
+        }
+        return overrideMissed;
+    }
+
+    /**
+     * Why overriding {@code symbol} cannot work with the libtorch at {@code torchPath}: it exports
+     * no such function (oneMKL renamed or dropped it), so its calls never reach the dispatch
+     * library. Empty if it does.
+     */
+    static Optional<String> missingOverride(String torchPath, String symbol) {
+        NativeLibrary torch;
+        try {
+            torch = NativeLibrary.getInstance(torchPath);
+        } catch (LinkageError | RuntimeException e) {
+            return Optional.of("could not open " + torchPath + " to look up " + symbol + ": " + e.getMessage());
+        }
+        try {
+            torch.getFunction(symbol);
+            return Optional.empty();
+        } catch (LinkageError | RuntimeException e) {
+            return Optional.of("libtorch's oneMKL has no " + symbol + " to override (renamed in a newer oneMKL?)");
+        }
+    }
+
+    /** How oneMKL chooses, given the choice made at start and why the override missed (null: it did not). */
+    static String dispatchDescription(String atStart, String missed) {
+        return missed == null ? atStart : "oneMKL's own (" + missed + ")";
     }
 
     /** The path of a shared library this process has mapped whose file name starts with {@code stem}. */

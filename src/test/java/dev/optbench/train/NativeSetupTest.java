@@ -23,6 +23,7 @@ class NativeSetupTest {
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", System.getProperty("java.class.path"),
                 NativeSetupProbe.class.getName());
         pb.environment().remove(NativeSetup.DISPATCH_ENV);
+        pb.environment().remove(dev.optbench.BundledLibrary.OFF_ENV); // CI also runs these tests with OPTBENCH_NATIVE=off
         pb.environment().putAll(env);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
@@ -77,6 +78,29 @@ class NativeSetupTest {
     void theUsersMallocSettingsWin() throws Exception {
         Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"));
         assertThat(probe(Map.of("MALLOC_TRIM_THRESHOLD_", "1048576")).get("allocator")).isEqualTo("false");
+    }
+
+    /**
+     * The dispatch library overrides a function internal to oneMKL: a libtorch whose oneMKL renamed
+     * it would take no notice of the library. That is detected in the loaded libtorch (here with a
+     * name it does not have) and reported as oneMKL's own choice, never an error.
+     */
+    @Test
+    void anOverriddenFunctionOneMklNoLongerHasIsDetectedAndReportedAsItsOwnChoice() {
+        Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"));
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        String torch = NativeSetup.mappedLibrary("libtorch_cpu").orElseThrow();
+        assertThat(NativeSetup.missingOverride(torch, NativeSetup.OVERRIDDEN)).isEmpty();
+        String renamed = NativeSetup.OVERRIDDEN + "_v2";
+        String why = NativeSetup.missingOverride(torch, renamed).orElseThrow();
+        assertThat(why).isEqualTo("libtorch's oneMKL has no " + renamed + " to override (renamed in a newer oneMKL?)");
+        assertThat(NativeSetup.dispatchDescription("by CPU features", why)).isEqualTo("oneMKL's own (" + why + ")");
+        assertThat(NativeSetup.dispatchDescription("by CPU features", null)).isEqualTo("by CPU features");
+        assertThat(NativeSetup.missingOverride("/nonexistent/libtorch_cpu.so", NativeSetup.OVERRIDDEN).orElseThrow())
+                .startsWith("could not open /nonexistent/libtorch_cpu.so");
+        if (NativeSetup.state().mklDispatch().equals("by CPU features")) { // the real libtorch has it: no fallback
+            assertThat(NativeSetup.mklDispatch()).isEqualTo("by CPU features");
+        }
     }
 
     @Test

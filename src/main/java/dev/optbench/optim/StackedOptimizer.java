@@ -41,6 +41,8 @@ final class StackedOptimizer implements BatchedOptimizer {
     private boolean closed;
     /** Per parameter: the host memory the native path writes, for the array last seen there. */
     private final List<Memory> memories = new ArrayList<>();
+    /** Parameter updates the native kernel made, so a test can tell a silent fall-back to NDArray ops. */
+    private long nativeUpdates;
 
     /**
      * The memory of one parameter and its state; {@code p == null}: not writable in place, so the
@@ -131,6 +133,7 @@ final class StackedOptimizer implements BatchedOptimizer {
                     int k = hparams.size();
                     FusedUpdates.run(fused.kernel(), memory.p(), FusedUpdates.memory(grad), memory.s0(), memory.s1(),
                             k, param.size() / k, fusedCoefficients, decay);
+                    nativeUpdates++;
                     continue;
                 }
                 // One scope per parameter, so peak extra memory is a few copies of the largest
@@ -285,6 +288,11 @@ final class StackedOptimizer implements BatchedOptimizer {
             rows.add(a.get(k));
         }
         return NDArrays.stack(rows);
+    }
+
+    /** Parameter updates made by the native kernel so far (the others ran as NDArray ops); for tests. */
+    long nativeUpdates() {
+        return nativeUpdates;
     }
 
     /** State arrays held by this optimizer right now (0 once closed); for tests. */

@@ -1,11 +1,13 @@
 package dev.optbench.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.optbench.BundledLibrary;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -16,7 +18,10 @@ import org.junit.jupiter.api.Test;
  * own hyperparameters, rates and weight decay, float32, stacked and unstacked, over several
  * steps. The two compute the same float32 operations in the same order; only sqrt may differ in
  * its last bit, so they must agree to a few ulps of the parameters' scale (a wrong coefficient
- * or order moves them by 1e-4 or more).
+ * or order moves them by 1e-4 or more). The reference side is forced onto NDArray ops whatever the
+ * environment; the native side must really run its kernel where one is expected (x86-64 Linux,
+ * no off switch): a library that failed to load or a rule that fell back fails the test, and
+ * elsewhere the comparison is skipped with the reason, not passed with NDArray ops on both sides.
  */
 class FusedUpdatesTest {
     private static final int STEPS = 6;
@@ -30,8 +35,24 @@ class FusedUpdatesTest {
         assertThat(FusedUpdates.available()).as(FusedUpdates.status()).isEqualTo(x86Linux && !off);
     }
 
+    /**
+     * Skips (with the reason) where no native kernel is expected: another platform, or the off
+     * switch. Where one is expected, it must have loaded: failing here, not skipping.
+     */
+    static void assumeNativeKernelsExpected() {
+        assumeThat(BundledLibrary.supported())
+                .as("no native update kernels on %s/%s: nothing to compare", System.getProperty("os.name"),
+                        System.getProperty("os.arch"))
+                .isTrue();
+        assumeThat(System.getenv(FusedUpdates.ENV)).as(FusedUpdates.ENV + "=off: the native kernels are switched off")
+                .isNotEqualToIgnoringCase("off");
+        assertThat(FusedUpdates.available()).as("native kernels expected on x86-64 Linux, but: %s",
+                FusedUpdates.status()).isTrue();
+    }
+
     @Test
     void everyBuiltInRuleMatchesItsNDArrayFormWithPerTrialHyperparameters() {
+        assumeNativeKernelsExpected();
         List<Map<String, Double>> trials = List.of(
                 Map.of("learning_rate", 0.1, "momentum", 0.5, "beta1", 0.5, "beta2", 0.75, "rho", 0.8,
                         "epsilon", 0.1),
@@ -78,8 +99,8 @@ class FusedUpdatesTest {
             // mixed scales, so sqrt and the division see small and large values
             grads[s] = floats(random, size, s % 2 == 0 ? 1 : 1e-3);
         }
-        float[] fused = run(rule, trials, trialAxis, true, shape, start, grads);
-        float[] plain = run(rule, trials, trialAxis, false, shape, start, grads);
+        float[] fused = run(name, rule, trials, trialAxis, true, shape, start, grads);
+        float[] plain = run(name, rule, trials, trialAxis, false, shape, start, grads);
         int per = size / trials.size();
         for (int i = 0; i < size; i++) {
             // parameters start at scale 1, so rounding differences are ulps of 1 after cancellation
@@ -90,8 +111,9 @@ class FusedUpdatesTest {
         assertThat(fused).as(name + " moved").isNotEqualTo(start);
     }
 
-    private static float[] run(UpdateRule rule, List<Map<String, Double>> trials, boolean trialAxis, boolean nativeKernels,
-            Shape shape, float[] start, float[][] grads) {
+    /** {@code nativeKernels}: every step must run the kernel; false: none may (the Java reference). */
+    private static float[] run(String name, UpdateRule rule, List<Map<String, Double>> trials, boolean trialAxis,
+            boolean nativeKernels, Shape shape, float[] start, float[][] grads) {
         StackedOptimizer opt = new StackedOptimizer(rule, trials, trialAxis, nativeKernels);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray theta = m.create(start, shape);
@@ -105,6 +127,8 @@ class FusedUpdatesTest {
                 }
             }
             assertThat(theta.getDataType()).isEqualTo(DataType.FLOAT32);
+            assertThat(opt.nativeUpdates()).as("%s updates by the native kernel (%s side)", name,
+                    nativeKernels ? "native" : "reference").isEqualTo(nativeKernels ? grads.length : 0);
             return theta.toFloatArray();
         } finally {
             opt.close();

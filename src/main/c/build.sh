@@ -2,7 +2,7 @@
 # Builds the bundled native libraries (x86-64 Linux); the jar carries the built copies, so
 # neither Maven nor a user's machine needs a C compiler. .ci/native-check (run by .ci/run)
 # rebuilds them and fails if a committed copy differs by one byte.
-#   libmkl_cpu_dispatch.so  oneMKL's code path by CPU features (train/NativeSetup)
+#   libmkl_cpu_dispatch.so  oneMKL's code path by CPU features (platform/NativeSetup)
 #   libfused_updates.so     one-pass update rules (optim/FusedUpdates); one clone per ISA, picked at load
 #   libnet_step.so        stacked MLP and CNN forward and backward around libtorch's sgemm (train/NativeNet)
 #

@@ -1,5 +1,10 @@
 package dev.optbench.cli;
 
+import dev.optbench.bench.LayoutBench;
+import dev.optbench.layout.Layout;
+import dev.optbench.layout.LayoutChooser;
+import dev.optbench.layout.LayoutTable;
+import dev.optbench.layout.Layouts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Measures trial-steps/s of each layout (workers × intra-op threads × trials per batch) for the

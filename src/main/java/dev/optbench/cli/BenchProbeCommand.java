@@ -1,6 +1,7 @@
 package dev.optbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.optbench.platform.EngineSetup;
 import dev.optbench.train.StepBenchmark;
 import dev.optbench.workload.Workloads;
 import java.io.PrintWriter;
@@ -11,9 +12,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * One process of a layout measurement (started by {@code bench layout}, whose JVM has its

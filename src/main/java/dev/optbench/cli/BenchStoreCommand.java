@@ -1,8 +1,8 @@
 package dev.optbench.cli;
 
+import dev.optbench.bench.StoreBenchmark;
 import dev.optbench.study.Claim;
 import dev.optbench.study.SqlStudyStore;
-import dev.optbench.study.StoreBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

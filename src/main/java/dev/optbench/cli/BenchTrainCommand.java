@@ -1,6 +1,9 @@
 package dev.optbench.cli;
 
 import dev.optbench.InputException;
+import dev.optbench.bench.LayoutBench;
+import dev.optbench.bench.PeerSetup;
+import dev.optbench.bench.TorchPeer;
 import dev.optbench.train.BatchedTrainer;
 import dev.optbench.train.NativeMemory;
 import dev.optbench.train.TrainRequest;
@@ -14,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Steps per second of one training run on DJL (one JVM per intra-op thread count: 1 and the

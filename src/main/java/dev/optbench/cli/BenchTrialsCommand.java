@@ -1,5 +1,11 @@
 package dev.optbench.cli;
 
+import dev.optbench.bench.ChildJvm;
+import dev.optbench.bench.LayoutBench;
+import dev.optbench.bench.TorchPeer;
+import dev.optbench.layout.LayoutChooser;
+import dev.optbench.layout.LayoutTable;
+import dev.optbench.layout.Layouts;
 import dev.optbench.workload.Workload;
 import dev.optbench.workload.Workloads;
 import java.io.IOException;
@@ -13,9 +19,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Trial throughput against a fair peer, both measured in this run: optbench's layouts (stored as

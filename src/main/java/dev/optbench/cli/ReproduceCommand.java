@@ -11,6 +11,9 @@ import dev.optbench.experiment.Experiments;
 import dev.optbench.experiment.PlannedStudy;
 import dev.optbench.experiment.Scale;
 import dev.optbench.experiment.ScaleSettings;
+import dev.optbench.layout.Layout;
+import dev.optbench.layout.LayoutChooser;
+import dev.optbench.layout.Layouts;
 import dev.optbench.report.ReportWriter;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyDefinition;
@@ -95,7 +98,7 @@ final class ReproduceCommand implements Callable<Integer> {
             List<String> protocols) throws InterruptedException {
         var analysisOptions = o.analysis.options();
         Integer fixedWorkers = Layouts.parseCount(o.workers, "--workers");
-        Integer fixedBatch = Layouts.fixedBatch(o.trials);
+        Integer fixedBatch = o.trials.fixedBatch();
         List<StudyDefinition> defs = define(experiment, s, trials, protocols);
         checkData(experiment, s, o.trials.dataDir);
         String deviceName = o.trials.checkedDevice();
@@ -116,7 +119,7 @@ final class ReproduceCommand implements Callable<Integer> {
                 Layout layout = choice.layout().equals(previous) ? previous : Layouts.realize(choice, System.err);
                 threads = layout.threads();
                 previous = layout;
-                StudySummary end = LocalWorkers.run(st, def.name(), layout.workers(), o.trials.withBatchTrials(layout.batchTrials()),
+                StudySummary end = o.trials.withBatchTrials(layout.batchTrials()).runLocally(st, def.name(), layout.workers(),
                         lease);
                 failed += end.count(TrialState.FAILED);
             }

@@ -1,5 +1,7 @@
 package dev.optbench.cli;
 
+import dev.optbench.layout.Layout;
+import dev.optbench.layout.Layouts;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudySummary;
 import dev.optbench.study.TrialState;
@@ -39,7 +41,7 @@ final class StudyRunCommand implements Callable<Integer> {
             dev.optbench.train.Trainer.prefetch(workload, trials.dataDir);
             // bad --workers, --device or --batch-trials fail before anything is changed or printed
             Integer fixedWorkers = Layouts.parseCount(workers, "--workers");
-            Integer fixedBatch = Layouts.fixedBatch(trials);
+            Integer fixedBatch = trials.fixedBatch();
             trials.checkedDevice();
             if (retryFailed) {
                 int n = monitor.retryFailed(name);
@@ -47,7 +49,7 @@ final class StudyRunCommand implements Callable<Integer> {
             }
             int pending = StudySummary.of(monitor, name).count(TrialState.PENDING);
             Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, fixedBatch, null, pending), System.err);
-            StudySummary end = LocalWorkers.run(monitor, name, layout.workers(), trials.withBatchTrials(layout.batchTrials()), lease);
+            StudySummary end = trials.withBatchTrials(layout.batchTrials()).runLocally(monitor, name, layout.workers(), lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);
             if (failed > 0) {

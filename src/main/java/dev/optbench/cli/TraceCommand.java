@@ -10,6 +10,7 @@ import dev.optbench.optim.Schedule;
 import dev.optbench.optim.Schedules;
 import dev.optbench.optim.TestFunction;
 import dev.optbench.optim.Trajectory;
+import dev.optbench.report.TracePlot;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,9 +5,12 @@ import dev.optbench.Messages;
 import dev.optbench.study.BatchedTrainerRunner;
 import dev.optbench.study.ClaimGate;
 import dev.optbench.study.CommandPolicy;
+import dev.optbench.study.Leases;
+import dev.optbench.study.LocalWorkers;
 import dev.optbench.study.Notices;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyRunners;
+import dev.optbench.study.StudySummary;
 import dev.optbench.study.TrialRunner;
 import dev.optbench.study.Worker;
 import java.nio.file.Path;
@@ -92,6 +95,12 @@ final class TrialOptions {
     }
 
     /** K ≥ 1, or {@link BatchedTrainerRunner#AUTO}; an InputException for anything else. */
+    /** The user's --batch-trials K, or null for auto (checked: a bad value is an input error). */
+    Integer fixedBatch() {
+        int k = batchTrialsValue();
+        return k == BatchedTrainerRunner.AUTO ? null : k;
+    }
+
     int batchTrialsValue() {
         if ("auto".equals(batchTrials)) {
             return BatchedTrainerRunner.AUTO;
@@ -125,6 +134,19 @@ final class TrialOptions {
      * The worker these options ask for, up to K trials at once (--batch-trials; K = 1 one at a time),
      * claiming only what {@code policy} and the loaded optimizers let it run; its refusals go to {@code notices}.
      */
+    /**
+     * Runs the study's pending trials with {@code workers} threads of this process under a progress
+     * bar ({@link LocalWorkers}); a bad --batch-trials fails before any store connection opens.
+     */
+    StudySummary runLocally(SqlStudyStore monitor, String name, int workers, long leaseMillis)
+            throws InterruptedException {
+        batchTrialsValue();
+        CommandPolicy policy = policy();
+        return LocalWorkers.run(monitor, name, workers, policy,
+                (own, notices, id) -> worker(own, policy, notices, name, id, leaseMillis, new Worker.Listener() {}),
+                (total, done) -> Progress.bar("study " + name, total, " trials", done));
+    }
+
     Worker worker(SqlStudyStore store, CommandPolicy policy, Notices notices, String study, String id,
             long leaseMillis, Worker.Listener listener) {
         int k = batchTrialsValue();

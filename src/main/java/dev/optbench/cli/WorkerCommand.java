@@ -1,8 +1,11 @@
 package dev.optbench.cli;
 
+import dev.optbench.layout.Layout;
+import dev.optbench.layout.Layouts;
 import dev.optbench.study.Claim;
 import dev.optbench.study.ClaimGate;
 import dev.optbench.study.CommandPolicy;
+import dev.optbench.study.LocalWorkers;
 import dev.optbench.study.Notices;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.TrialState;
@@ -41,7 +44,7 @@ final class WorkerCommand implements Callable<Integer> {
                 String workload = s.study(study).workload();
                 dev.optbench.train.Trainer.prefetch(workload, trials.dataDir);
                 // one worker: the layout fixes its intra-op threads and K (unless given)
-                Integer fixedBatch = Layouts.fixedBatch(trials);
+                Integer fixedBatch = trials.fixedBatch();
                 trials.checkedDevice();
                 Layout layout = Layouts.realize(Layouts.choose(workload, 1, fixedBatch, null), System.err);
                 chosen = trials.withBatchTrials(layout.batchTrials());

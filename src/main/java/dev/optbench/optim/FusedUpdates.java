@@ -1,8 +1,8 @@
 package dev.optbench.optim;
 
 import ai.djl.ndarray.NDArray;
-import dev.optbench.BundledLibrary;
-import dev.optbench.HostMemory;
+import dev.optbench.platform.BundledLibrary;
+import dev.optbench.platform.HostMemory;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 

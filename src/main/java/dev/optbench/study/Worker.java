@@ -243,7 +243,7 @@ public final class Worker {
         p.put("host", id.contains(":") ? id.substring(0, id.indexOf(':')) : id);
         p.put("java", System.getProperty("java.version"));
         p.put("native", nativeSettings());
-        p.put("native_libraries", dev.optbench.train.NativeSetup.libraries());
+        p.put("native_libraries", dev.optbench.train.NativeLibraries.describe());
         dev.optbench.optim.Plugins.Source plugin = dev.optbench.optim.Optimizers.pluginSource(
                 dev.optbench.optim.OptimizerAliases.rule(claim.optimizer()));
         if (plugin != null) { // the jar and its hash, so a study's workers can be checked to run the same rule
@@ -257,9 +257,9 @@ public final class Worker {
      * decide the last bits of a trial's numbers.
      */
     static String nativeSettings() {
-        dev.optbench.train.NativeSetup.State s = dev.optbench.train.NativeSetup.state();
-        String path = dev.optbench.train.NativeSetup.mklCodePath().map(b -> b + ", ").orElse("");
-        return "oneMKL " + path + "code path " + dev.optbench.train.NativeSetup.mklDispatch() + "; glibc allocator "
+        dev.optbench.platform.NativeSetup.State s = dev.optbench.platform.NativeSetup.state();
+        String path = dev.optbench.platform.NativeSetup.mklCodePath().map(b -> b + ", ").orElse("");
+        return "oneMKL " + path + "code path " + dev.optbench.platform.NativeSetup.mklDispatch() + "; glibc allocator "
                 + (s.allocatorTuned() ? "tuned by optbench" : "as set by the environment")
                 + "; update rules: " + dev.optbench.optim.Optimizers.updateKernels()
                 + "; stacked MLPs and CNNs: " + dev.optbench.train.NativeNet.status();

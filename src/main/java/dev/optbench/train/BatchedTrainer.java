@@ -16,6 +16,7 @@ import dev.optbench.optim.BatchedOptimizer;
 import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedule;
 import dev.optbench.optim.Schedules;
+import dev.optbench.platform.NativeSetup;
 import dev.optbench.workload.DataSplits;
 import dev.optbench.workload.Examples;
 import dev.optbench.workload.Models;
@@ -433,7 +434,7 @@ public final class BatchedTrainer {
                 // an MLP evaluates a whole chunk at once; a CNN's activations (~190 KB per 2c2d
                 // example) are evaluated a training batch at a time
                 this.scratchRows = net.convs() == 0 ? Math.max(evalBatch, w.batchSize()) : w.batchSize();
-                this.scratch = dev.optbench.HostMemory.allocate(manager, net.scratchFloats(scratchRows) * 4);
+                this.scratch = dev.optbench.platform.HostMemory.allocate(manager, net.scratchFloats(scratchRows) * 4);
             } else {
                 this.net = null;
                 this.scratch = null;

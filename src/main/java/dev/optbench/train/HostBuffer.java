@@ -22,8 +22,8 @@ final class HostBuffer {
 
     /** Room for {@code values} floats or ints, freed when {@code owner} closes. */
     HostBuffer(NDManager owner, int values) {
-        buffer = dev.optbench.HostMemory.allocate(owner, values * 4L);
-        address = dev.optbench.HostMemory.address(buffer);
+        buffer = dev.optbench.platform.HostMemory.allocate(owner, values * 4L);
+        address = dev.optbench.platform.HostMemory.address(buffer);
     }
 
     /** The buffer emptied, as floats to fill from the start. */

@@ -18,6 +18,7 @@ import dev.optbench.optim.Optimizer;
 import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedule;
 import dev.optbench.optim.Schedules;
+import dev.optbench.platform.NativeSetup;
 import dev.optbench.workload.DataSplits;
 import dev.optbench.workload.Datasets;
 import dev.optbench.workload.Examples;

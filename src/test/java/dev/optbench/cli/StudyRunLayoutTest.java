@@ -2,6 +2,9 @@ package dev.optbench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.optbench.layout.Layout;
+import dev.optbench.layout.LayoutTable;
+import dev.optbench.layout.Layouts;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.optbench.bench.TorchPeer;
 import dev.optbench.workload.TestData;
 import java.nio.file.Path;
 import java.util.List;

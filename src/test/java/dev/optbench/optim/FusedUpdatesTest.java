@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.optbench.BundledLibrary;
+import dev.optbench.platform.BundledLibrary;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,7 +31,7 @@ class FusedUpdatesTest {
         boolean x86Linux = System.getProperty("os.name").toLowerCase().contains("linux")
                 && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
         boolean off = "off".equalsIgnoreCase(System.getenv(FusedUpdates.ENV))
-                || "off".equalsIgnoreCase(System.getenv(dev.optbench.BundledLibrary.OFF_ENV));
+                || "off".equalsIgnoreCase(System.getenv(dev.optbench.platform.BundledLibrary.OFF_ENV));
         assertThat(FusedUpdates.available()).as(FusedUpdates.status()).isEqualTo(x86Linux && !off);
     }
 

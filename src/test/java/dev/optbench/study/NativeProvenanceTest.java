@@ -2,7 +2,7 @@ package dev.optbench.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.optbench.BundledLibrary;
+import dev.optbench.platform.BundledLibrary;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -29,8 +29,8 @@ class NativeMemoryTest {
         int bytes = 64 << 20;
         for (int run = 0; run < 16; run++) {
             try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
-                java.nio.ByteBuffer b = dev.optbench.HostMemory.allocate(m, bytes);
-                assertThat(dev.optbench.HostMemory.address(b) % 64).isZero();
+                java.nio.ByteBuffer b = dev.optbench.platform.HostMemory.allocate(m, bytes);
+                assertThat(dev.optbench.platform.HostMemory.address(b) % 64).isZero();
                 assertThat(b.capacity()).isEqualTo(bytes);
                 for (int i = 0; i < bytes; i += 4096) {
                     b.put(i, (byte) 1);

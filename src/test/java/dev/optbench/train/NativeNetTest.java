@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import ai.djl.Device;
-import dev.optbench.BundledLibrary;
+import dev.optbench.platform.BundledLibrary;
 import dev.optbench.workload.TestData;
 import dev.optbench.workload.Workloads;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.optbench.train;
 
+import dev.optbench.platform.NativeSetup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,6 @@ public final class NativeOffProbe {
         System.out.println("dispatch=" + NativeSetup.mklDispatch());
         System.out.println("rules=" + dev.optbench.optim.Optimizers.updateKernels());
         System.out.println("nets=" + NativeNet.status());
-        System.out.println("libraries=" + NativeSetup.libraries());
+        System.out.println("libraries=" + NativeLibraries.describe());
     }
 }

@@ -3,7 +3,8 @@ package dev.optbench.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.optbench.BundledLibrary;
+import dev.optbench.platform.BundledLibrary;
+import dev.optbench.platform.NativeSetup;
 import dev.optbench.workload.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,21 +17,21 @@ import java.util.List;
  * PyTorch-Python as the peer: P processes of bench/torch_trials.py at once, each with T intra-op
  * threads and OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS set to T before the BLAS loads.
  */
-final class TorchPeer {
+public final class TorchPeer {
     /** P processes × T threads each. */
-    record PeerLayout(int processes, int threads) {
-        String describe() {
+    public record PeerLayout(int processes, int threads) {
+        public String describe() {
             return processes + " process" + (processes == 1 ? "" : "es") + " × " + threads + " thread" + (threads == 1 ? "" : "s");
         }
 
-        String shortForm() {
+        public String shortForm() {
             return processes + "p×" + threads + "t";
         }
     }
 
     /** Sum over the processes (steps/s) or wall seconds of the whole layout, with each process's set-up. */
-    record Result(PeerLayout layout, double value, List<Double> perProcess, List<PeerSetup> setups) {
-        PeerSetup setup() {
+    public record Result(PeerLayout layout, double value, List<Double> perProcess, List<PeerSetup> setups) {
+        public PeerSetup setup() {
             return setups.get(0);
         }
     }
@@ -42,7 +42,7 @@ final class TorchPeer {
     /** OPENBLAS_CORETYPE for every peer process; null: OpenBLAS's own detection. */
     private final String coreType;
 
-    TorchPeer(String python, Path script) {
+    public TorchPeer(String python, Path script) {
         this(python, script, null);
     }
 
@@ -69,8 +69,8 @@ final class TorchPeer {
     }
 
     /** The peer's kernel choice: each candidate's sgemm GFLOP/s (1 thread), the chosen one first in the text. */
-    record CoreTypeChoice(TorchPeer peer, String chosen, java.util.Map<String, Double> gflops) {
-        String describe() {
+    public record CoreTypeChoice(TorchPeer peer, String chosen, java.util.Map<String, Double> gflops) {
+        public String describe() {
             StringBuilder s = new StringBuilder("peer OpenBLAS kernel: " + chosen
                     + " (the fastest sgemm 128×784×256 on 1 thread, GFLOP/s:");
             gflops.forEach((k, v) -> s.append(String.format(" %s %.0f,", k, v)));
@@ -110,7 +110,7 @@ final class TorchPeer {
     }
 
     /** 1 × 1, 1 × 2 (with 2 or more cores), and cores × 1: the layouts the peer's best is taken over. */
-    static List<PeerLayout> candidates(int cores) {
+    public static List<PeerLayout> candidates(int cores) {
         List<PeerLayout> l = new ArrayList<>(List.of(new PeerLayout(1, 1)));
         if (cores >= 2) {
             l.add(new PeerLayout(1, 2));
@@ -120,7 +120,7 @@ final class TorchPeer {
     }
 
     /** Trial-steps/s: P processes time steps of one workload at once (their timing starts together); the sum of their medians. */
-    Result steps(PeerLayout layout, String workload, boolean tiny, int batch, double seconds, int repeats)
+    public Result steps(PeerLayout layout, String workload, boolean tiny, int batch, double seconds, int repeats)
             throws IOException, InterruptedException {
         List<String> args = List.of("--mode", "steps", "--workload", workload, "--variant", tiny ? "tiny" : "full",
                 "--batch", Integer.toString(batch), "--seconds", Double.toString(seconds),
@@ -131,7 +131,7 @@ final class TorchPeer {
     }
 
     /** Wall seconds for {@code trials} full fmnist_mlp trials split over the P processes, from start to the last exit. */
-    Result trials(PeerLayout layout, int trials, int steps, int evalEvery, Path dataDir) throws IOException, InterruptedException {
+    public Result trials(PeerLayout layout, int trials, int steps, int evalEvery, Path dataDir) throws IOException, InterruptedException {
         long start = System.nanoTime();
         List<JsonNode> lines = runAll(layout, i -> {
             int mine = trials / layout.processes() + (i < trials % layout.processes() ? 1 : 0);
@@ -152,7 +152,7 @@ final class TorchPeer {
      * The peer as a skilled user would set it up: prints its BLAS (loudly when it is the reference
      * one) and, on OpenBLAS, the kernel it is given; prints optbench's own oneMKL setting beside it.
      */
-    TorchPeer atItsBest(java.io.PrintWriter out) throws IOException, InterruptedException {
+    public TorchPeer atItsBest(java.io.PrintWriter out) throws IOException, InterruptedException {
         PeerSetup setup = probeSetup();
         PeerSetup.Blas blas = setup.blas();
         out.printf("peer: %s, torch %s, BLAS %s (%s)%n", python, setup.torch(), blas.name(), blas.path());
@@ -172,14 +172,14 @@ final class TorchPeer {
             out.println(c.describe());
             chosen = c.peer();
         }
-        out.println("optbench: oneMKL code path " + dev.optbench.train.NativeSetup.mklDispatch()
-                + " (" + dev.optbench.train.NativeSetup.DISPATCH_ENV + "=vendor: oneMKL's own choice)");
+        out.println("optbench: oneMKL code path " + dev.optbench.platform.NativeSetup.mklDispatch()
+                + " (" + dev.optbench.platform.NativeSetup.DISPATCH_ENV + "=vendor: oneMKL's own choice)");
         out.println("optbench: update rules as " + dev.optbench.optim.Optimizers.updateKernels()
                 + " (OPTBENCH_FUSED_UPDATES=off: NDArray ops)");
         out.println("optbench: stacked MLPs and CNNs as " + dev.optbench.train.NativeNet.status()
                 + " (OPTBENCH_NATIVE_NET=off: NDArray ops)");
-        out.println("optbench: native libraries: " + dev.optbench.train.NativeSetup.libraries()
-                + " (" + dev.optbench.BundledLibrary.OFF_ENV + "=off: none)");
+        out.println("optbench: native libraries: " + dev.optbench.train.NativeLibraries.describe()
+                + " (" + dev.optbench.platform.BundledLibrary.OFF_ENV + "=off: none)");
         out.flush();
         return chosen;
     }

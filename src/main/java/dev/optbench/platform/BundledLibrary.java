@@ -1,4 +1,4 @@
-package dev.optbench;
+package dev.optbench.platform;
 
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;

@@ -1,5 +1,10 @@
-package dev.optbench.study;
+package dev.optbench.bench;
 
+import dev.optbench.study.Claim;
+import dev.optbench.study.SqlStudyStore;
+import dev.optbench.study.StudyDefinition;
+import dev.optbench.study.StudyStores;
+import dev.optbench.study.TrialState;
 import dev.optbench.train.Measurement;
 import dev.optbench.train.Split;
 import java.time.Instant;

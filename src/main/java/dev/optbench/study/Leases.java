@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.study;
 
 import dev.optbench.InputException;
 import dev.optbench.Messages;
@@ -7,13 +7,13 @@ import dev.optbench.Messages;
  * How long a worker's lease on a trial lasts without a heartbeat (renewed every quarter lease).
  * Default 60 s; OPTBENCH_LEASE_SECONDS or the hidden --lease-seconds change it (tests use ~1 s).
  */
-final class Leases {
+public final class Leases {
     static final double DEFAULT_SECONDS = 60;
     static final double MAX_SECONDS = 86_400;
 
     private Leases() {}
 
-    static long millis(Double flag) {
+    public static long millis(Double flag) {
         double seconds = DEFAULT_SECONDS;
         String env = System.getenv("OPTBENCH_LEASE_SECONDS");
         if (flag != null) {

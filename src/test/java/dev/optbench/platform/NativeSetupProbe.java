@@ -1,4 +1,4 @@
-package dev.optbench.train;
+package dev.optbench.platform;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.layout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,15 +41,6 @@ class LayoutChooserTest {
         assertThat(LayoutTable.median(List.of(a))).isEqualTo(a);
         assertThatThrownBy(() -> LayoutTable.median(List.of(a, table(2, e(1, 1, 1, 10)))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2×1×1");
-        TorchPeer.PeerLayout p = new TorchPeer.PeerLayout(2, 1);
-        List<TorchPeer.Result> peer = List.of(new TorchPeer.Result(p, 9, List.of(), List.of()),
-                new TorchPeer.Result(p, 3, List.of(), List.of()), new TorchPeer.Result(p, 5, List.of(), List.of()),
-                new TorchPeer.Result(p, 7, List.of(), List.of()));
-        assertThat(BenchTrialsCommand.medianResult(peer).value()).isEqualTo(5);
-        assertThat(BenchTrialsCommand.medianResult(peer.subList(0, 3)).value()).isEqualTo(5);
-        CliRun none = CliRun.of("bench", "trials", "--rounds", "0", "--no-torch");
-        assertThat(none.exitCode()).isEqualTo(2);
-        assertThat(none.err().strip()).isEqualTo("optbench: --rounds must be at least 1, not 0");
     }
 
     @Test
@@ -149,22 +140,5 @@ class LayoutChooserTest {
         assertThatThrownBy(() -> Layouts.parseCount("0", "--workers")).isInstanceOf(InputException.class)
                 .hasMessage("--workers must be 'auto' or a whole number of at least 1, not '0'");
         assertThatThrownBy(() -> Layouts.parseCount("two", "--batch-trials")).isInstanceOf(InputException.class);
-    }
-
-    @Test
-    void candidatesKeepEveryCoreBusyAtMost() {
-        assertThat(LayoutBench.candidates(2)).containsExactly(java.util.Map.entry(1, List.of(1, 2)),
-                java.util.Map.entry(2, List.of(1)));
-        assertThat(LayoutBench.candidates(6)).containsExactly(java.util.Map.entry(1, List.of(1, 2, 4, 6)),
-                java.util.Map.entry(2, List.of(1, 2, 3)), java.util.Map.entry(4, List.of(1)));
-    }
-
-    @Test
-    void theBenchTriesTheTrialsPerBatchItIsGivenWhereTheWorkloadBatches() {
-        assertThat(LayoutBench.batches("fmnist_mlp", null)).isEqualTo(LayoutBench.BATCHES);
-        assertThat(LayoutBench.batches("fmnist_2c2d", List.of(1, 4, 8))).containsExactly(1, 4, 8);
-        assertThat(LayoutBench.batches("char_lstm", List.of(4, 8))).containsExactly(1); // no stacked form
-        assertThatThrownBy(() -> new LayoutBench.Settings(5, 1.0, 5, List.of(4, 0)))
-                .isInstanceOf(InputException.class).hasMessageContaining("--batch-trials 0 must be at least 1");
     }
 }

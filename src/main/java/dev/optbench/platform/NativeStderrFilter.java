@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.platform;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * notice "AutoNonVariableTypeMode is deprecated" that DJL's JNI triggers) out of the user's
  * terminal. Java's own stderr writes to a duplicate of the original descriptor; descriptor 2
  * becomes a pipe whose lines are forwarded unless they are PyTorch warnings. Installed only by
- * {@link Main#main} without --verbose, so tests and --verbose see everything.
+ * {@code dev.optbench.cli.Main#main} without --verbose, so tests and --verbose see everything.
  */
-final class NativeStderrFilter {
+public final class NativeStderrFilter {
     /** glog-style lines PyTorch prints: "[W1121 11:18:22.97 File.h:74] Warning: ...". */
     private static final Pattern NATIVE_WARNING = Pattern.compile("^\\[W\\d{4} .*");
 
@@ -35,7 +35,7 @@ final class NativeStderrFilter {
 
     private NativeStderrFilter() {}
 
-    static void install() {
+    public static void install() {
         if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
             return;
         }

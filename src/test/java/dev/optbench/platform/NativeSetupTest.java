@@ -1,4 +1,4 @@
-package dev.optbench.train;
+package dev.optbench.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,7 @@ class NativeSetupTest {
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-cp", System.getProperty("java.class.path"),
                 NativeSetupProbe.class.getName());
         pb.environment().remove(NativeSetup.DISPATCH_ENV);
-        pb.environment().remove(dev.optbench.BundledLibrary.OFF_ENV); // CI also runs these tests with OPTBENCH_NATIVE=off
+        pb.environment().remove(dev.optbench.platform.BundledLibrary.OFF_ENV); // CI also runs these tests with OPTBENCH_NATIVE=off
         pb.environment().putAll(env);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();

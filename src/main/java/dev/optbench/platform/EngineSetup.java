@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.platform;
 
 import java.util.Map;
 import java.util.Optional;
@@ -7,11 +7,11 @@ import java.util.Optional;
  * Process-wide settings that must be in place before DJL or SLF4J start: offline mode, thread
  * counts and log levels. Each is a system property, so a user's own -D flag always wins.
  */
-final class EngineSetup {
+public final class EngineSetup {
     private EngineSetup() {}
 
-    static void configure(boolean verbose) {
-        dev.optbench.train.NativeSetup.state(); // allocator and oneMKL settings, before the engine loads
+    public static void configure(boolean verbose) {
+        dev.optbench.platform.NativeSetup.state(); // allocator and oneMKL settings, before the engine loads
         setDefault("ai.djl.offline", "true");
         // One inter-op thread and as many intra-op threads as cores: 1.9x faster than DJL's
         // defaults for a small CNN on 2 cores. OPTBENCH_THREADS overrides the intra-op count.
@@ -32,7 +32,7 @@ final class EngineSetup {
     private static final String THREADS_CHOSEN_HERE = "optbench.threads.default";
 
     /** The intra-op thread count the user fixed (OPTBENCH_THREADS or -Dai.djl.pytorch.num_threads) and how; empty: optbench's to choose. */
-    static Optional<Map.Entry<Integer, String>> fixedThreads() {
+    public static Optional<Map.Entry<Integer, String>> fixedThreads() {
         String value = System.getProperty(NUM_THREADS);
         if (value == null || !value.matches("\\d+") || Boolean.parseBoolean(System.getProperty(THREADS_CHOSEN_HERE))) {
             return Optional.empty();
@@ -48,7 +48,7 @@ final class EngineSetup {
      * at::set_num_threads sets it again, and threads started afterwards (the workers) use it.
      * Returns the count now in effect.
      */
-    static int applyThreads(int n) {
+    public static int applyThreads(int n) {
         System.setProperty(NUM_THREADS, Integer.toString(n));
         ai.djl.engine.Engine.getEngine("PyTorch");
         if (ai.djl.pytorch.jni.JniUtils.getNumThreads() != n) {
@@ -57,7 +57,7 @@ final class EngineSetup {
         return ai.djl.pytorch.jni.JniUtils.getNumThreads();
     }
 
-    static String intraOpThreads() {
+    public static String intraOpThreads() {
         String env = System.getenv("OPTBENCH_THREADS");
         if (env != null && env.matches("\\d+") && Integer.parseInt(env) > 0) {
             return env;

@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.layout;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,7 +14,7 @@ import java.util.Optional;
  * the per-op cost of waking a second OpenMP thread) × {@link #DEFAULT_BATCH} trials when the
  * workload trains batched. A pure function of its arguments.
  */
-final class LayoutChooser {
+public final class LayoutChooser {
     /** Trials per batch when batching is possible but nothing was measured. */
     static final int DEFAULT_BATCH = dev.optbench.train.BatchedTrainer.DEFAULT_TRIALS;
 
@@ -23,14 +23,14 @@ final class LayoutChooser {
     private LayoutChooser() {}
 
     /** What the user fixed (null: auto) and where a fixed thread count came from, e.g. "OPTBENCH_THREADS". */
-    record Fixed(Integer workers, Integer threads, String threadsFrom, Integer batchTrials) {
-        static final Fixed NONE = new Fixed(null, null, null, null);
+    public record Fixed(Integer workers, Integer threads, String threadsFrom, Integer batchTrials) {
+        public static final Fixed NONE = new Fixed(null, null, null, null);
     }
 
     /** The chosen layout and why. */
-    record Choice(Layout layout, String reason) {
+    public record Choice(Layout layout, String reason) {
         /** "layout: 2 workers × 1 thread × 8 trials per batch (measured 2026-12-01, bench trials)". */
-        String line() {
+        public String line() {
             return "layout: " + layout.describe() + " (" + reason + ")";
         }
     }
@@ -41,7 +41,7 @@ final class LayoutChooser {
      * @param fixed      the user's explicit choices
      * @param maxBatch   the most trials per batch the workload supports (1: no batched form)
      */
-    static Choice choose(int cores, String workload, Optional<LayoutTable> table, Fixed fixed, int maxBatch) {
+    public static Choice choose(int cores, String workload, Optional<LayoutTable> table, Fixed fixed, int maxBatch) {
         if (cores < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("cores and maxBatch must be at least 1");
         }

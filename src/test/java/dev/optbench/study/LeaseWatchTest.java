@@ -1,11 +1,7 @@
-package dev.optbench.cli;
+package dev.optbench.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.optbench.study.Lease;
-import dev.optbench.study.SqlStudyStore;
-import dev.optbench.study.StudySetup;
-import dev.optbench.study.StudyStores;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

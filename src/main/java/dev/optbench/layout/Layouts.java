@@ -1,7 +1,8 @@
-package dev.optbench.cli;
+package dev.optbench.layout;
 
 import dev.optbench.InputException;
 import dev.optbench.Messages;
+import dev.optbench.platform.EngineSetup;
 import java.io.PrintStream;
 import java.util.Optional;
 
@@ -10,11 +11,11 @@ import java.util.Optional;
  * {@link LayoutChooser} from this host's measured table; the thread count is realized before the
  * workers start, and the choice printed on one line.
  */
-final class Layouts {
+public final class Layouts {
     private Layouts() {}
 
     /** "auto" (or null) → null; otherwise a positive count. */
-    static Integer parseCount(String value, String option) {
+    public static Integer parseCount(String value, String option) {
         if (value == null || value.equalsIgnoreCase("auto")) {
             return null;
         }
@@ -32,36 +33,30 @@ final class Layouts {
     /** Most trials per batch the chooser considers for a workload: 1 without a batched form. */
     static final int MAX_BATCH = 64;
 
-    static int maxBatch(String workload) {
+    public static int maxBatch(String workload) {
         return dev.optbench.train.BatchedTrainer.supports(workload) ? MAX_BATCH : 1;
     }
 
-    /** The user's --batch-trials K, or null for auto (checked: a bad value is an input error). */
-    static Integer fixedBatch(TrialOptions trials) {
-        int k = trials.batchTrialsValue();
-        return k == dev.optbench.study.BatchedTrainerRunner.AUTO ? null : k;
-    }
-
     /** {@link #choose} for a study with {@code pending} trials left (K fitted to them, see {@link LayoutChooser#fitTo}). */
-    static LayoutChooser.Choice choose(String workload, Integer workers, Integer batchTrials, Integer threadsInUse,
+    public static LayoutChooser.Choice choose(String workload, Integer workers, Integer batchTrials, Integer threadsInUse,
             int pending) {
         return LayoutChooser.fitTo(choose(workload, workers, batchTrials, threadsInUse), pending,
                 new LayoutChooser.Fixed(workers, threadsInUse, null, batchTrials));
     }
 
     /** Chooses the layout for {@code workload}; {@code threadsInUse} fixes the thread count (null: not yet realized). */
-    static LayoutChooser.Choice choose(String workload, Integer workers, Integer batchTrials, Integer threadsInUse) {
+    public static LayoutChooser.Choice choose(String workload, Integer workers, Integer batchTrials, Integer threadsInUse) {
         int cores = Runtime.getRuntime().availableProcessors();
         var fixed = EngineSetup.fixedThreads();
         Integer threads = fixed.map(java.util.Map.Entry::getKey).orElse(threadsInUse);
         String from = fixed.map(java.util.Map.Entry::getValue).orElse(threadsInUse == null ? null : "an earlier study of this run");
         Optional<LayoutTable> table = LayoutTable.read(LayoutTable.file(LayoutTable.cacheDir(), LayoutTable.localHost(), workload));
         return LayoutChooser.choose(cores, workload, table, new LayoutChooser.Fixed(workers, threads, from, batchTrials),
-                maxBatch(workload));
+            maxBatch(workload));
     }
 
     /** Realizes the choice's thread count (unless the user fixed it) and prints its line to {@code err}. */
-    static Layout realize(LayoutChooser.Choice c, PrintStream err) {
+    public static Layout realize(LayoutChooser.Choice c, PrintStream err) {
         if (EngineSetup.fixedThreads().isEmpty()) {
             int now = EngineSetup.applyThreads(c.layout().threads());
             if (now != c.layout().threads()) {

@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ class ChildJvmTest {
         assertThat(cmd.get(0)).endsWith("java");
         assertThat(cmd.subList(1, 1 + own.size())).isEqualTo(own);
         assertThat(cmd.subList(1 + own.size(), cmd.size()))
-                .containsExactly("-Xmx3g", "-Dx=1", "-cp", System.getProperty("java.class.path"), Main.class.getName());
+                .containsExactly("-Xmx3g", "-Dx=1", "-cp", System.getProperty("java.class.path"), dev.optbench.cli.Main.class.getName());
         assertThat(cmd).noneMatch(o -> o.startsWith("-agentlib") || o.startsWith("-javaagent"));
     }
 }

@@ -1,10 +1,9 @@
-package dev.optbench.train;
+package dev.optbench.platform;
 
 import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import dev.optbench.BundledLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,15 +119,6 @@ public final class NativeSetup {
      */
     public static String mklDispatch() {
         return dispatchDescription(STATE.mklDispatch(), dispatchMissed());
-    }
-
-    /**
-     * Every bundled library with the sha256 of its bytes in the jar and whether it was loaded, or
-     * why not, "; "-separated: recorded in every trial's provenance and printed by the bench commands.
-     */
-    public static String libraries() {
-        return String.join("; ", dispatchLibrary(), dev.optbench.optim.Optimizers.updateKernelsLibrary(),
-                NativeNet.library());
     }
 
     /** The dispatch library for provenance: its sha256 and whether it is loaded and in effect. */

@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,10 @@
-package dev.optbench.cli;
+package dev.optbench.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.optbench.layout.Layout;
+import dev.optbench.layout.LayoutTable;
+import dev.optbench.layout.Layouts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,17 +21,17 @@ import java.util.TreeMap;
  * cores / T workers train at once, each K stacked trials (K in {@link #BATCHES} for workloads with
  * a batched form).
  */
-final class LayoutBench {
+public final class LayoutBench {
     private LayoutBench() {}
 
     /** Settings of one measurement. */
-    record Settings(int warmup, double blockSeconds, int repeats, List<Integer> batchTrials) {
+    public record Settings(int warmup, double blockSeconds, int repeats, List<Integer> batchTrials) {
         /** The default trials per batch ({@link #BATCHES}). */
-        Settings(int warmup, double blockSeconds, int repeats) {
+        public Settings(int warmup, double blockSeconds, int repeats) {
             this(warmup, blockSeconds, repeats, null);
         }
 
-        Settings {
+        public Settings {
             if (batchTrials != null) {
                 for (int k : batchTrials) {
                     if (k < 1) {
@@ -57,7 +60,7 @@ final class LayoutBench {
     }
 
     /** One measured layout of one workload. */
-    record Measured(String workload, LayoutTable.Entry entry) {}
+    public record Measured(String workload, LayoutTable.Entry entry) {}
 
     /** Trials per batch tried for a workload with a batched form (1 only without one). */
     static final List<Integer> BATCHES = List.of(1, 4, 8, 16, 32);
@@ -69,7 +72,7 @@ final class LayoutBench {
         return chosen == null ? BATCHES : chosen;
     }
 
-    static LayoutTable measure(String workload, int cores, Settings s, String source) throws IOException, InterruptedException {
+    public static LayoutTable measure(String workload, int cores, Settings s, String source) throws IOException, InterruptedException {
         List<LayoutTable.Entry> entries = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> c : candidates(cores).entrySet()) {
             probe(List.of(workload), c.getKey(), c.getValue(), batches(workload, s.batchTrials()), 0, s).forEach(m -> entries.add(m.entry()));
@@ -78,7 +81,7 @@ final class LayoutBench {
     }
 
     /** A fresh JVM with {@code threads} intra-op threads times each workload with each worker count (batch 0: the workload's). */
-    static List<Measured> probe(List<String> workloads, int threads, List<Integer> workers, List<Integer> batchTrials,
+    public static List<Measured> probe(List<String> workloads, int threads, List<Integer> workers, List<Integer> batchTrials,
             int batch, Settings s)
             throws IOException, InterruptedException {
         List<String> cmd = ChildJvm.command(List.of("-Xmx3g", "-Dai.djl.offline=true",

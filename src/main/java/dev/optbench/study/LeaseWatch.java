@@ -1,6 +1,5 @@
-package dev.optbench.cli;
+package dev.optbench.study;
 
-import dev.optbench.study.Lease;
 import java.util.List;
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,16 +19,16 @@ import java.util.Optional;
  * layout measured for one workload on one host, as stored in
  * {@code ~/.cache/optbench/layout-HOST-WORKLOAD.json} by {@code bench layout} or {@code bench trials}.
  */
-record LayoutTable(String host, String workload, int cores, Instant measured, String source, List<Entry> entries) {
+public record LayoutTable(String host, String workload, int cores, Instant measured, String source, List<Entry> entries) {
     /** One measured layout. */
-    record Entry(Layout layout, double trialStepsPerSecond) {}
+    public record Entry(Layout layout, double trialStepsPerSecond) {}
 
     /**
      * One table of {@code rounds} measured one after another on one machine: each layout's median
      * over the rounds (the mean of the middle two for an even count), so that a layout measured
      * while the machine was briefly busy does not decide the choice.
      */
-    static LayoutTable median(List<LayoutTable> rounds) {
+    public static LayoutTable median(List<LayoutTable> rounds) {
         LayoutTable first = rounds.get(0);
         List<Entry> entries = new java.util.ArrayList<>();
         for (Entry e : first.entries()) {
@@ -44,14 +44,14 @@ record LayoutTable(String host, String workload, int cores, Instant measured, St
         return new LayoutTable(first.host(), first.workload(), first.cores(), last.measured(), source, entries);
     }
 
-    LayoutTable {
+    public LayoutTable {
         entries = List.copyOf(entries);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The cache directory: -Doptbench.cache, else $OPTBENCH_CACHE, else $XDG_CACHE_HOME/optbench, else ~/.cache/optbench. */
-    static Path cacheDir() {
+    public static Path cacheDir() {
         String own = System.getProperty("optbench.cache", System.getenv("OPTBENCH_CACHE"));
         if (own != null && !own.isBlank()) {
             return Path.of(own);
@@ -61,11 +61,11 @@ record LayoutTable(String host, String workload, int cores, Instant measured, St
         return base.resolve("optbench");
     }
 
-    static Path file(Path dir, String host, String workload) {
+    public static Path file(Path dir, String host, String workload) {
         return dir.resolve("layout-" + host.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + workload + ".json");
     }
 
-    static String localHost() {
+    public static String localHost() {
         String h = System.getenv("HOSTNAME");
         if (h == null || h.isBlank()) {
             try {
@@ -90,7 +90,7 @@ record LayoutTable(String host, String workload, int cores, Instant measured, St
         }
     }
 
-    void write(Path file) {
+    public void write(Path file) {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

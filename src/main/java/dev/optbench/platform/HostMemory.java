@@ -1,4 +1,4 @@
-package dev.optbench;
+package dev.optbench.platform;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -12,14 +12,14 @@ import java.util.Map;
  * libraries it mapped. The BLAS is read from the mapped libraries, since Debian's torch says
  * BLAS_INFO=generic whichever libblas.so.3 the alternatives system points at.
  */
-record PeerSetup(String torch, int threads, Map<String, String> env, String blasInfo, List<String> libraries) {
-    PeerSetup {
+public record PeerSetup(String torch, int threads, Map<String, String> env, String blasInfo, List<String> libraries) {
+    public PeerSetup {
         env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
         libraries = List.copyOf(libraries);
     }
 
     /** The BLAS a process used: a short name, the library's path, and whether it is the slow reference one. */
-    record Blas(String name, String path, boolean reference) {}
+    public record Blas(String name, String path, boolean reference) {}
 
     static PeerSetup fromJson(JsonNode setup) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -39,7 +39,7 @@ record PeerSetup(String torch, int threads, Map<String, String> env, String blas
      * /usr/lib/x86_64-linux-gnu/blas/) is the netlib reference BLAS; with none mapped, torch's
      * own BLAS_INFO decides (mkl: linked in statically).
      */
-    Blas blas() {
+    public Blas blas() {
         for (String[] kind : new String[][] {{"openblas", "OpenBLAS"}, {"libmkl", "MKL"}, {"blis", "BLIS"},
                 {"atlas", "ATLAS"}}) {
             // the library named after the BLAS first (libopenblasp-r0.3.21.so), else any in its directory
@@ -70,7 +70,7 @@ record PeerSetup(String torch, int threads, Map<String, String> env, String blas
     }
 
     /** "torch 1.13.0a0, OpenBLAS (pthread), 1 thread, OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1". */
-    String describe() {
+    public String describe() {
         StringBuilder s = new StringBuilder("torch " + torch + ", " + blas().name() + ", " + threads + " thread"
                 + (threads == 1 ? "" : "s"));
         env.forEach((k, v) -> s.append(s.indexOf("=") < 0 ? ", " : " ").append(k).append('=').append(v));
@@ -78,7 +78,7 @@ record PeerSetup(String torch, int threads, Map<String, String> env, String blas
     }
 
     /** The loud warning printed above any figure measured with the reference BLAS. */
-    static String referenceWarning(Blas blas) {
+    public static String referenceWarning(Blas blas) {
         return "WARNING: the PyTorch peer runs on the REFERENCE BLAS (" + blas.path() + "), several times slower than "
                 + "an optimized one, so these ratios flatter optbench. Install one: apt-get install libopenblas0-pthread "
                 + "(or select it: update-alternatives --config libblas.so.3-x86_64-linux-gnu).";

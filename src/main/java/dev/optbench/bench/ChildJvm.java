@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -9,11 +9,14 @@ import java.util.List;
  * options (heap, huge pages, -D settings from the launcher) and class path. Benchmarks time such
  * children, so they must measure what the launcher runs, not a JVM set up differently.
  */
-final class ChildJvm {
+public final class ChildJvm {
+    /** optbench's main class, named here because bench sits below cli (ChildJvmTest checks the name). */
+    public static final String MAIN_CLASS = "dev.optbench.cli.Main";
+
     private ChildJvm() {}
 
     /** java, this JVM's options, then {@code overrides} (later options win), class path and optbench's main class. */
-    static List<String> command(List<String> overrides) {
+    public static List<String> command(List<String> overrides) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -23,7 +26,7 @@ final class ChildJvm {
             }
         }
         cmd.addAll(overrides);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS));
         return cmd;
     }
 }

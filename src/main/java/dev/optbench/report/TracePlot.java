@@ -1,4 +1,4 @@
-package dev.optbench.cli;
+package dev.optbench.report;
 
 import dev.optbench.optim.TestFunction;
 import dev.optbench.optim.Trajectory;
@@ -20,7 +20,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Draws a test function's contour lines (marching squares on a grid, levels at quantiles of the
  * values so that steep functions still show their valleys) with optimizer paths on top.
  */
-final class TracePlot {
+public final class TracePlot {
     private TracePlot() {}
 
     private static final int GRID = 160;
@@ -30,7 +30,7 @@ final class TracePlot {
         new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)
     };
 
-    static void write(Path file, TestFunction f, String setting, List<String> labels, List<Trajectory> paths)
+    public static void write(Path file, TestFunction f, String setting, List<String> labels, List<Trajectory> paths)
             throws IOException {
         double[] view = view(f, paths);
         XYChart chart = new XYChartBuilder().width(1000).height(800)

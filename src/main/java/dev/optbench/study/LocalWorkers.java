@@ -1,13 +1,5 @@
-package dev.optbench.cli;
+package dev.optbench.study;
 
-import dev.optbench.study.ClaimGate;
-import dev.optbench.study.CommandPolicy;
-import dev.optbench.study.Notices;
-import dev.optbench.study.SqlStudyStore;
-import dev.optbench.study.StudyStores;
-import dev.optbench.study.StudySummary;
-import dev.optbench.study.TrialState;
-import dev.optbench.study.Worker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,25 +11,35 @@ import me.tongfei.progressbar.ProgressBar;
  * pending, so running the same study again resumes it. Used by {@code study run} and
  * {@code reproduce}.
  */
-final class LocalWorkers {
+public final class LocalWorkers {
     private LocalWorkers() {}
+
+    /** Makes worker {@code id} of the pool on its own store connection; the caller holds the trial options. */
+    @FunctionalInterface
+    public interface WorkerFactory {
+        Worker make(SqlStudyStore own, Notices notices, String id);
+    }
+
+    /** Opens the run's progress bar: {@code done} of {@code total} trials were done before it started. */
+    @FunctionalInterface
+    public interface Bar {
+        ProgressBar open(long total, long done);
+    }
 
     /**
      * Runs until the study has no pending or running trial left that these workers may run (the
      * rest is named on stderr, see {@link dev.optbench.study.ClaimGate}); returns the final summary.
      */
-    static StudySummary run(SqlStudyStore monitor, String name, int workers, TrialOptions trials, long leaseMillis)
-            throws InterruptedException {
+    public static StudySummary run(SqlStudyStore monitor, String name, int workers, CommandPolicy policy,
+            WorkerFactory factory, Bar progress) throws InterruptedException {
         if (workers < 1) {
             throw new dev.optbench.InputException("--workers must be at least 1, not " + workers);
         }
-        trials.batchTrialsValue(); // a bad --batch-trials fails before any store connection opens
         List<Worker> pool = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(workers);
         String id = Worker.defaultId();
-        CommandPolicy policy = trials.policy();
         Notices notices = new Notices(line -> System.err.println("\n" + line)); // after the progress bar's line
         java.util.Set<String> ours = new java.util.HashSet<>();
         for (int i = 0; i < workers; i++) {
@@ -46,8 +48,7 @@ final class LocalWorkers {
         LeaseWatch leases = new LeaseWatch(ours);
         for (int i = 0; i < workers; i++) {
             SqlStudyStore own = StudyStores.open(monitor.url()).retrying(monitor.retryPolicy());
-            Worker w = trials.worker(own, policy, notices, name, id + "-" + (i + 1), leaseMillis,
-                    new Worker.Listener() {});
+            Worker w = factory.make(own, notices, id + "-" + (i + 1));
             pool.add(w);
             Thread t = new Thread(() -> {
                 try (own) {
@@ -64,7 +65,7 @@ final class LocalWorkers {
         Runtime.getRuntime().addShutdownHook(hook);
         threads.forEach(Thread::start);
         StudySummary start = StudySummary.of(monitor, name);
-        try (ProgressBar bar = Progress.bar("study " + name, start.total(), " trials", start.done())) {
+        try (ProgressBar bar = progress.open(start.total(), start.done())) {
             // the bar moves once a second; the run ends the moment the last worker does
             while (!finished.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
                 StudySummary now = StudySummary.of(monitor, name);
@@ -97,7 +98,7 @@ final class LocalWorkers {
     }
 
     /** Ctrl-C: each worker cancels its running trial and releases it to pending before the JVM exits. */
-    static void stopAll(List<? extends Worker> pool) {
+    public static void stopAll(List<? extends Worker> pool) {
         pool.forEach(Worker::stop);
         long deadline = System.currentTimeMillis() + 60_000;
         while (pool.stream().anyMatch(w -> !w.isDone()) && System.currentTimeMillis() < deadline) {

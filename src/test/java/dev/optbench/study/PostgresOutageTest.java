@@ -2,7 +2,12 @@ package dev.optbench.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,8 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,9 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * "restart", "stop" or "start"; .ci/postgres.sh sets it), and before it returns waits until the
  * server accepts connections again, so the PostgreSQL tests after it are not disturbed.
  *
- * <p>The trials are external ones that the test holds: each marks itself started with a file,
- * then waits until the test creates its go-file. So every outage happens while the workers hold
- * trials, however fast this machine is, and nothing here waits for a trial to train.
+ * <p>The trials are external ones that the test holds: each makes its own go-pipe, writes its
+ * name into the test's started-pipe, then blocks reading its go-pipe until the test writes to it.
+ * So every outage happens while the workers hold trials, however fast this machine is; the test
+ * blocks on those pipes and on the workers' exits, and nothing here polls or waits for a trial.
  */
 class PostgresOutageTest {
     /** What must never reach a user's terminal: a stack frame or a Java class or package name. */
@@ -40,30 +47,50 @@ class PostgresOutageTest {
     /** How long a condition the test waits for may take before the test fails (a safety net, not a pace). */
     private static final long PATIENCE_MILLIS = 180_000;
 
-    /** $1 is the gate directory. The trial's name, made file-safe, is its started- and go-file. */
+    /** $1 is the gate directory; the trial's name, made file-safe, names its go-pipe. */
     private static final String TRIAL_SCRIPT = """
             name=$(printf %s "$OPTBENCH_TRIAL" | tr '/#' '__')
-            : > "$1/started/$name"
-            while [ ! -e "$1/go/$name" ] && [ ! -e "$1/go/all" ]; do sleep 0.02; done
+            mkfifo "$1/go-$name"
+            echo "$name" > "$1/started"
+            read _ < "$1/go-$name"
             echo '{"step": 10, "train_loss": 0.25, "validation_error": 0.5, "test_error": 0.5}'
             """;
+    /** What the started-queue holds after a worker process has exited. */
+    private static final String EXITED = "exited: ";
 
     @TempDir Path dir;
     private Path gate;
+    /** The started-pipe, open for reading and writing so that it never reads end-of-file between trials. */
+    private RandomAccessFile startedPipe;
+    /** Trial names as they start, and EXITED + name as worker processes end. */
+    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private final List<String> started = new ArrayList<>();
     private String command;
     private String url;
     private String ctl;
     private final List<Process> processes = new ArrayList<>();
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() throws Exception {
         ctl = System.getenv("OPTBENCH_TEST_PG_CTL");
         TestStores.postgresBase();
         Assumptions.assumeTrue(ctl != null && !ctl.isBlank(),
                 "OPTBENCH_TEST_PG_CTL is not set: no command to restart PostgreSQL (.ci/postgres.sh sets it)");
         gate = Files.createDirectories(dir.resolve("gate"));
-        Files.createDirectories(gate.resolve("started"));
-        Files.createDirectories(gate.resolve("go"));
+        startedPipe = new RandomAccessFile(ExternalRunnerTest.fifo(gate, "started").toFile(), "rw");
+        Thread reader = new Thread(() -> {
+            try {
+                BufferedReader r = new BufferedReader(new InputStreamReader(new FileInputStream(startedPipe.getFD()),
+                        StandardCharsets.UTF_8));
+                for (String line = r.readLine(); line != null && !line.equals(EXITED); line = r.readLine()) {
+                    events.add(line);
+                }
+            } catch (IOException e) {
+                events.add(EXITED + "the started-pipe's reader: " + e.getMessage());
+            }
+        }, "started-pipe");
+        reader.setDaemon(true);
+        reader.start();
         Path script = dir.resolve("trial.sh");
         Files.writeString(script, TRIAL_SCRIPT);
         command = "sh " + script + " " + gate;
@@ -72,10 +99,11 @@ class PostgresOutageTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (gate != null) {
-            Files.writeString(gate.resolve("go").resolve("all"), ""); // no trial script outlives the test
+        processes.forEach(Process::destroyForcibly); // a dead worker's trial dies with it (ExternalRunner's watchdog)
+        if (startedPipe != null) {
+            startedPipe.write((EXITED + "\n").getBytes(StandardCharsets.UTF_8)); // ends the reader thread
+            startedPipe.close();
         }
-        processes.forEach(Process::destroyForcibly);
         if (url != null) {
             pgCtl("start"); // harmless when it runs; needed if a test stopped in the middle
             awaitServer();
@@ -90,16 +118,15 @@ class PostgresOutageTest {
             store.createStudy(external("outage", List.of("sgd", "adam"), trials));
             Process a = worker("outage", "wa", 10, 300);
             Process b = worker("outage", "wb", 10, 300);
-            List<String> first = awaitStarted(2, a, b);
+            List<String> first = awaitStarted(2);
             assertThat(running(store, "outage")).as("both workers hold a trial through the restart").isEqualTo(2);
             pgCtl("restart");
             release(first);
-            List<String> second = awaitStarted(4, a, b); // both stored their first trial after the restart
-            second.removeAll(first);
+            List<String> second = awaitStarted(2); // both stored their first trial after the restart
             assertThat(running(store, "outage")).as("both workers hold a trial through the second restart").isEqualTo(2);
             pgCtl("restart");
             release(second);
-            Files.writeString(gate.resolve("go").resolve("all"), "");
+            release(awaitStarted(2)); // the last two, with the server up
             assertThat(a.waitFor(PATIENCE_MILLIS, TimeUnit.MILLISECONDS)).as("worker a ends by itself").isTrue();
             assertThat(b.waitFor(PATIENCE_MILLIS, TimeUnit.MILLISECONDS)).as("worker b ends by itself").isTrue();
             String logA = log("wa");
@@ -134,7 +161,7 @@ class PostgresOutageTest {
         try (SqlStudyStore store = monitor()) {
             store.createStudy(external("down", List.of("sgd"), 2));
             Process w = worker("down", "wd", 60, 4);
-            List<String> held = awaitStarted(1, w);
+            List<String> held = awaitStarted(1);
             pgCtl("stop");
             try {
                 assertThat(w.waitFor(PATIENCE_MILLIS, TimeUnit.MILLISECONDS)).as("worker gives up by itself").isTrue();
@@ -145,7 +172,7 @@ class PostgresOutageTest {
                 assertThat(last).startsWith("optbench: store ").contains("unreachable for").contains("gave up after --store-retry-seconds 4");
                 assertThat(log).contains("retrying for up to 4 s");
                 assertThat(JAVA_NOISE.matcher(log).find()).as("Java names or a stack trace on stderr:\n" + log).isFalse();
-                assertThat(Files.exists(gate.resolve("go").resolve(held.get(0)))).as("the held trial never got its go").isFalse();
+                assertThat(held).as("the worker held one trial when the server went").hasSize(1);
             } finally {
                 pgCtl("start");
                 awaitServer();
@@ -191,6 +218,7 @@ class PostgresOutageTest {
         pb.redirectError(dir.resolve(name + ".log").toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         processes.add(p);
+        p.onExit().thenRun(() -> events.add(EXITED + name));
         return p;
     }
 
@@ -198,42 +226,28 @@ class PostgresOutageTest {
         return Files.readString(dir.resolve(name + ".log"));
     }
 
-    /** Waits until {@code n} trials have marked themselves started; returns their names. */
-    private List<String> awaitStarted(int n, Process... workers) throws Exception {
-        await(() -> started().size() >= n, n + " trials started", workers);
-        return new ArrayList<>(started());
-    }
-
-    private List<String> started() {
-        try (Stream<Path> s = Files.list(gate.resolve("started"))) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /**
+     * The next {@code n} trials to start, as they write their names into the started-pipe; fails
+     * if a worker process exits first, and after {@link #PATIENCE_MILLIS} as a safety net.
+     */
+    private List<String> awaitStarted(int n) throws Exception {
+        List<String> names = new ArrayList<>();
+        while (names.size() < n) {
+            String e = events.poll(PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+            if (e == null || e.startsWith(EXITED)) {
+                throw new AssertionError((e == null ? "never saw " + n + " trials start after " + started
+                        : "a worker exited before " + n + " trials started (" + e + ")") + ":\n" + allLogs());
+            }
+            names.add(e);
         }
+        started.addAll(names);
+        return names;
     }
 
+    /** Lets each of {@code trials} finish: writes its go-pipe, which its script is blocked reading. */
     private void release(List<String> trials) throws IOException {
         for (String t : trials) {
-            Files.writeString(gate.resolve("go").resolve(t), "");
-        }
-    }
-
-    /**
-     * Polls {@code condition} (a state the workers reach, never a time) until it holds; fails at once
-     * if a worker exits first, and after {@link #PATIENCE_MILLIS} as a safety net.
-     */
-    private void await(BooleanSupplier condition, String what, Process... workers) throws Exception {
-        long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
-        while (!condition.getAsBoolean()) {
-            for (Process p : workers) {
-                if (!p.isAlive()) {
-                    throw new AssertionError("a worker exited before " + what + ":\n" + allLogs());
-                }
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("never saw " + what + ":\n" + allLogs());
-            }
-            Thread.sleep(10);
+            Files.writeString(gate.resolve("go-" + t), "go\n");
         }
     }
 

@@ -6,9 +6,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,8 +62,8 @@ public final class BundledLibrary {
                 if (in == null) {
                     return "missing from the jar";
                 }
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
-            } catch (IOException | NoSuchAlgorithmException e) {
+                return dev.optbench.Sha256.hex(in);
+            } catch (IOException e) {
                 return "unreadable (" + e.getMessage() + ")";
             }
         }

@@ -1,5 +1,6 @@
 package dev.optbench.study;
 
+import dev.optbench.Messages;
 import dev.optbench.optim.OptimizerAliases;
 import dev.optbench.optim.Optimizers;
 import java.util.ArrayList;
@@ -22,9 +23,6 @@ import java.util.function.Consumer;
  * later, so a row rewritten between the check and the run changes nothing that runs.
  */
 public final class ClaimGate {
-    /** How much of a refused command a notice quotes. */
-    static final int QUOTE = 80;
-
     private final SqlStudyStore store;
     private final CommandPolicy policy;
     private final Consumer<String> notices;
@@ -76,13 +74,13 @@ public final class ClaimGate {
         List<String> reasons = new ArrayList<>();
         if (s.definition() == null) {
             notices.accept("optbench: refused study " + s.name() + ": its row in the store cannot be read ("
-                    + quote(s.problem()) + "); its trials are left pending");
+                    + Messages.quote(s.problem()) + "); its trials are left pending");
             reasons.add("unreadable definition");
             return reasons;
         }
         StudyDefinition def = s.definition();
         if (def.isExternal() && !policy.allows(def.external())) {
-            String q = shellQuote(quote(def.external().command()));
+            String q = shellQuote(Messages.quote(def.external().command()));
             notices.accept("optbench: refused to run study " + def.name() + "'s command " + q + ": this worker's operator has"
                     + " not allowed it (to run it, start the worker with --allow-command " + q
                     + " giving the exact command, or list it in --allow-commands FILE or $OPTBENCH_ALLOW_COMMANDS)");
@@ -127,12 +125,6 @@ public final class ClaimGate {
         refused.forEach((name, reasons) -> parts.add(name + " (" + String.join(", ", reasons) + ")"));
         return left + " trial" + (left == 1 ? "" : "s") + " remain" + (left == 1 ? "s" : "") + " that this worker may not run"
                 + (parts.isEmpty() ? "" : ": study " + String.join(", study ", parts));
-    }
-
-    /** At most {@value #QUOTE} characters of {@code s}, on one line. */
-    static String quote(String s) {
-        String one = s.replaceAll("[\\r\\n\\t]+", " ");
-        return one.length() <= QUOTE ? one : one.substring(0, QUOTE - 1) + "…";
     }
 
     /** {@code s} in single quotes for a POSIX shell. */

@@ -2,13 +2,10 @@ package dev.optbench.study;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,12 +26,7 @@ final class StudyFingerprint {
         ArrayNode a = Json.MAPPER.createArrayNode();
         a.add("optbench study v1").add(name).add(workload).add(protocol).add(optimizers).add(trialsPerOptimizer).add(seed)
                 .add(sampler).add(spaces).add(createdMs).add(external).add(seeds).add(fit);
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(a.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
-        }
+        return dev.optbench.Sha256.hex(a.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The fingerprint of the {@code studies} row {@code rs} is on, from its stored values. */

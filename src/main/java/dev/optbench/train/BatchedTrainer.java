@@ -135,8 +135,7 @@ public final class BatchedTrainer {
             try { // a bad value fails here, alone, before anything is built
                 TrainConfig config = TrainConfig.of(r.optimizer(), r.hparams());
                 Optimizers.check(config.optimizer(), config.optimizerHparams());
-                Schedules.create(config.scheduleKind(), config.learningRate(), config.scheduleHparams(),
-                        r.steps() > 0 ? r.steps() : Workloads.get(r.workload()).stepBudget());
+                Schedules.create(config.scheduleKind(), config.learningRate(), config.scheduleHparams(), stepsOf(r));
                 valid.add(k);
             } catch (Throwable e) {
                 results[k] = failed(e, 0, List.of(), begin);
@@ -194,10 +193,7 @@ public final class BatchedTrainer {
         TrialRun trial = new TrialRun(r, stepsOf(r), listener);
         stacked(r, List.of(trial), true);
         if (trial.failure != null) { // a batch of one has no one else to protect: the run's own exception
-            if (trial.failure instanceof Error e) {
-                throw e;
-            }
-            throw trial.failure instanceof RuntimeException e ? e : new IllegalStateException(trial.failure);
+            throw unchecked(trial.failure);
         }
         return trial.result();
     }
@@ -234,11 +230,16 @@ public final class BatchedTrainer {
         boolean vm = e instanceof VirtualMachineError && !(e instanceof StackOverflowError);
         if (vm || e instanceof ThreadDeath || e instanceof CancellationException
                 || Thread.currentThread().isInterrupted()) {
-            if (e instanceof Error err) {
-                throw err;
-            }
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            throw unchecked(e);
         }
+    }
+
+    /** Throws {@code e} itself if it is an Error; else returns it, wrapped unless unchecked, for the caller to throw. */
+    private static RuntimeException unchecked(Throwable e) {
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
 
     /**

@@ -74,14 +74,45 @@ class SplittableRandom:
         return (_mix64_array(seeds) >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
 
 
+def _mix32_array(z):
+    z = (z ^ (z >> np.uint64(33))) * np.uint64(0x62A9D9ED799705F5)
+    return ((z ^ (z >> np.uint64(28))) * np.uint64(0xCB24D0A5C88C35B3)) >> np.uint64(32)
+
+
+def _bounded_ints(rng, bounds):
+    """rng.next_int(b) for each b in ``bounds`` in turn, vectorized: the draws are a known stream,
+    and the rare rejected draw (probability < bound / 2^31) is redone one at a time."""
+    out = np.empty(len(bounds), dtype=np.int64)
+    i = 0
+    while i < len(bounds):
+        b = bounds[i:].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            seeds = np.arange(1, len(b) + 1, dtype=np.uint64) * np.uint64(rng.gamma) + np.uint64(rng.seed)
+        r = _mix32_array(seeds)
+        m = b - np.uint64(1)
+        pow2 = (b & m) == 0
+        u = r >> np.uint64(1)
+        rem = u % b
+        res = np.where(pow2, r & m, rem)
+        reject = ~pow2 & (u + m - rem >= np.uint64(1 << 31))
+        stop = int(np.argmax(reject)) if reject.any() else len(b)
+        out[i:i + stop] = res[:stop]
+        rng.seed = (rng.seed + stop * rng.gamma) & MASK
+        i += stop
+        if i < len(bounds):
+            out[i] = rng.next_int(int(bounds[i]))
+            i += 1
+    return out
+
+
 def permutation_stream(seed, n):
     """DataOrder's endless stream of positions: a Fisher–Yates permutation of range(n) per epoch,
     drawn from ``SplittableRandom(seed).split()``. Yields one epoch (a numpy int64 array) at a time."""
     rng = SplittableRandom(seed).split()
+    bounds = np.arange(n, 1, -1, dtype=np.int64)  # j + 1 for j = n-1 .. 1
     while True:
         perm = list(range(n))
-        for j in range(n - 1, 0, -1):
-            r = rng.next_int(j + 1)
+        for j, r in zip(range(n - 1, 0, -1), _bounded_ints(rng, bounds).tolist()):
             perm[j], perm[r] = perm[r], perm[j]
         yield np.array(perm, dtype=np.int64)
 

@@ -228,18 +228,20 @@ class StackedRule:
         self.hp = {key: np.array([r[key] for r in resolved], dtype=np.float64) for key in resolved[0]}
         self.decay = bool(np.any(self.hp[WEIGHT_DECAY] != 0))
         names = list(self.rule.coefficients(self.hp, self.hp["learning_rate"], 0)) + ["decay"]
-        self.coef = {n: torch.zeros(self.k, device=device, dtype=params[0].dtype) for n in names}
+        # One packed [coefficients, K] tensor, rewritten in place each step; its rows are the buffers.
+        self.packed = torch.zeros(len(names), self.k, device=device, dtype=params[0].dtype)
+        self.coef = {n: self.packed[i] for i, n in enumerate(names)}
         self.state = [[torch.full_like(p, v) for _, v in self.rule.state] for p in params]
+        from .transfer import Uploader
+        self.uploader = Uploader(self.packed)
 
     def set_step(self, rates, t):
         """Writes the coefficients of step t with scheduled rates ``rates`` [K] into the buffers."""
         rates = np.asarray(rates, dtype=np.float64)
         values = self.rule.coefficients(self.hp, rates, t)
         values["decay"] = rates * self.hp[WEIGHT_DECAY]
-        host = torch.tensor(np.stack([np.broadcast_to(np.asarray(values[n], dtype=np.float64), (self.k,))
-                                      for n in self.coef]), dtype=self.coef["decay"].dtype)
-        for i, n in enumerate(self.coef):
-            self.coef[n].copy_(host[i], non_blocking=True)
+        self.uploader.put(np.stack([np.broadcast_to(np.asarray(values[n], dtype=np.float64), (self.k,))
+                                    for n in self.coef]))
 
     @torch.no_grad()
     def apply(self, params, grads):

@@ -210,6 +210,9 @@ class StackedGroup:
         self.module = models.build(arch, job.workload.tiny, splits.classes, 0.5 if any_dropout > 0 else 0.0, shape)
         per_trial = []
         for s in specs:
+            if per_trial and not java_init and not init_dir:
+                per_trial.append(per_trial[0])  # measurements only: one start for all
+                continue
             twin = models.build(arch, job.workload.tiny, splits.classes, 0.0, shape)
             if init_dir:
                 models.load_weights(twin, init_dir)

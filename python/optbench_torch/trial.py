@@ -48,6 +48,25 @@ class Workload:
         self.data = w.get("data") or {}
 
 
+def resolve_searched(h):
+    """Canonical values from searched names (SPEC section 5) where the canonical one is absent:
+    one_minus_X → X = 1 − v; learning_rate_over_epsilon → α = v·ε; learning_rate_over_sqrt_epsilon
+    → η = v·√ε. The searched names are then dropped."""
+    h = dict(h)
+    for key in [k for k in h if k.startswith("one_minus_")]:
+        v = h.pop(key)
+        h.setdefault(key[len("one_minus_"):], 1 - v)
+    if "learning_rate_over_epsilon" in h:
+        v = h.pop("learning_rate_over_epsilon")
+        if "epsilon" in h:
+            h.setdefault("learning_rate", v * h["epsilon"])
+    if "learning_rate_over_sqrt_epsilon" in h:
+        v = h.pop("learning_rate_over_sqrt_epsilon")
+        if "epsilon" in h:
+            h.setdefault("learning_rate", v * math.sqrt(h["epsilon"]))
+    return h
+
+
 class TrialSpec:
     """One trial's settings, checked: the rule's hyperparameters (or a user class), the schedule,
     and the trial loop's own l2, label_smoothing and dropout_rate."""
@@ -56,7 +75,7 @@ class TrialSpec:
         self.id = t["id"]
         self.optimizer = t["optimizer"]
         self.seed = int(t["seed"])
-        self.hparams = {k: float(v) for k, v in (t.get("hparams") or {}).items()}
+        self.hparams = resolve_searched({k: float(v) for k, v in (t.get("hparams") or {}).items()})
         self.optimizer_class = t.get("optimizer_class")
         h = self.hparams
         self.l2 = h.get("l2", 0.0)

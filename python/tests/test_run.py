@@ -161,3 +161,26 @@ class RunTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SearchedNames(unittest.TestCase):
+    def test_resolved_when_the_canonical_value_is_absent(self):
+        h = trial.resolve_searched({"one_minus_beta1": 0.2, "learning_rate_over_epsilon": 10.0, "epsilon": 0.01,
+                                    "one_minus_momentum": 0.1, "momentum": 0.5})
+        self.assertEqual(h, {"beta1": 0.8, "learning_rate": 0.1, "epsilon": 0.01, "momentum": 0.5})
+
+
+class LionExample(unittest.TestCase):
+    def test_lion_runs_as_a_user_class(self):
+        examples = os.path.join(os.path.dirname(PYTHON_DIR), "examples", "torch-optimizer")
+        sys.path.insert(0, examples)
+        try:
+            with tempfile.TemporaryDirectory() as d:
+                data = write_fashion(os.path.join(d, "f"))
+                job = tiny_job(data, [make_trial("lion#0", optimizer="lion", optimizer_class="lion:Lion",
+                                                 learning_rate=1e-3, one_minus_beta1=0.1, beta2=0.99,
+                                                 weight_decay=0.1)])
+                _, lines = run(job)
+        finally:
+            sys.path.remove(examples)
+        self.assertEqual(lines[-1], {"trial": "lion#0", "status": "completed"})

@@ -118,19 +118,30 @@ def permutation_stream(seed, n):
 
 
 class DataOrder:
-    """Batches as consecutive slices of the epoch permutations, running on into the next epoch."""
+    """Batches as consecutive slices of the epoch permutations, running on into the next epoch.
+    With ``pool`` (a concurrent.futures executor) the next epoch is drawn in the background, so a
+    GPU step does not wait on the host while K trials draw their permutations at once."""
 
-    def __init__(self, seed, n):
+    def __init__(self, seed, n, pool=None):
         self.stream = permutation_stream(seed, n)
+        self.pool = pool
+        self.future = pool.submit(next, self.stream) if pool else None
         self.perm = np.zeros(0, dtype=np.int64)
         self.cursor = 0
+
+    def _next_epoch(self):
+        if self.future is None:
+            return next(self.stream)
+        perm = self.future.result()
+        self.future = self.pool.submit(next, self.stream)
+        return perm
 
     def next(self, count):
         out = np.empty(count, dtype=np.int64)
         i = 0
         while i < count:
             if self.cursor >= len(self.perm):
-                self.perm = next(self.stream)
+                self.perm = self._next_epoch()
                 self.cursor = 0
             take = min(count - i, len(self.perm) - self.cursor)
             out[i:i + take] = self.perm[self.cursor:self.cursor + take]

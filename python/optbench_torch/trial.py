@@ -332,6 +332,11 @@ class Runner:
         self.train = splits.train.source
         self.train_rows = splits.train.rows
         self.fixed_order = np.load(job.order) if job.order else None
+        # On a GPU the next epochs' permutations are drawn while the device trains.
+        self.pool = None
+        if device.type == "cuda":
+            from concurrent.futures import ThreadPoolExecutor
+            self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="optbench-order")
 
     def attach(self, group):
         group.train = self.train
@@ -347,7 +352,7 @@ class Runner:
         """Trains ``group`` to the end of the budget, printing its trials' lines; returns nothing."""
         w = self.w
         k = len(group.specs)
-        orders = [DataOrder(s.seed, len(self.train_rows)) for s in group.specs]
+        orders = [DataOrder(s.seed, len(self.train_rows), self.pool) for s in group.specs]
         alive = [True] * k
         first = [None] * k
         sums = [0.0] * k
@@ -454,7 +459,8 @@ def stackable(job, specs, splits, shape):
     probe = models.build(job.workload.arch, job.workload.tiny, splits.classes, 0.0, shape)
     kinds = []
     if stacked.can_group(probe):
-        kinds += ["grouped", "bmm"]
+        # im2col keeps k·k copies of every activation: not for the deep batch-norm nets
+        kinds += ["grouped"] if stacked.has_batch_norm(probe) else ["grouped", "bmm"]
     if not stacked.has_batch_norm(probe) and job.workload.arch != "CHAR_LSTM" and max(s.dropout for s in specs) == 0:
         kinds.append("vmap")
     return kinds

@@ -42,3 +42,13 @@ class AgainstJdk17(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Prefetched(unittest.TestCase):
+    def test_background_epochs_are_the_same_order(self):
+        from concurrent.futures import ThreadPoolExecutor
+        import numpy as np
+        with ThreadPoolExecutor(2) as pool:
+            a, b = DataOrder(5, 100, pool), DataOrder(5, 100)
+            for _ in range(7):
+                np.testing.assert_array_equal(a.next(33), b.next(33))

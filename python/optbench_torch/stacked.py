@@ -167,3 +167,44 @@ def can_group(module):
 
 def has_batch_norm(module):
     return any(isinstance(m, nn.BatchNorm2d) for m in module.modules())
+
+
+class StreamsNet:
+    """K trials as K plain calls of the declared module (functional_call on each trial's slice of
+    the stacked parameters and batch-norm buffers), spread over CUDA streams so that their kernels
+    run side by side; captured in a CUDA graph, the K·layers launches become one. Each trial runs
+    cuDNN's ordinary (ungrouped) kernels. Autograd runs each backward op on its forward's stream."""
+
+    def __init__(self, module, k, streams=8):
+        for m in module.modules():
+            if isinstance(m, nn.Dropout):
+                raise ValueError("StreamsNet cannot give each trial its own dropout rate")
+        self.module = module
+        self.k = k
+        self.names = models.parameter_names(module)
+        self.buffers = {n: b.unsqueeze(0).repeat((k,) + (1,) * b.dim()).clone()
+                        for n, b in module.named_buffers() if not n.endswith("num_batches_tracked")}
+        on_cuda = next(module.parameters()).is_cuda
+        self.streams = [torch.cuda.Stream() for _ in range(min(streams, k))] if on_cuda else None
+
+    def __call__(self, params, x, training=True):
+        self.module.train(training)
+        outs = []
+        current = torch.cuda.current_stream() if self.streams else None
+        if self.streams:
+            for s in self.streams:
+                s.wait_stream(current)
+        for i in range(self.k):
+            values = {n: p[i] for n, p in zip(self.names, params)}
+            values.update({n: b[i] for n, b in self.buffers.items()})
+            if self.streams:
+                with torch.cuda.stream(self.streams[i % len(self.streams)]):
+                    outs.append(functional_call(self.module, values, (x[i],)))
+            else:
+                outs.append(functional_call(self.module, values, (x[i],)))
+        if self.streams:
+            for s in self.streams:
+                current.wait_stream(s)
+            for o in outs:
+                o.record_stream(current)
+        return torch.stack(outs)

@@ -244,6 +244,8 @@ class StackedGroup:
         rates = torch.tensor([s.dropout for s in specs], device=device) if any_dropout > 0 else None
         if variant["net"] == "vmap":
             self.net = stacked.VmapNet(self.module, k)
+        elif variant["net"] == "streams":
+            self.net = stacked.StreamsNet(self.module, k)
         else:
             self.net = stacked.GroupedNet(self.module, k, conv=variant["net"], channels_last=variant.get("cl", False),
                                           dropout_rates=rates)
@@ -461,8 +463,10 @@ def stackable(job, specs, splits, shape):
     if stacked.can_group(probe):
         # im2col keeps k·k copies of every activation: not for the deep batch-norm nets
         kinds += ["grouped"] if stacked.has_batch_norm(probe) else ["grouped", "bmm"]
-    if not stacked.has_batch_norm(probe) and job.workload.arch != "CHAR_LSTM" and max(s.dropout for s in specs) == 0:
-        kinds.append("vmap")
+    if max(s.dropout for s in specs) == 0:
+        if not stacked.has_batch_norm(probe) and job.workload.arch != "CHAR_LSTM":
+            kinds.append("vmap")
+        kinds.append("streams")
     return kinds
 
 

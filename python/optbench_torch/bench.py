@@ -172,6 +172,39 @@ def engine_rates(workload, k, variant_name, device, seconds, smoke, splits):
     return [r * k for r in rates], note
 
 
+def verify(device, smoke):
+    """The same 4 trials (Java's initialization, the same batches) for 8 steps under each variant:
+    the largest relative difference of their losses from the plain grouped layout's."""
+    arch, shape, classes = WORKLOADS["fmnist_2c2d"]
+    k, steps, batch = 4, 8, 8 if smoke else BATCH
+    splits = datasets.random_splits(shape, classes, 512).to(device)
+    job = trials.Job({"device": device.type, "workload": {"name": "check", "architecture": arch, "tiny": smoke,
+                                                          "classes": classes, "batch_size": batch, "steps": steps,
+                                                          "eval_interval": steps, "data": {}}, "trials": []})
+    specs = [trials.TrialSpec({"id": "v%d" % i, "optimizer": "adam", "seed": i,
+                               "hparams": {"learning_rate": 1e-3}}, steps) for i in range(k)]
+    rows = np.random.default_rng(1).integers(0, len(splits.train.rows), size=(steps, k, batch))
+    names = ["grouped", "bmm", "vmap", "streams"]
+    if device.type == "cuda":
+        names = ["grouped", "grouped+graph", "grouped+graph+cl", "bmm+graph", "vmap+graph", "streams+graph"]
+    out, reference = {}, None
+    for n in names:
+        try:
+            variant = layouts.parse("stacked-" + n)
+            layouts.apply_global(variant)
+            runner = trials.Runner(job, splits, device)
+            group = runner.attach(trials.StackedGroup(specs, job, splits, device, None, shape, variant))
+            losses = torch.stack([group.step(t, rows[t]) for t in range(steps)]).double().cpu()
+            if reference is None:
+                reference = losses
+            out[n] = float(((losses - reference).abs() / reference.abs()).max())
+            if getattr(group, "graph_failed", None):
+                out[n + " (graph capture failed)"] = group.graph_failed
+        except Exception as e:
+            out[n] = "%s: %s" % (type(e).__name__, str(e).splitlines()[0][:200] if str(e) else "")
+    return out
+
+
 def table(results):
     lines = ["| workload | layout | P or K | trial-steps/s (median of 3) | note |", "|---|---|---|---|---|"]
     for r in results:
@@ -215,6 +248,9 @@ def main(argv=None):
         print("%-18s %-28s %-6s %s" % (workload, layout, size, ("%.0f trial-steps/s" % r["median"]) if rates else error),
               file=sys.stderr, flush=True)
 
+    checks = verify(device, smoke)
+    print("agreement with stacked-grouped over 8 steps (max relative loss difference): %s" % json.dumps(checks),
+          file=sys.stderr, flush=True)
     pool = PeerPool(max(ps))
     try:
         for w in names:
@@ -277,12 +313,13 @@ def main(argv=None):
     doc = {"device": torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu", "torch": torch.__version__,
            "cuda": torch.version.cuda, "smoke": smoke, "seconds_per_config": args.seconds_per_config,
            "data": "random data of each workload's shapes (throughput only)", "batch": 8 if smoke else BATCH,
-           "elapsed_s": time.perf_counter() - started, "results": results, "summary": summary}
+           "elapsed_s": time.perf_counter() - started, "checks": checks, "results": results, "summary": summary}
     print(table(results))
     print()
     for w, s in summary.items():
         print("%s: best engine %.0f (%s) vs best peer %.0f trial-steps/s: %.2fx"
               % (w, s["best_engine"], s["best_engine_layout"], s["best_peer"], s["speedup"]))
+    print("layouts agree with stacked-grouped (max relative loss difference over 8 steps): %s" % json.dumps(checks))
     print("elapsed %.0f s" % doc["elapsed_s"])
     if args.out:
         with open(args.out, "w") as f:

@@ -205,6 +205,7 @@ class StreamsNet:
         if self.streams:
             for s in self.streams:
                 current.wait_stream(s)
-            for o in outs:
-                o.record_stream(current)
+            if not torch.cuda.is_current_stream_capturing():  # a graph's pool outlives its replays
+                for o in outs:
+                    o.record_stream(current)
         return torch.stack(outs)

@@ -23,27 +23,46 @@ PASSED_ENV = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "XDG_CAC
               "CUDA_VISIBLE_DEVICES")
 
 
-def run_job(python, job_path, out_dir, name):
+def start_job(python, job_path, out_dir, name):
     env = {k: v for k, v in os.environ.items() if k in PASSED_ENV or k.startswith("LC_")}
     env["OPTBENCH_JOB"] = job_path
     env["PYTHONPATH"] = HERE
     out_path = os.path.join(out_dir, name + ".out.jsonl")
     err_path = os.path.join(out_dir, name + ".err.log")
-    start = time.time()
-    with open(out_path, "w") as out, open(err_path, "w") as err:
-        status = subprocess.call([python, "-m", "optbench_torch", "run"], env=env, stdout=out, stderr=err)
-    wall = time.time() - start
+    out, err = open(out_path, "w"), open(err_path, "w")
+    proc = subprocess.Popen([python, "-m", "optbench_torch", "run"], env=env, stdout=out, stderr=err)
+    return {"proc": proc, "files": (out, err), "name": name, "out": out_path, "start": time.time()}
+
+
+def finish_job(job):
+    status = job["proc"].wait()
+    for f in job["files"]:
+        f.close()
+    return summarize(job["name"], job["out"], status, time.time() - job["start"])
+
+
+def summarize(name, out_path, status, wall):
     counts = {"completed": 0, "diverged": 0, "failed": 0}
     layout = None
     with open(out_path) as f:
         for line in f:
-            obj = json.loads(line)
+            try:
+                obj = json.loads(line)
+            except ValueError:  # a crashed process's cut line
+                continue
             if "provenance" in obj:
                 layout = obj["provenance"].get("layout")
             elif obj.get("status") in counts:
                 counts[obj["status"]] += 1
     return {"job": name, "exit": status, "wall_s": round(wall, 2), "layout": layout, **counts,
             "out": out_path}
+
+
+def report(rows, row):
+    rows.append(row)
+    print("%-40s exit %d  %6.1f s  completed %d diverged %d failed %d  %s"
+          % (row["job"], row["exit"], row["wall_s"], row["completed"], row["diverged"], row["failed"],
+             row["layout"]), flush=True)
 
 
 def main(argv=None):
@@ -54,6 +73,7 @@ def main(argv=None):
     ap.add_argument("--device", choices=("cuda", "cpu"))
     ap.add_argument("--layout", choices=("auto", "stacked", "eager"))
     ap.add_argument("--data-path", help="replace each job's workload.data.path")
+    ap.add_argument("--parallel", type=int, default=1, help="jobs running at once on the device (default 1)")
     args = ap.parse_args(argv)
     out_dir = os.path.abspath(args.out or args.jobs)
     os.makedirs(out_dir, exist_ok=True)
@@ -63,7 +83,7 @@ def main(argv=None):
         print("gpu_study.py: no *.json job files in %s" % args.jobs, file=sys.stderr)
         return 2
     started = time.time()
-    rows = []
+    rows, running = [], []
     for path in jobs:
         path = os.path.abspath(path)
         name = os.path.splitext(os.path.basename(path))[0]
@@ -79,11 +99,11 @@ def main(argv=None):
             path = os.path.join(out_dir, os.path.basename(path)[:-5] + ".run.json")
             with open(path, "w") as f:
                 json.dump(job, f, indent=1)
-        row = run_job(args.python, path, out_dir, name)
-        rows.append(row)
-        print("%-40s exit %d  %6.1f s  completed %d diverged %d failed %d  %s"
-              % (row["job"], row["exit"], row["wall_s"], row["completed"], row["diverged"], row["failed"],
-                 row["layout"]), flush=True)
+        running.append(start_job(args.python, path, out_dir, name))
+        while len(running) >= max(1, args.parallel):
+            report(rows, finish_job(running.pop(0)))
+    while running:
+        report(rows, finish_job(running.pop(0)))
     summary = {"jobs": rows, "wall_s": round(time.time() - started, 2)}
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)

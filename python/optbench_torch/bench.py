@@ -36,7 +36,7 @@ WORKLOADS = {
     "cifar10_resnet32": ("RESNET32", (3, 32, 32), 10),
 }
 CANDIDATES = ["grouped", "grouped+graph", "grouped+graph+tf32", "grouped+graph+cl+tf32", "bmm+graph+tf32",
-              "vmap+graph+tf32", "streams+graph+tf32"]
+              "vmap+graph+tf32", "streams+graph+tf32", "streams32+graph+tf32"]
 BATCH = 128
 
 

@@ -244,8 +244,8 @@ class StackedGroup:
         rates = torch.tensor([s.dropout for s in specs], device=device) if any_dropout > 0 else None
         if variant["net"] == "vmap":
             self.net = stacked.VmapNet(self.module, k)
-        elif variant["net"] == "streams":
-            self.net = stacked.StreamsNet(self.module, k)
+        elif variant["net"].startswith("streams"):  # "streams" (8) or "streamsN"
+            self.net = stacked.StreamsNet(self.module, k, int(variant["net"][len("streams"):] or 8))
         else:
             self.net = stacked.GroupedNet(self.module, k, conv=variant["net"], channels_last=variant.get("cl", False),
                                           dropout_rates=rates)

@@ -36,6 +36,7 @@ WORKLOADS = {
     "cifar10_resnet32": ("RESNET32", (3, 32, 32), 10),
 }
 CANDIDATES = ["grouped", "grouped+graph", "grouped+graph+tf32", "grouped+graph+cl+tf32", "bmm+graph+tf32",
+              "mixed+graph+tf32",
               "vmap+graph+tf32", "streams+graph+tf32", "streams32+graph+tf32"]
 BATCH = 128
 
@@ -184,9 +185,10 @@ def verify(device, smoke):
     specs = [trials.TrialSpec({"id": "v%d" % i, "optimizer": "adam", "seed": i,
                                "hparams": {"learning_rate": 1e-3}}, steps) for i in range(k)]
     rows = np.random.default_rng(1).integers(0, len(splits.train.rows), size=(steps, k, batch))
-    names = ["grouped", "bmm", "vmap", "streams"]
+    names = ["grouped", "bmm", "mixed", "vmap", "streams"]
     if device.type == "cuda":
-        names = ["grouped", "grouped+graph", "grouped+graph+cl", "bmm+graph", "vmap+graph", "streams+graph"]
+        names = ["grouped", "grouped+graph", "grouped+graph+cl", "bmm+graph", "mixed+graph", "vmap+graph",
+                 "streams+graph"]
     out, reference = {}, None
     for n in names:
         try:

@@ -6,7 +6,7 @@ Two ways, both driven by the single declared module of models.py:
   torch >= 2, functorch on 1.13). Any network without batch norm.
 * :class:`GroupedNet`: the network's layers rewritten for stacked weights. Image features travel
   as [B, K·C, H, W], so a convolution of K trials is one grouped convolution (``conv="grouped"``)
-  or an im2col + batched matmul (``conv="bmm"``), and batch norm over K·C channels is exactly
+  or an im2col + batched matmul (``conv="bmm"``; ``"mixed"``: im2col for first layers only), and batch norm over K·C channels is exactly
   per-trial batch norm; linear layers are one ``baddbmm`` over [K, B, F]. Sequential nets of
   Conv2d, BatchNorm2d, Linear, ReLU, MaxPool2d, AdaptiveAvgPool2d, Flatten, Dropout and Residual.
 
@@ -139,7 +139,9 @@ class GroupedNet(nn.Module):
         w = self._p(params, m.weight)  # [K, out, in, kh, kw]
         k, cout, cin, kh, kw = w.shape
         bias = self._p(params, m.bias).reshape(-1) if m.bias is not None else None
-        if self.conv == "grouped":
+        # "mixed": im2col where the columns are short (a first layer over 1 or 3 channels, where a
+        # grouped convolution has little work per group), grouped convolutions elsewhere.
+        if self.conv == "grouped" or (self.conv == "mixed" and cin * kh * kw > 75):
             return F.conv2d(h, w.reshape(k * cout, cin, kh, kw), bias, m.stride, m.padding, groups=k)
         b, _, hh, ww = h.shape
         cols = F.unfold(h, (kh, kw), padding=m.padding, stride=m.stride)  # [B, K·cin·kh·kw, L]

@@ -462,7 +462,7 @@ def stackable(job, specs, splits, shape):
     kinds = []
     if stacked.can_group(probe):
         # im2col keeps k·k copies of every activation: not for the deep batch-norm nets
-        kinds += ["grouped"] if stacked.has_batch_norm(probe) else ["grouped", "bmm"]
+        kinds += ["grouped", "mixed"] if stacked.has_batch_norm(probe) else ["grouped", "bmm", "mixed"]
     if max(s.dropout for s in specs) == 0:
         if not stacked.has_batch_norm(probe) and job.workload.arch != "CHAR_LSTM":
             kinds.append("vmap")

@@ -46,6 +46,9 @@ class StackedNets(unittest.TestCase):
     def test_bmm_cnn(self):
         self.check("CNN_2C2D", lambda m, k: stacked.GroupedNet(m, k, conv="bmm"), (1, 28, 28))
 
+    def test_mixed_cnn(self):
+        self.check("CNN_3C3D", lambda m, k: stacked.GroupedNet(m, k, conv="mixed"), (3, 32, 32))
+
     def test_grouped_resnet_batch_norm_per_trial(self):
         self.check("RESNET32", lambda m, k: stacked.GroupedNet(m, k, conv="grouped"), (3, 32, 32))
 

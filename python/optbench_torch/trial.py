@@ -181,6 +181,7 @@ class EagerGroup:
         """rows: [1, B] positions in the training split."""
         spec = self.specs[0]
         x, y = self.train.batch(self.train_rows[rows[0]])
+        x, y = x.to(self.device), y.to(self.device)
         self.model.train()
         logits = self.model(x).unsqueeze(0)
         loss = trial_losses(logits, y.unsqueeze(0), self.smoothing)[0]

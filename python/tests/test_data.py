@@ -103,6 +103,30 @@ class Text(unittest.TestCase):
                 data.load({"kind": "TEXT", "tiny": True, "path": d, "sequence_length": 5})
 
 
+class ImageNetFolders(unittest.TestCase):
+    def test_classes_splits_and_decoding(self):
+        try:
+            from PIL import Image
+        except ImportError:
+            self.skipTest("PIL is not installed")
+        with tempfile.TemporaryDirectory() as d:
+            for split, per in (("train", 5), ("val", 2)):
+                for c, color in (("n01", (255, 0, 0)), ("n02", (0, 0, 255))):
+                    os.makedirs(os.path.join(d, split, c))
+                    for i in range(per):
+                        Image.new("RGB", (12, 9), color).save(os.path.join(d, split, c, "%d.png" % i))
+            s = data.load({"kind": "IMAGENET", "tiny": True, "path": d, "image_size": 8})
+            self.assertEqual(s.classes, 2)
+            # 10 training files: validation = 10 // 5 = 2 held out; test = the 4 val files
+            self.assertEqual((len(s.train), len(s.validation), len(s.test)), (8, 2, 4))
+            x, y = s.test.source.batch([0, 2])
+            self.assertEqual(tuple(x.shape), (2, 3, 8, 8))
+            self.assertEqual(y.tolist(), [0, 1])
+            # red: channel 0 at (1 − 0.485)/0.229, blue absent: (0 − 0.406)/0.225
+            self.assertAlmostEqual(float(x[0, 0, 3, 3]), (1 - 0.485) / 0.229, places=4)
+            self.assertAlmostEqual(float(x[0, 2, 3, 3]), -0.406 / 0.225, places=4)
+
+
 class JavaUtilRandom(unittest.TestCase):
     def test_next_int_as_jdk17(self):
         # new java.util.Random(42): nextInt(10), nextInt(10), nextInt(16), nextInt(1000) printed by JDK 17

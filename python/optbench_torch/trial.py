@@ -335,11 +335,20 @@ class Runner:
         self.train = splits.train.source
         self.train_rows = splits.train.rows
         self.fixed_order = np.load(job.order) if job.order else None
+        self.spoken = set()
+        self.done = set()
         # On a GPU the next epochs' permutations are drawn while the device trains.
         self.pool = None
         if device.type == "cuda":
             from concurrent.futures import ThreadPoolExecutor
             self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="optbench-order")
+
+    def say(self, line):
+        """Prints a trial's line and remembers that the trial has spoken (and whether it is done)."""
+        self.spoken.add(line["trial"])
+        if "status" in line:
+            self.done.add(line["trial"])
+        emit(line, self.out)
 
     def attach(self, group):
         group.train = self.train
@@ -377,8 +386,8 @@ class Runner:
                             first[i] = loss
                         if not math.isfinite(loss) or loss > DIVERGENCE_FACTOR * first[i]:
                             alive[i] = False
-                            emit({"trial": group.specs[i].id, "step": base + j + 1, "train_loss": float(loss)}, self.out)
-                            emit({"trial": group.specs[i].id, "status": "diverged"}, self.out)
+                            self.say({"trial": group.specs[i].id, "step": base + j + 1, "train_loss": float(loss)})
+                            self.say({"trial": group.specs[i].id, "status": "diverged"})
                             break
                         sums[i] += loss
                         counts[i] += 1
@@ -399,11 +408,11 @@ class Runner:
                     for name, (loss, error) in results.items():
                         line[name + "_loss"] = float(loss[i])
                         line[name + "_error"] = float(error[i])
-                    emit(line, self.out)
+                    self.say(line)
                     sums[i] = 0.0
                     counts[i] = 0
                     if step == w.steps:
-                        emit({"trial": group.specs[i].id, "status": "completed"}, self.out)
+                        self.say({"trial": group.specs[i].id, "status": "completed"})
 
 
 class Job:
@@ -515,8 +524,15 @@ def run_job(raw, out=None):
                 print("optbench_torch: CUDA graph capture failed, ran uncaptured: %s" % group.graph_failed,
                       file=sys.stderr)
         except Exception as e:
-            print("optbench_torch: stacked group failed (%s); running its trials eagerly" % e, file=sys.stderr)
-            eager.extend(rule_specs)  # trials that printed nothing final go again, alone
+            message = ("stacked layout failed: %s: %s" % (type(e).__name__, e)).splitlines()[0]
+            print("optbench_torch: %s; its trials that printed nothing run eagerly" % message, file=sys.stderr)
+            for spec in rule_specs:
+                if spec.id in runner.done:
+                    continue
+                if spec.id in runner.spoken:  # measurements are out: rerunning would print them twice
+                    runner.say({"trial": spec.id, "status": "failed", "message": message})
+                else:
+                    eager.append(spec)
     for spec in eager:
         try:
             runner.run(runner.attach(EagerGroup(spec, job, on_device, device, job.init, shape)))

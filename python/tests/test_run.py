@@ -184,3 +184,21 @@ class LionExample(unittest.TestCase):
         finally:
             sys.path.remove(examples)
         self.assertEqual(lines[-1], {"trial": "lion#0", "status": "completed"})
+
+
+class StackedFailure(unittest.TestCase):
+    def test_trials_of_a_failing_stacked_group_run_eagerly(self):
+        original = trial.StackedGroup.step
+
+        def broken(self, t, rows):
+            raise RuntimeError("out of memory (simulated)")
+        trial.StackedGroup.step = broken
+        try:
+            with tempfile.TemporaryDirectory() as d:
+                data = write_fashion(os.path.join(d, "f"))
+                _, lines = run(tiny_job(data, [make_trial("a", seed=1), make_trial("b", seed=2)]))
+        finally:
+            trial.StackedGroup.step = original
+        trials = by_trial(lines)
+        self.assertEqual([t[-1]["status"] for t in trials.values()], ["completed", "completed"])
+        self.assertEqual([l["step"] for l in trials["a"][:-1]], [2, 4])  # printed once each

@@ -4,7 +4,7 @@
 # 1) the Python tests on that machine's torch, 2) the bench (about 3 minutes on an H200),
 # 3) with JOBS_DIR: the job files the Java side wrote, run as the worker would, lines saved as
 #    $OUT/study/<job>.out.jsonl; DATA_DIR holds the Fashion-MNIST files the jobs read.
-# Knobs: SECONDS_PER_CONFIG (0.5), BENCH_BUDGET (seconds, 200), STUDY_TIMEOUT (seconds, 300), PARALLEL (1).
+# Knobs: SECONDS_PER_CONFIG (0.5), BENCH_BUDGET (seconds, 200), STUDY_TIMEOUT (seconds, 240), PARALLEL (1).
 set -u
 OUT=${OUT:-/tmp/optbench-gpu-out}
 mkdir -p "$OUT"
@@ -15,6 +15,6 @@ timeout 120 python3 -m unittest discover -s python/tests 2>&1 | tail -4
 (cd python && timeout $(( ${BENCH_BUDGET:-200} + 100 )) python3 -m optbench_torch bench --out "$OUT/bench.json" \
     --seconds-per-config "${SECONDS_PER_CONFIG:-0.5}" --budget-s "${BENCH_BUDGET:-200}") 2>&1 | tee "$OUT/bench.log"
 if [ -n "${1:-}" ]; then
-    timeout "${STUDY_TIMEOUT:-300}" python3 python/gpu_study.py "$1" --out "$OUT/study" --device cuda \
+    timeout "${STUDY_TIMEOUT:-240}" python3 python/gpu_study.py "$1" --out "$OUT/study" --device cuda \
         --data-path "$(cd "$2" && pwd)" --parallel "${PARALLEL:-1}" 2>&1 | tee "$OUT/study.log"
 fi

@@ -87,8 +87,9 @@ public final class TrialLoop {
             TrainRequest r = requests.get(k);
             long begin = System.nanoTime();
             try { // a bad value fails here, alone, before anything is built
-                LoopTrial t = new LoopTrial(r, stepsOf(r), listeners.get(k));
-                Optimizers.check(t.config.optimizer(), t.config.optimizerHparams());
+                TrainConfig config = TrainConfig.of(r.optimizer(), r.hparams());
+                Optimizers.check(config.optimizer(), config.optimizerHparams());
+                LoopTrial t = new LoopTrial(r, stepsOf(r), listeners.get(k)); // and its schedule
                 valid.add(t);
                 positions.add(k);
             } catch (Throwable e) {

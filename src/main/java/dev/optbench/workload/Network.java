@@ -33,11 +33,11 @@ public record Network(List<Layer> layers, DjlBuilder djlOnly) {
         }
     }
 
-    static Network of(Layer... layers) {
+    public static Network of(Layer... layers) {
         return new Network(List.of(layers), null);
     }
 
-    static Network djl(DjlBuilder builder) {
+    public static Network djl(DjlBuilder builder) {
         return new Network(List.of(), builder);
     }
 

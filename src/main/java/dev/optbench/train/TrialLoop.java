@@ -52,9 +52,10 @@ public final class TrialLoop {
             return onNative ? Backend.Kind.NATIVE : stacked && k > 1 ? Backend.Kind.STACKED : Backend.Kind.PER_OP;
         }
         if (forced == Backend.Kind.STACKED && !stacked || forced == Backend.Kind.NATIVE && !onNative) {
+            String why = !stacked ? "it has no stacked form (Networks declares it DJL-only)"
+                    : "the native passes take no dropout, only the CPU, and must be loaded (" + NativeNet.status() + ")";
             throw new IllegalArgumentException("backend " + forced + " cannot train "
-                    + (w == null ? "this workload" : w.name()) + " with " + configs + " here"
-                    + (forced == Backend.Kind.NATIVE ? " (" + NativeNet.status() + ")" : ""));
+                    + (w == null ? "this workload" : w.name()) + ": " + why);
         }
         return forced;
     }

@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 /**
  * Seeded data order of one trial: a fresh Fisher–Yates permutation of the n training rows each
  * epoch, drawn from {@code new SplittableRandom(seed).split()}; batches are consecutive slices of
- * it, running on into the next epoch's permutation. {@link Trainer} and {@link BatchedTrainer}
- * share it, so trial k of a batch sees exactly the batches it sees alone.
+ * it, running on into the next epoch's permutation. {@link TrialLoop} draws each trial's batches
+ * from its own, so trial k of a batch sees exactly the batches it sees alone, on every backend.
  */
 final class DataOrder {
     private final SplittableRandom order;

@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDArray;
 import com.sun.jna.Pointer;
 import dev.optbench.platform.BundledLibrary;
 import dev.optbench.platform.HostMemory;
-import dev.optbench.workload.StackedModels;
+import dev.optbench.workload.Layer;
+import dev.optbench.workload.Network;
+import dev.optbench.workload.Networks;
 import dev.optbench.workload.Workload;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -66,9 +68,42 @@ public final class NativeNet {
      * path).
      */
     static boolean suits(Workload w, Device device, List<TrainConfig> configs) {
-        return StackedModels.supports(w) && w.loss().equals("softmax_cross_entropy")
+        return convBlocks(Networks.of(w)) != null && w.loss().equals("softmax_cross_entropy")
                 && w.errorMetric().equals("classification_error") && device.equals(Device.cpu())
                 && configs.stream().allMatch(c -> c.dropoutRate() == 0) && available();
+    }
+
+    /**
+     * The convolution blocks of {@code net} in net_step.c's terms, 4 numbers each (padding, pool
+     * window, stride and padding), or null when the passes cannot run it: they take convolution →
+     * ReLU → max-pool blocks, a flatten, then dense layers with a ReLU between each two (dropout
+     * layers are skipped: the passes run only without dropout).
+     */
+    static List<long[]> convBlocks(Network net) {
+        if (!net.feedForward()) {
+            return null;
+        }
+        List<Layer> layers = net.layers().stream().filter(l -> !(l instanceof Layer.Dropout)).toList();
+        List<long[]> blocks = new java.util.ArrayList<>();
+        int i = 0;
+        while (i + 2 < layers.size() && layers.get(i) instanceof Layer.Conv c) {
+            if (!(layers.get(i + 1) instanceof Layer.Relu) || !(layers.get(i + 2) instanceof Layer.MaxPool p)) {
+                return null;
+            }
+            blocks.add(new long[] {c.pad(), p.window(), p.stride(), p.pad()});
+            i += 3;
+        }
+        if (i >= layers.size() || !(layers.get(i++) instanceof Layer.Flatten)) {
+            return null;
+        }
+        boolean dense = true; // a dense layer expected next
+        for (; i < layers.size(); i++) {
+            if (dense != layers.get(i) instanceof Layer.Dense || !dense && !(layers.get(i) instanceof Layer.Relu)) {
+                return null;
+            }
+            dense = !dense;
+        }
+        return dense ? null : blocks; // ends on a dense layer
     }
 
     private static BundledLibrary.Registered load() {
@@ -92,21 +127,23 @@ public final class NativeNet {
         }
 
         /**
-         * The net of workload {@code w} whose stacked parameters (conv weights [K, out, C, kh, kw]
+         * The net of {@code network} whose stacked parameters (conv weights [K, out, C, kh, kw]
          * and biases, then dense [K, in, out] and biases) are {@code params}, on inputs of
          * {@code featureShape} ([C, H, W], or any shape for an MLP).
          */
-        static Net of(Workload w, long[] featureShape, List<NDArray> params) {
-            List<StackedModels.Conv> blocks = StackedModels.convs(w.architecture());
+        static Net of(Network network, long[] featureShape, List<NDArray> params) {
+            List<long[]> blocks = convBlocks(network);
+            if (blocks == null) {
+                throw new IllegalArgumentException(network + " has no form the native passes take");
+            }
             long[] conv = new long[3 + 7 * blocks.size()];
             if (!blocks.isEmpty()) {
                 System.arraycopy(featureShape, 0, conv, 0, 3);
             }
             for (int i = 0; i < blocks.size(); i++) {
                 long[] ws = params.get(2 * i).getShape().getShape(); // [K, out, C, kh, kw]
-                StackedModels.Conv c = blocks.get(i);
-                System.arraycopy(new long[] {ws[1], ws[3], ws[4], c.pad(), c.pool(), c.poolStride(), c.poolPad()}, 0,
-                        conv, 3 + 7 * i, 7);
+                long[] c = blocks.get(i);
+                System.arraycopy(new long[] {ws[1], ws[3], ws[4], c[0], c[1], c[2], c[3]}, 0, conv, 3 + 7 * i, 7);
             }
             int from = 2 * blocks.size();
             long[] widths = new long[(params.size() - from) / 2 + 1];

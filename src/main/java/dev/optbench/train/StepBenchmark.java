@@ -29,9 +29,9 @@ public final class StepBenchmark {
     }
 
     /**
-     * Trial-steps/s of {@code trials} trials trained as one batch ({@link BatchedTrainer}; one
-     * trial is a batch of one where it suits {@link NativeNet}, as a study trains it, and times
-     * {@link Trainer}'s step otherwise, as does a workload without a stacked form): the same synthetic
+     * Trial-steps/s of {@code trials} trials trained as one batch on the backend a study would use
+     * ({@link TrialLoop#kindFor}; one trial of a workload without a stacked form, or one that does
+     * not suit the native passes, times the per-op backend): the same synthetic
      * data and plain SGD as {@link #time}, each block's rate being steps × K per second.
      */
     public static Timing timeTrials(String workloadName, int batch, int trials, int warmup, double blockSeconds,
@@ -43,12 +43,7 @@ public final class StepBenchmark {
         Workload w = new Workload(base.name(), base.data(), base.architecture(), base.model(), base.loss(),
                 base.errorMetric(), batch, base.stepBudget(), base.evalInterval(), base.targetError(), base.gpuOnly());
         DataSplits data = synthetic(w, batch * 4);
-        double[] rates;
-        if (!timesBatched(base, trials)) {
-            rates = Trainer.timeSteps(w, data, TrainConfig.of("sgd", PLAIN_SGD), warmup, blockSeconds, repeats, 0);
-        } else {
-            rates = BatchedTrainer.timeTrialSteps(w, data, trials, warmup, blockSeconds, repeats);
-        }
+        double[] rates = TrialLoop.timeTrialSteps(w, data, trials, warmup, blockSeconds, repeats);
         return new Timing(workloadName, batch, median(rates), rates);
     }
 
@@ -62,8 +57,8 @@ public final class StepBenchmark {
 
     /** Whether {@link #timeTrials} times K trials of {@code w} as a batch: as a study trains them. */
     static boolean timesBatched(Workload w, int trials) {
-        return BatchedTrainer.supports(w.name()) && (trials > 1
-                || BatchedTrainer.aloneOnNative(new TrainRequest(w.name(), "sgd", PLAIN_SGD, 0, 1, null)));
+        return TrialLoop.kindFor(w, ai.djl.Device.cpu(), java.util.Collections.nCopies(trials,
+                TrainConfig.of("sgd", PLAIN_SGD)), trials, null, true) != Backend.Kind.PER_OP;
     }
 
     static DataSplits synthetic(Workload w, int examples) {

@@ -9,9 +9,11 @@ import java.util.Map;
  * @param steps training steps; {@code <= 0} means the workload's step budget
  * @param dataDir where the data files are; null means the data set's default location
  * @param device "cpu" or "gpu"
+ * @param backend the backend to train on; null lets {@link TrialLoop} choose (native where it
+ *     suits, stacked for several trials, else per-op). The trials of one batch name the same one.
  */
 public record TrainRequest(String workload, String optimizer, Map<String, Double> hparams, long seed,
-        long steps, Path dataDir, String device) {
+        long steps, Path dataDir, String device, Backend.Kind backend) {
 
     public TrainRequest {
         hparams = Map.copyOf(hparams);
@@ -20,9 +22,20 @@ public record TrainRequest(String workload, String optimizer, Map<String, Double
         }
     }
 
+    /** A run whose backend {@link TrialLoop} chooses. */
+    public TrainRequest(String workload, String optimizer, Map<String, Double> hparams, long seed,
+            long steps, Path dataDir, String device) {
+        this(workload, optimizer, hparams, seed, steps, dataDir, device, null);
+    }
+
     /** A CPU run. */
     public TrainRequest(String workload, String optimizer, Map<String, Double> hparams, long seed,
             long steps, Path dataDir) {
         this(workload, optimizer, hparams, seed, steps, dataDir, "cpu");
+    }
+
+    /** This run on {@code kind} (null: chosen). */
+    public TrainRequest withBackend(Backend.Kind kind) {
+        return new TrainRequest(workload, optimizer, hparams, seed, steps, dataDir, device, kind);
     }
 }

@@ -19,27 +19,16 @@ import ai.djl.nn.recurrent.LSTM;
 import java.util.List;
 
 /**
- * Builds each workload's network as a DJL block producing logits: [batch, classes] for images,
- * [batch, time, vocabulary] for text. Dropout layers are inserted only when dropout_rate > 0.
+ * Builds each workload's network ({@link Networks}) as a DJL block producing logits: [batch,
+ * classes] for images, [batch, time, vocabulary] for text, and holds the DJL-only builders of the
+ * networks with no stacked form. Dropout layers are inserted only when dropout_rate > 0.
  */
 public final class Models {
     private Models() {}
 
-    /** The block for {@code w} with {@code classes} outputs and dropout rate {@code dropout}. */
+    /** The block for {@code w} ({@link Networks}) with {@code classes} outputs and dropout rate {@code dropout}. */
     public static Block build(Workload w, int classes, double dropout) {
-        boolean tiny = w.data().tiny();
-        return switch (w.architecture()) {
-            case MLP -> mlp(tiny ? new int[] {64, 64} : new int[] {256, 256}, classes, dropout);
-            case CNN_2C2D -> cnn2c2d(tiny ? 8 : 32, tiny ? 16 : 64, tiny ? 64 : 1024, classes, dropout);
-            case CNN_3C3D -> cnn3c3d(tiny ? 8 : 64, tiny ? 12 : 96, tiny ? 16 : 128, tiny ? 32 : 512,
-                    tiny ? 16 : 256, classes, dropout);
-            case RESNET32 -> resnetCifar(tiny ? 1 : 5, tiny ? 8 : 16, classes);
-            case VGG16 -> vgg16(tiny ? 8 : 1, tiny ? 64 : 512, classes, dropout);
-            case CHAR_LSTM -> charLstm(tiny ? 1 : 2, tiny ? 32 : 128, classes, dropout);
-            case TRANSFORMER -> transformer(w.data().sequenceLength(), tiny ? 32 : 128, tiny ? 1 : 2,
-                    tiny ? 2 : 4, classes, dropout);
-            case RESNET50 -> resnet50(tiny ? new int[] {1, 1, 1, 1} : new int[] {3, 4, 6, 3}, tiny ? 8 : 64, classes);
-        };
+        return Networks.of(w).block(classes, dropout);
     }
 
     private static void dropout(SequentialBlock b, double rate) {
@@ -55,50 +44,6 @@ public final class Models {
 
     private static Block linear(int units) {
         return Linear.builder().setUnits(units).build();
-    }
-
-    /** 784-256-256-10 with ReLU. */
-    static Block mlp(int[] hidden, int classes, double dropout) {
-        SequentialBlock b = new SequentialBlock().add(Blocks.batchFlattenBlock());
-        for (int h : hidden) {
-            b.add(linear(h)).add(Activation::relu);
-            dropout(b, dropout);
-        }
-        return b.add(linear(classes));
-    }
-
-    /** DeepOBS 2c2d: conv5x5-32, maxpool, conv5x5-64, maxpool, fc-1024, fc-classes ("same" padding). */
-    static Block cnn2c2d(int c1, int c2, int fc, int classes, double dropout) {
-        SequentialBlock b = new SequentialBlock()
-                .add(conv(c1, 5, 1, 2, true)).add(Activation::relu)
-                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(conv(c2, 5, 1, 2, true)).add(Activation::relu)
-                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(Blocks.batchFlattenBlock());
-        dropout(b, dropout);
-        b.add(linear(fc)).add(Activation::relu);
-        dropout(b, dropout);
-        return b.add(linear(classes));
-    }
-
-    /**
-     * DeepOBS 3c3d: conv5x5-64 valid, maxpool3 s2; conv3x3-96 valid, maxpool3 s2; conv3x3-128
-     * same, maxpool3 s2; fc-512, fc-256, fc-classes, ReLU throughout.
-     */
-    static Block cnn3c3d(int c1, int c2, int c3, int f1, int f2, int classes, double dropout) {
-        SequentialBlock b = new SequentialBlock()
-                .add(conv(c1, 5, 1, 0, true)).add(Activation::relu)
-                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)))
-                .add(conv(c2, 3, 1, 0, true)).add(Activation::relu)
-                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)))
-                .add(conv(c3, 3, 1, 1, true)).add(Activation::relu)
-                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)))
-                .add(Blocks.batchFlattenBlock());
-        b.add(linear(f1)).add(Activation::relu);
-        dropout(b, dropout);
-        b.add(linear(f2)).add(Activation::relu);
-        dropout(b, dropout);
-        return b.add(linear(classes));
     }
 
     private static Block residual(Block main, Block shortcut) {

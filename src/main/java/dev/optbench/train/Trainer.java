@@ -276,7 +276,7 @@ public final class Trainer {
                     dataLoss = Losses.meanCrossEntropy(logits, y, config.labelSmoothing());
                     NDArray objective = dataLoss;
                     if (config.l2() > 0) {
-                        objective = dataLoss.add(squaredNorm(scope).mul((float) (config.l2() / 2)));
+                        objective = dataLoss.add(Losses.times(squaredNorm(scope), (float) (config.l2() / 2)));
                     }
                     Autograd.backward(objective, scope);
                 } finally {

@@ -40,21 +40,38 @@ final class Adam implements UpdateRule, FusedRule {
         return Math.sqrt(1 - Math.pow(beta2, t + 1)) / (1 - Math.pow(beta1, t + 1));
     }
 
-    /** α_t · b, the step's scalar factor for one trial. */
-    static double stepFactor(TrialValues h) {
-        return h.lr() * biasCorrection(h.get("beta1"), h.get("beta2"), h.t());
+    /**
+     * Adam's and NAdam's per-step scalars, stepFactor = α_t · b; the kernels' c = [b1, 1 - b1, b2,
+     * 1 - b2, alpha b, eps].
+     */
+    record Coefficients(double beta1, double oneMinusBeta1, double beta2, double oneMinusBeta2, double stepFactor,
+            double epsilon) implements StepCoefficients {
+        static Coefficients of(TrialValues h) {
+            double beta1 = h.get("beta1");
+            double beta2 = h.get("beta2");
+            return new Coefficients(beta1, 1 - beta1, beta2, 1 - beta2, h.lr() * biasCorrection(beta1, beta2, h.t()),
+                    h.get("epsilon"));
+        }
+
+        @Override
+        public double[] values() {
+            return new double[] {beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepFactor, epsilon};
+        }
     }
 
     /** The moment updates shared with NAdam. */
     static void updateMoments(RuleStep s) {
-        s.state(0).muli(s.coef("beta1")).addi(s.grad().mul(s.coef(h -> 1 - h.get("beta1"))));
-        s.state(1).muli(s.coef("beta2")).addi(s.grad().square().muli(s.coef(h -> 1 - h.get("beta2"))));
+        s.state(0).muli(s.coef(h -> Coefficients.of(h).beta1()))
+                .addi(s.grad().mul(s.coef(h -> Coefficients.of(h).oneMinusBeta1())));
+        s.state(1).muli(s.coef(h -> Coefficients.of(h).beta2()))
+                .addi(s.grad().square().muli(s.coef(h -> Coefficients.of(h).oneMinusBeta2())));
     }
 
     @Override
     public void update(RuleStep s) {
         updateMoments(s);
-        s.param().subi(s.state(0).mul(s.coef(Adam::stepFactor)).divi(s.state(1).sqrt().addi(s.coef("epsilon"))));
+        s.param().subi(s.state(0).mul(s.coef(h -> Coefficients.of(h).stepFactor()))
+                .divi(s.state(1).sqrt().addi(s.coef(h -> Coefficients.of(h).epsilon()))));
     }
 
     @Override
@@ -63,8 +80,7 @@ final class Adam implements UpdateRule, FusedRule {
     }
 
     @Override
-    public double[] coefficients(TrialValues h) {
-        return new double[] {h.get("beta1"), 1 - h.get("beta1"), h.get("beta2"), 1 - h.get("beta2"), stepFactor(h),
-                h.get("epsilon")};
+    public Coefficients coefficients(TrialValues h) {
+        return Coefficients.of(h);
     }
 }

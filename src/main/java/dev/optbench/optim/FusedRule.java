@@ -11,8 +11,9 @@ interface FusedRule {
     FusedUpdates.Kernel kernel();
 
     /**
-     * Trial {@code h}'s coefficients in the kernel's order (see src/main/c/fused_updates.c),
-     * each computed in double precision like {@link RuleStep#coef}, then cast to float.
+     * Trial {@code h}'s coefficients, the same record the NDArray form reads; the kernel receives
+     * {@link StepCoefficients#values()}, each cast to float (as {@link RuleStep#coef} casts), then
+     * the weight-decay rate.
      */
-    double[] coefficients(TrialValues h);
+    StepCoefficients coefficients(TrialValues h);
 }

@@ -31,10 +31,22 @@ final class Momentum implements UpdateRule, FusedRule {
         return List.of(new StateInit("v", 0));
     }
 
+    /** Momentum's and Nesterov's per-step scalars; the kernels' c = [gamma, eta]. */
+    record Coefficients(double momentum, double lr) implements StepCoefficients {
+        static Coefficients of(TrialValues h) {
+            return new Coefficients(h.get("momentum"), h.lr());
+        }
+
+        @Override
+        public double[] values() {
+            return new double[] {momentum, lr};
+        }
+    }
+
     @Override
     public void update(RuleStep s) {
-        s.state(0).muli(s.coef("momentum")).addi(s.grad());
-        s.param().subi(s.state(0).mul(s.coef(TrialValues::lr)));
+        s.state(0).muli(s.coef(h -> Coefficients.of(h).momentum())).addi(s.grad());
+        s.param().subi(s.state(0).mul(s.coef(h -> Coefficients.of(h).lr())));
     }
 
     @Override
@@ -43,7 +55,7 @@ final class Momentum implements UpdateRule, FusedRule {
     }
 
     @Override
-    public double[] coefficients(TrialValues h) {
-        return new double[] {h.get("momentum"), h.lr()};
+    public Coefficients coefficients(TrialValues h) {
+        return Coefficients.of(h);
     }
 }

@@ -34,8 +34,10 @@ final class NAdam implements UpdateRule, FusedRule {
     @Override
     public void update(RuleStep s) {
         Adam.updateMoments(s);
-        var lookahead = s.state(0).mul(s.coef("beta1")).addi(s.grad().mul(s.coef(h -> 1 - h.get("beta1"))));
-        s.param().subi(lookahead.muli(s.coef(Adam::stepFactor)).divi(s.state(1).sqrt().addi(s.coef("epsilon"))));
+        var lookahead = s.state(0).mul(s.coef(h -> Adam.Coefficients.of(h).beta1()))
+                .addi(s.grad().mul(s.coef(h -> Adam.Coefficients.of(h).oneMinusBeta1())));
+        s.param().subi(lookahead.muli(s.coef(h -> Adam.Coefficients.of(h).stepFactor()))
+                .divi(s.state(1).sqrt().addi(s.coef(h -> Adam.Coefficients.of(h).epsilon()))));
     }
 
     @Override
@@ -44,8 +46,7 @@ final class NAdam implements UpdateRule, FusedRule {
     }
 
     @Override
-    public double[] coefficients(TrialValues h) {
-        return new double[] {h.get("beta1"), 1 - h.get("beta1"), h.get("beta2"), 1 - h.get("beta2"),
-                Adam.stepFactor(h), h.get("epsilon")};
+    public Adam.Coefficients coefficients(TrialValues h) {
+        return Adam.Coefficients.of(h);
     }
 }

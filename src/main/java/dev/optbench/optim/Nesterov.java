@@ -32,9 +32,9 @@ final class Nesterov implements UpdateRule, FusedRule {
 
     @Override
     public void update(RuleStep s) {
-        var gamma = s.coef("momentum");
+        var gamma = s.coef(h -> Momentum.Coefficients.of(h).momentum());
         s.state(0).muli(gamma).addi(s.grad());
-        s.param().subi(s.state(0).mul(gamma).addi(s.grad()).muli(s.coef(TrialValues::lr)));
+        s.param().subi(s.state(0).mul(gamma).addi(s.grad()).muli(s.coef(h -> Momentum.Coefficients.of(h).lr())));
     }
 
     @Override
@@ -43,7 +43,7 @@ final class Nesterov implements UpdateRule, FusedRule {
     }
 
     @Override
-    public double[] coefficients(TrialValues h) {
-        return new double[] {h.get("momentum"), h.lr()};
+    public Momentum.Coefficients coefficients(TrialValues h) {
+        return Momentum.Coefficients.of(h);
     }
 }

@@ -34,12 +34,27 @@ final class RmsProp implements UpdateRule, FusedRule {
         return List.of(new StateInit("v", 1), new StateInit("m", 0));
     }
 
+    /** RMSProp's per-step scalars; the kernel's c = [rho, 1 - rho, gamma, eta, eps]. */
+    record Coefficients(double rho, double oneMinusRho, double momentum, double lr, double epsilon)
+            implements StepCoefficients {
+        static Coefficients of(TrialValues h) {
+            return new Coefficients(h.get("rho"), 1 - h.get("rho"), h.get("momentum"), h.lr(), h.get("epsilon"));
+        }
+
+        @Override
+        public double[] values() {
+            return new double[] {rho, oneMinusRho, momentum, lr, epsilon};
+        }
+    }
+
     @Override
     public void update(RuleStep s) {
         var v = s.state(0);
         var m = s.state(1);
-        v.muli(s.coef("rho")).addi(s.grad().square().muli(s.coef(h -> 1 - h.get("rho"))));
-        m.muli(s.coef("momentum")).addi(s.grad().mul(s.coef(TrialValues::lr)).divi(v.add(s.coef("epsilon")).sqrt()));
+        v.muli(s.coef(h -> Coefficients.of(h).rho()))
+                .addi(s.grad().square().muli(s.coef(h -> Coefficients.of(h).oneMinusRho())));
+        m.muli(s.coef(h -> Coefficients.of(h).momentum())).addi(s.grad().mul(s.coef(h -> Coefficients.of(h).lr()))
+                .divi(v.add(s.coef(h -> Coefficients.of(h).epsilon())).sqrt()));
         s.param().subi(m);
     }
 
@@ -49,7 +64,7 @@ final class RmsProp implements UpdateRule, FusedRule {
     }
 
     @Override
-    public double[] coefficients(TrialValues h) {
-        return new double[] {h.get("rho"), 1 - h.get("rho"), h.get("momentum"), h.lr(), h.get("epsilon")};
+    public Coefficients coefficients(TrialValues h) {
+        return Coefficients.of(h);
     }
 }

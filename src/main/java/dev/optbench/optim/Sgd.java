@@ -24,9 +24,21 @@ final class Sgd implements UpdateRule, FusedRule {
         return List.of();
     }
 
+    /** SGD's per-step scalars; the kernel's c = [eta]. */
+    record Coefficients(double lr) implements StepCoefficients {
+        static Coefficients of(TrialValues h) {
+            return new Coefficients(h.lr());
+        }
+
+        @Override
+        public double[] values() {
+            return new double[] {lr};
+        }
+    }
+
     @Override
     public void update(RuleStep s) {
-        s.param().subi(s.grad().mul(s.coef(TrialValues::lr)));
+        s.param().subi(s.grad().mul(s.coef(h -> Coefficients.of(h).lr())));
     }
 
     @Override
@@ -35,7 +47,7 @@ final class Sgd implements UpdateRule, FusedRule {
     }
 
     @Override
-    public double[] coefficients(TrialValues h) {
-        return new double[] {h.lr()};
+    public Coefficients coefficients(TrialValues h) {
+        return Coefficients.of(h);
     }
 }

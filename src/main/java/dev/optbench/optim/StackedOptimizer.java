@@ -189,7 +189,7 @@ final class StackedOptimizer implements BatchedOptimizer {
         int width = 0;
         for (int j = 0; j < k; j++) {
             TrialValues h = values(hparams.get(j), rates[j], t);
-            double[] c = fused.coefficients(h);
+            double[] c = fused.coefficients(h).values();
             if (out == null) {
                 width = c.length + 1;
                 out = new float[k * width];

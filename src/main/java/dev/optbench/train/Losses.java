@@ -2,6 +2,7 @@ package dev.optbench.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Softmax cross-entropy with optional label smoothing s over K classes:
@@ -29,7 +30,19 @@ final class Losses {
             return picked.mean().neg();
         }
         // Σ_k q_k log p_k = (1−s) log p_y + (s/K) Σ_k log p_k
-        return picked.mean().mul((float) (1 - smoothing)).add(logp.mean().mul((float) smoothing)).neg();
+        return times(picked.mean(), (float) (1 - smoothing)).add(times(logp.mean(), (float) smoothing)).neg();
+    }
+
+    /**
+     * {@code a · c} for a constant c held in memory libtorch owns. Never {@code a.mul(c)} with a
+     * Java number on a recorded path: DJL wraps the number's Java direct buffer without copying
+     * and closes the array at once, autograd keeps the tensor for the backward pass, and the
+     * garbage collector may free the buffer before that pass reads it: the gradients were then
+     * sometimes garbage or NaN (issue 9's cifar10_3c3d-tiny, found again by ConformanceTest).
+     * The constant is the same float as mul(Number)'s, so results do not change.
+     */
+    static NDArray times(NDArray a, float c) {
+        return a.mul(a.getManager().full(new Shape(), c, a.getDataType()));
     }
 
     /** Summed plain cross-entropy and error count, for evaluation. */

@@ -58,7 +58,7 @@ final class PerOpBackend implements Backend {
                 dataLoss = Losses.meanCrossEntropy(logits, y, objective.smoothing()[0]);
                 NDArray objectiveValue = dataLoss;
                 if (objective.l2Half()[0] > 0) {
-                    objectiveValue = dataLoss.add(squaredNorm(scope).mul(objective.l2Half()[0]));
+                    objectiveValue = dataLoss.add(Losses.times(squaredNorm(scope), objective.l2Half()[0]));
                 }
                 Autograd.backward(objectiveValue, scope);
             } finally {

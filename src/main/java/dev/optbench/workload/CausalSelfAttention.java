@@ -41,11 +41,13 @@ final class CausalSelfAttention extends AbstractBlock {
         NDArray q = split.get(0);
         NDArray k = split.get(1);
         NDArray v = split.get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh));
         NDManager m = x.getManager();
+        // the scale as an array libtorch owns: a Java number's buffer may be freed before the
+        // backward pass reads it (see Losses.times in the train package)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(m.full(new Shape(), (float) Math.sqrt(dh), x.getDataType()));
         NDArray positions = m.arange((int) t);
         NDArray future = positions.reshape(1, t).gt(positions.reshape(t, 1));
-        NDArray masked = scores.add(future.toType(DataType.FLOAT32, false).mul(-1e9f));
+        NDArray masked = scores.add(future.toType(DataType.FLOAT32, false).mul(m.full(new Shape(), -1e9f)));
         NDArray attention = masked.softmax(-1).matMul(v);
         NDArray merged = attention.transpose(0, 2, 1, 3).reshape(b, t, width);
         return projection.forward(store, new NDList(merged), training);

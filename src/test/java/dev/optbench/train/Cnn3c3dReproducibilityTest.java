@@ -32,7 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * cause. It did not reproduce on this libtorch (2.7.1), at HEAD or at the commit that recorded it,
  * on 1 or 2 intra-op threads, flat or noisy images, with glibc's MALLOC_PERTURB_ poisoning every
  * allocation, with the input buffer off 64-byte alignment, with two trials training at once, or
- * between batched runs. These tests hold the path to it: same seed, same bits, no NaN.
+ * between batched runs. These tests hold the path to it: same seed, same bits, no NaN. The cause
+ * (found with ConformanceTest, see RecordedConstantsTest): label smoothing and L2 multiplied the
+ * recorded loss by Java numbers, whose buffers DJL hands to libtorch uncopied and lets the garbage
+ * collector free before the backward pass reads them; it needed a collection between a step's
+ * forward and backward, which these short runs without smoothing rarely or never meet.
  */
 class Cnn3c3dReproducibilityTest {
     private static final String WORKLOAD = "cifar10_3c3d-tiny";

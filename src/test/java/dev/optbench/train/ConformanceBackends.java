@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The conformance suite's one door into the training backends, so that it can be re-pointed when
- * the trial loop changes: per-op is {@link Trainer} (DJL autograd over blocks; its update rules run
- * as fused kernels where they load), stacked is {@link BatchedTrainer} with K trials on NDArray ops,
- * native is the same batch on {@link NativeNet}'s passes. {@code OPTBENCH_NATIVE=off} turns every
+ * The conformance suite's one door into the training backends of {@link TrialLoop}: per-op is
+ * {@link Trainer} (DJL autograd over blocks; its update rules run as fused kernels where they
+ * load), stacked and native are {@link BatchedTrainer} with K trials forced onto the stacked
+ * NDArray backend or {@link NativeNet}'s passes ({@link dev.optbench.train.Backend.Kind}). {@code OPTBENCH_NATIVE=off} turns every
  * native part off (the fused update kernels too), which CI's second run does.
  */
 final class ConformanceBackends {
@@ -68,8 +68,11 @@ final class ConformanceBackends {
                 if (requests.size() < 2) {
                     throw new IllegalArgumentException("a stacked batch needs K >= 2; K = 1 trains per-op");
                 }
-                results = BatchedTrainer.train(requests, Collections.unmodifiableList(recorders),
-                        backend == Backend.NATIVE);
+                // forced, so a backend that cannot run here fails the test instead of falling back
+                dev.optbench.train.Backend.Kind kind = backend == Backend.NATIVE
+                        ? dev.optbench.train.Backend.Kind.NATIVE : dev.optbench.train.Backend.Kind.STACKED;
+                results = BatchedTrainer.train(requests.stream().map(r -> r.withBackend(kind)).toList(),
+                        Collections.unmodifiableList(recorders));
             }
             default -> throw new IllegalStateException(backend.toString());
         }

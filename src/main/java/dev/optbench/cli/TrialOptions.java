@@ -26,7 +26,7 @@ final class TrialOptions {
     Path dataDir;
 
     @Option(names = "--device", defaultValue = "cpu",
-            description = "cpu or gpu (gpu needs the build with -Pcuda; default ${DEFAULT-VALUE}).")
+            description = "DJL studies: cpu (default) or gpu (DJL's GPU build is not shipped; GPU studies use --engine torch).")
     String device = "cpu";
 
     @Option(names = "--lease-seconds", hidden = true)

@@ -39,6 +39,7 @@ final class TaggedOutput {
         boolean reportedValidationError;
         volatile Status status;
         String message;
+        boolean divergedByLoss;
 
         long stepsRun() {
             return Math.max(0, lastStep);
@@ -91,6 +92,11 @@ final class TaggedOutput {
         if (t == null) {
             return bad("names trial '" + dev.optbench.Messages.quote(id.asText()) + "', which is not in the job");
         }
+        if (t.status == Status.DIVERGED && t.divergedByLoss && n.size() == 2
+                && "diverged".equals(n.path("status").asText(""))) {
+            t.divergedByLoss = false; // the engine's own word for what its non-finite loss already said
+            return true;
+        }
         if (t.status != null) {
             return bad("is about trial " + id.asText() + " after its final status");
         }
@@ -124,6 +130,7 @@ final class TaggedOutput {
         for (String loss : List.of("train_loss", "train_eval_loss", "validation_loss", "test_loss")) {
             if (n.has(loss) && !Double.isFinite(value(n, loss))) {
                 end(t, Status.DIVERGED, null); // SPEC section 7: a non-finite loss is divergence
+                t.divergedByLoss = true;
                 break;
             }
         }

@@ -113,8 +113,9 @@ public final class TorchRunner {
             Files.writeString(file, job.toJson());
             Map<String, String> env = ExternalRunner.baseEnvironment(System.getenv(), passEnv);
             Path pkg = enginePackage();
-            if (pkg != null) {
-                env.put("PYTHONPATH", pkg.toString());
+            if (pkg != null) { // the engine first; a --pass-env PYTHONPATH (users' optimizer classes) after it
+                String passed = env.get("PYTHONPATH");
+                env.put("PYTHONPATH", pkg + (passed == null || passed.isBlank() ? "" : java.io.File.pathSeparator + passed));
             }
             env.put("OPTBENCH_JOB", file.toString());
             TaggedOutput output = new TaggedOutput(job.trials().stream().map(TorchJob.Trial::id).toList());

@@ -47,11 +47,17 @@ public class TorchConformanceTest {
 
     /** Runs /usr/bin/python3 ARGS in {@code cwd} with the package on PYTHONPATH; stdout and stderr together. */
     static Ran python(List<String> args, Path cwd) throws Exception {
+        return python(args, cwd, Map.of());
+    }
+
+    /** With {@code env} added to the environment. */
+    static Ran python(List<String> args, Path cwd, Map<String, String> env) throws Exception {
         List<String> argv = new ArrayList<>(List.of(PYTHON));
         argv.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true);
         pb.environment().put("PYTHONPATH", SOURCE.toString());
         pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

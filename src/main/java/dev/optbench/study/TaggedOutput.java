@@ -81,7 +81,7 @@ final class TaggedOutput {
                 return bad("has provenance but is not {\"provenance\": {...}}");
             }
             n.get("provenance").fields().forEachRemaining(e -> provenance.put(e.getKey(),
-                    e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+                    e.getValue().isTextual() ? e.getValue().asText() : e.getValue().isNull() ? "none" : e.getValue().toString()));
             return true;
         }
         JsonNode id = n.get("trial");

@@ -163,4 +163,28 @@ public class TorchConformanceTest {
         counts.fields().forEachRemaining(e -> torch.put(e.getKey(), e.getValue().asLong()));
         assertThat(torch).isEqualTo(java);
     }
+
+    @Test
+    void aTorchStudyRunsEndToEndThroughTheCliOnTheRealEngine() throws Exception {
+        String store = "sqlite:" + dir.resolve("e2e.db");
+        Path space = dir.resolve("space.json");
+        Files.writeString(space, "{\"sgd\": {\"learning_rate\": {\"feasible_points\": [0.1]}},"
+                + " \"adam\": {\"learning_rate\": {\"feasible_points\": [0.001]}}}");
+        StudyCliTest.Result created = StudyCliTest.run("study", "create", "e2e", "--workload", "fmnist_mlp-tiny", "--protocol",
+                "lr-only", "--optimizers", "sgd,adam", "--trials", "1", "--engine", "torch", "--space", space.toString(),
+                "--store", store);
+        assertThat(created.code()).as(created.err()).isZero();
+        StudyCliTest.Result ran = StudyCliTest.run("study", "run", "e2e", "--python", PYTHON, "--batch-trials", "2",
+                "--store", store);
+        assertThat(ran.code()).as(ran.err()).isZero();
+        StudyCliTest.Result json = StudyCliTest.run("study", "export", "e2e", "--format", "json", "--store", store);
+        JsonNode trials = new ObjectMapper().readTree(json.out());
+        JsonNode list = trials.isArray() ? trials : trials.get("trials");
+        assertThat(list).hasSize(2);
+        for (JsonNode t : list) {
+            assertThat(t.get("validation_error").asDouble()).isLessThan(0.5); // it learned
+            assertThat(t.toString()).contains("\"completed\"").contains("\"engine\":\"torch\"")
+                    .contains("\"batch_trials\":\"2\"").contains("\"torch\":\"1.");
+        }
+    }
 }

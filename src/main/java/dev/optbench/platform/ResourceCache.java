@@ -61,13 +61,18 @@ public final class ResourceCache {
         try {
             Files.createDirectories(root());
             Path tmp = Files.createTempDirectory(root(), label + "-tmp");
-            for (Map.Entry<String, byte[]> e : sorted.entrySet()) {
-                Path f = tmp.resolve(e.getKey()).normalize();
-                if (!f.startsWith(tmp)) {
-                    throw new IllegalArgumentException("resource path leaves its directory: " + e.getKey());
+            try {
+                for (Map.Entry<String, byte[]> e : sorted.entrySet()) {
+                    Path f = tmp.resolve(e.getKey()).normalize();
+                    if (!f.startsWith(tmp)) {
+                        throw new IllegalArgumentException("resource path leaves its directory: " + e.getKey());
+                    }
+                    Files.createDirectories(f.getParent());
+                    Files.write(f, e.getValue());
                 }
-                Files.createDirectories(f.getParent());
-                Files.write(f, e.getValue());
+            } catch (IOException | RuntimeException e) {
+                deleteTree(tmp); // nothing half-written stays in the cache
+                throw e;
             }
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -5,6 +5,7 @@ import dev.optbench.study.ExternalCommand;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyDefinition;
 import dev.optbench.study.StudySetup;
+import dev.optbench.study.TorchEngine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -71,6 +72,21 @@ final class StudyCreateCommand implements Callable<Integer> {
     @Option(names = "--fit-margin", paramLabel = "D", description = "fitted protocol: margin in decades on log scales (default 0.5).")
     Double fitMargin;
 
+    @Option(names = "--engine", paramLabel = "djl|torch", defaultValue = "djl",
+            description = "Train on DJL (default) or on the PyTorch engine (python/optbench_torch, run by workers with"
+                    + " --python; see docs/external-trials.md).")
+    String engine = "djl";
+
+    @Option(names = "--device", paramLabel = "cuda|cpu",
+            description = "With --engine torch: where its trials train (default cpu); stored with the study.")
+    String device;
+
+    @Option(names = "--optimizer-class", paramLabel = "LABEL=package.module:Class",
+            description = {"With --engine torch: LABEL (one of --optimizers) is your torch.optim.Optimizer subclass,"
+                + " searched in --space (repeatable). Workers on this machine may import it; others only with"
+                + " --allow-optimizer-class (see docs/your-optimizer.md)."})
+    java.util.Map<String, String> optimizerClasses = new java.util.LinkedHashMap<>();
+
     @Mixin StoreOption store;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -79,6 +95,10 @@ final class StudyCreateCommand implements Callable<Integer> {
         if (command != null) {
             if (workload != null) {
                 throw new InputException("give --workload or --command, not both");
+            }
+            if (!TorchEngine.DJL.equals(engine) || device != null || !optimizerClasses.isEmpty()) {
+                throw new InputException("--engine, --device and --optimizer-class belong to a built-in --workload, not to"
+                        + " --command");
             }
             ExternalCommand external = new ExternalCommand(command, steps == null ? ExternalCommand.DEFAULT_STEPS : steps,
                     trialTimeout == null ? 0 : trialTimeout);
@@ -94,7 +114,21 @@ final class StudyCreateCommand implements Callable<Integer> {
         if (workload == null || protocol == null) {
             throw new InputException("study create needs --workload and --protocol (or --command with --space for external trials)");
         }
-        return StudySetup.define(name, workload, protocol, optimizers, trials, seed, sampler, space, seeds, fit);
+        return StudySetup.define(name, workload, protocol, optimizers, trials, seed, sampler, space, seeds, fit, torch());
+    }
+
+    /** The torch engine the options ask for; null for DJL (where --device and --optimizer-class are refused). */
+    private TorchEngine torch() {
+        if (dev.optbench.study.TorchEngine.TORCH.equals(engine)) {
+            return new TorchEngine(device == null ? "cpu" : device, optimizerClasses);
+        }
+        if (!dev.optbench.study.TorchEngine.DJL.equals(engine)) {
+            throw new InputException("--engine " + dev.optbench.Messages.quote(engine) + ": give djl or torch");
+        }
+        if (device != null || !optimizerClasses.isEmpty()) {
+            throw new InputException("--device and --optimizer-class belong to --engine torch: add it, or drop them");
+        }
+        return null;
     }
 
     @Override
@@ -115,12 +149,23 @@ final class StudyCreateCommand implements Callable<Integer> {
                             + " with --allow-command to run it");
                 }
             }
+            if (def.isTorch()) { // typed here by this machine's user: this machine's workers may import them
+                for (String cls : new java.util.TreeSet<>(def.torch().optimizerClasses().values())) {
+                    try {
+                        AllowedCommands.allowLocally(cls);
+                    } catch (java.io.IOException e) {
+                        System.err.println("optbench: could not add the optimizer class to this machine's allow-list "
+                                + AllowedCommands.localFile() + " (" + dev.optbench.Messages.describe(e) + "); start workers"
+                                + " with --allow-optimizer-class to run it");
+                    }
+                }
+            }
             spec.commandLine().getOut().printf(java.util.Locale.ROOT, "created study %s: %d optimizers × %d trials (%s, %s sampler) on %s in %s%n"
                     + "run it with: optbench study run %s --workers K%s%n",
                     def.name(), def.optimizers().size(), def.trialsPerOptimizer() * def.seeds(), def.protocol()
                             + (def.seeds() > 1 ? ", " + def.trialsPerOptimizer() + " points × " + def.seeds() + " seeds" : "")
                             + (def.fit() != null ? ", stage 1: " + def.stage1Points() + " points" : ""), def.sampler(),
-                    def.workload(), s.url().masked(), def.name(), store.store == null ? "" : " --store URL");
+                    def.workload() + (def.isTorch() ? " (torch engine, " + def.torch().device() + ")" : ""), s.url().masked(), def.name(), store.store == null ? "" : " --store URL");
         }
         return 0;
     }

@@ -37,8 +37,11 @@ final class StudyRunCommand implements Callable<Integer> {
         long lease = trials.leaseMillis();
         var retry = trials.storeRetry();
         try (SqlStudyStore monitor = store.open().retrying(retry)) {
-            String workload = monitor.study(name).workload();
-            dev.optbench.train.Trainer.prefetch(workload, trials.dataDir);
+            dev.optbench.study.StudyDefinition def = monitor.study(name);
+            String workload = def.workload();
+            if (!def.isTorch()) { // a torch study's data is read by its engine
+                dev.optbench.train.Trainer.prefetch(workload, trials.dataDir);
+            }
             // bad --workers, --device or --batch-trials fail before anything is changed or printed
             Integer fixedWorkers = Layouts.parseCount(workers, "--workers");
             Integer fixedBatch = trials.fixedBatch();
@@ -48,8 +51,13 @@ final class StudyRunCommand implements Callable<Integer> {
                 System.err.println("optbench: " + n + " failed trials put back to pending");
             }
             int pending = StudySummary.of(monitor, name).count(TrialState.PENDING);
-            Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, fixedBatch, null, pending), System.err);
-            StudySummary end = trials.withBatchTrials(layout.batchTrials()).runLocally(monitor, name, layout.workers(), lease);
+            StudySummary end;
+            if (def.isTorch()) { // one engine process per worker holds K trials; DJL's CPU layout does not apply
+                end = trials.runLocally(monitor, name, fixedWorkers == null ? 1 : fixedWorkers, lease);
+            } else {
+                Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, fixedBatch, null, pending), System.err);
+                end = trials.withBatchTrials(layout.batchTrials()).runLocally(monitor, name, layout.workers(), lease);
+            }
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);
             if (failed > 0) {

@@ -26,7 +26,7 @@ final class TrialOptions {
     Path dataDir;
 
     @Option(names = "--device", defaultValue = "cpu",
-            description = "cpu or gpu (gpu needs the build with -Pcuda; default ${DEFAULT-VALUE}).")
+            description = "DJL studies: cpu (default) or gpu (DJL's GPU build is not shipped; GPU studies use --engine torch).")
     String device = "cpu";
 
     @Option(names = "--lease-seconds", hidden = true)
@@ -57,6 +57,16 @@ final class TrialOptions {
                     + " from the file named by $OPTBENCH_ALLOW_COMMANDS.")
     Path allowCommands;
 
+    @Option(names = "--allow-optimizer-class", paramLabel = "package.module:Class",
+            description = {"Let this worker import a torch study's optimizer class that is exactly this string"
+                + " (repeatable). Classes given to 'study create --optimizer-class' on this machine are allowed already;"
+                + " so is any string in --allow-commands FILE or $OPTBENCH_ALLOW_COMMANDS."})
+    List<String> allowOptimizerClass = new ArrayList<>();
+
+    @Option(names = "--python", paramLabel = "PATH",
+            description = "The Python that runs torch-engine studies (default: $OPTBENCH_PYTHON, else python3).")
+    String python;
+
     @Option(names = "--pass-env", paramLabel = "NAME",
             description = "Pass this variable of the worker's environment to external trials (repeatable); they get only"
                     + " PATH, HOME, the locale and their OPTBENCH_ settings otherwise.")
@@ -76,7 +86,11 @@ final class TrialOptions {
             commands.addAll(AllowedCommands.read(Path.of(fromEnv), "$OPTBENCH_ALLOW_COMMANDS"));
         }
         commands.addAll(AllowedCommands.local());
-        return new CommandPolicy(commands, new LinkedHashSet<>(passEnv));
+        Set<String> classes = new LinkedHashSet<>(commands); // the same lists: each entry is an exact allowed string
+        for (String cls : allowOptimizerClass) {
+            classes.add(dev.optbench.study.TorchEngine.checkClass(cls, "(--allow-optimizer-class)"));
+        }
+        return new CommandPolicy(commands, new LinkedHashSet<>(passEnv), classes);
     }
 
     @Option(names = "--batch-trials", paramLabel = "K|auto", defaultValue = "auto",
@@ -127,6 +141,8 @@ final class TrialOptions {
         t.allowCommand = allowCommand;
         t.allowCommands = allowCommands;
         t.passEnv = passEnv;
+        t.allowOptimizerClass = allowOptimizerClass;
+        t.python = python;
         return t;
     }
 
@@ -153,7 +169,9 @@ final class TrialOptions {
         String device = checkedDevice();
         ClaimGate gate = new ClaimGate(store, policy, notices);
         TrialRunner runner = StudyRunners.forGate(gate, dataDir, device);
-        return new Worker(store, gate, new BatchedTrainerRunner(runner, dataDir, device, k), study, id, leaseMillis,
-                listener);
+        dev.optbench.study.TorchRunner torch = new dev.optbench.study.TorchRunner(
+                dev.optbench.study.TorchRunner.python(python), policy.passEnv(), dataDir, k);
+        return new Worker(store, gate, new dev.optbench.study.EngineRunner(gate,
+                new BatchedTrainerRunner(runner, dataDir, device, k), torch), study, id, leaseMillis, listener);
     }
 }

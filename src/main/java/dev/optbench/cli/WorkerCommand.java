@@ -40,7 +40,7 @@ final class WorkerCommand implements Callable<Integer> {
         Notices notices = new Notices(System.err::println);
         try (SqlStudyStore s = store.open().retrying(retry)) {
             TrialOptions chosen = trials;
-            if (study != null) {
+            if (study != null && !s.study(study).isTorch()) { // a torch study's K is the engine's (--batch-trials)
                 String workload = s.study(study).workload();
                 dev.optbench.train.Trainer.prefetch(workload, trials.dataDir);
                 // one worker: the layout fixes its intra-op threads and K (unless given)

@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 /**
  * Decides which trials one worker may claim (docs/distributed.md, "Trust model"). An external
  * study is refused when its command is not one its operator allowed ({@link CommandPolicy});
+ * a torch study's optimizer class ({@link TorchEngine}) is refused, and its trials left to
+ * others, unless the operator allowed that exact class string;
  * any other study is refused when its stored definition no longer matches its fingerprint (an
  * external one whose command the operator allowed runs, with a warning); a built-in study's
  * trials whose optimizer this process has not loaded (a plug-in) are left to other workers.
@@ -53,7 +55,19 @@ public final class ClaimGate {
             StudyDefinition def = s.definition();
             Set<String> optimizers = new LinkedHashSet<>();
             for (String o : def.optimizers()) {
-                if (def.isExternal() || Optimizers.names().contains(OptimizerAliases.rule(o))) {
+                if (def.isOptimizerClass(o)) {
+                    String cls = def.torch().optimizerClass(o);
+                    if (policy.allowsClass(cls)) {
+                        optimizers.add(o);
+                    } else {
+                        String q = shellQuote(Messages.quote(cls));
+                        notices.accept("optbench: refused to run study " + def.name() + "'s optimizer class " + q + " (label "
+                                + o + "): this worker's operator has not allowed it (to run it, start the worker with"
+                                + " --allow-optimizer-class " + q + " giving the exact class, or list it in --allow-commands"
+                                + " FILE or $OPTBENCH_ALLOW_COMMANDS); its " + o + " trials are left pending");
+                        why.computeIfAbsent(def.name(), k -> new ArrayList<>()).add("optimizer class " + o + " not allowed");
+                    }
+                } else if (def.isExternal() || def.isTorch() || Optimizers.names().contains(OptimizerAliases.rule(o))) {
                     optimizers.add(o);
                 } else {
                     notices.accept("optbench: study " + def.name() + " needs optimizer '" + o + "', which this worker has not"

@@ -9,14 +9,22 @@ import java.util.TreeSet;
  * model"): the exact command strings it may run, and the names of this process's environment
  * variables a trial gets besides the ones every trial gets ({@link ExternalRunner#BASE_ENV}).
  * A command stored in the study store is run only if it is one of {@code commands}, character
- * for character: whoever can write the store must not be able to run code on the workers.
+ * for character: whoever can write the store must not be able to run code on the workers. The
+ * same holds for a torch study's {@code package.module:Class} optimizers ({@link TorchEngine}):
+ * imported only if the class string is one of {@code optimizerClasses}.
  */
-public record CommandPolicy(Set<String> commands, Set<String> passEnv) {
-    /** Runs no external command and passes no extra variable. */
+public record CommandPolicy(Set<String> commands, Set<String> passEnv, Set<String> optimizerClasses) {
+    /** Runs no external command, imports no optimizer class and passes no extra variable. */
     public static final CommandPolicy NONE = new CommandPolicy(Set.of(), Set.of());
+
+    /** A policy that allows no torch study's optimizer class. */
+    public CommandPolicy(Set<String> commands, Set<String> passEnv) {
+        this(commands, passEnv, Set.of());
+    }
 
     public CommandPolicy {
         commands = Set.copyOf(commands);
+        optimizerClasses = Set.copyOf(optimizerClasses);
         for (String name : passEnv) {
             if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new InputException("--pass-env " + name + ": give the name of an environment variable"
@@ -35,10 +43,15 @@ public record CommandPolicy(Set<String> commands, Set<String> passEnv) {
         return commands.contains(command.command());
     }
 
+    /** Whether a torch study's optimizer class {@code cls} (package.module:Class) may be imported here: allowed exactly. */
+    public boolean allowsClass(String cls) {
+        return optimizerClasses.contains(cls);
+    }
+
     /** This policy with {@code more} commands allowed as well. */
     public CommandPolicy withCommands(Set<String> more) {
         Set<String> all = new TreeSet<>(commands);
         all.addAll(more);
-        return new CommandPolicy(all, passEnv);
+        return new CommandPolicy(all, passEnv, optimizerClasses);
     }
 }

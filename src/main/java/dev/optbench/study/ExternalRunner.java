@@ -86,12 +86,7 @@ public final class ExternalRunner {
      */
     static Map<String, String> environment(Map<String, String> parent, java.util.Set<String> passEnv, Claim claim,
             ExternalCommand command) {
-        Map<String, String> env = new TreeMap<>();
-        parent.forEach((name, value) -> {
-            if (BASE_ENV.contains(name) || name.startsWith("LC_") || passEnv.contains(name)) {
-                env.put(name, value);
-            }
-        });
+        Map<String, String> env = baseEnvironment(parent, passEnv);
         env.put("OPTBENCH_HPARAMS", Json.write(new TreeMap<>(claim.hparams())));
         env.put("OPTBENCH_SEED", Long.toString(claim.seed()));
         env.put("OPTBENCH_STEPS", Long.toString(command.steps()));
@@ -100,17 +95,67 @@ public final class ExternalRunner {
         return env;
     }
 
+    /** What every trial process gets of {@code parent}: {@link #BASE_ENV}, every {@code LC_*} and the {@code passEnv} names set. */
+    static Map<String, String> baseEnvironment(Map<String, String> parent, java.util.Set<String> passEnv) {
+        Map<String, String> env = new TreeMap<>();
+        parent.forEach((name, value) -> {
+            if (BASE_ENV.contains(name) || name.startsWith("LC_") || passEnv.contains(name)) {
+                env.put(name, value);
+            }
+        });
+        return env;
+    }
+
     /** Runs the claim's trial; throws CancellationException when the calling thread is interrupted. */
     public TrainResult run(Claim claim) {
+        ExternalOutput output = new ExternalOutput();
+        Ended ended = runProcess(command.command(), environment(System.getenv(), passEnv, claim, command),
+                command.timeoutSeconds(), output::accept, () -> output.diverged() || output.malformed() != null,
+                claim.label());
+        String lastErr = ended.lastStderr();
+        if (output.malformed() != null) {
+            throw new ExternalTrialException(output.malformed() + lastErr);
+        }
+        if (output.diverged()) {
+            return result(RunStatus.DIVERGED, output, ended.seconds());
+        }
+        if (ended.timedOut()) {
+            throw new ExternalTrialException("timed out after " + Leases.seconds(command.timeoutSeconds())
+                    + " s (--trial-timeout); its process was killed" + lastErr);
+        }
+        if (ended.exit() != 0) {
+            throw new ExternalTrialException("exit status " + ended.exit() + lastErr);
+        }
+        if (!output.reportedValidationError()) { // a trial without its result is not a result of 1.0
+            throw new ExternalTrialException("reported no validation_error (exit status 0; print a line such as"
+                    + " {\"step\": N, \"validation_error\": x})" + lastErr);
+        }
+        return result(RunStatus.COMPLETED, output, ended.seconds());
+    }
+
+    /**
+     * How a trial process ended: its exit status (meaningless when {@code timedOut} or stopped
+     * early), the last lines of its standard error as "; last stderr: ..." (empty if none), seconds run.
+     */
+    record Ended(int exit, boolean timedOut, String lastStderr, double seconds) {}
+
+    /**
+     * Runs {@code command} through /bin/sh under the setsid wrapper with exactly {@code env}, feeding
+     * each line of its standard output to {@code stdout}, until it exits, {@code decided} says the
+     * outcome is known, or {@code timeoutSeconds} (0: none) pass; then kills its whole group. Throws
+     * CancellationException (the group killed) when the calling thread is interrupted.
+     */
+    static Ended runProcess(String command, Map<String, String> env, double timeoutSeconds, LineSink stdout,
+            java.util.function.BooleanSupplier decided, String label) {
         List<String> argv = new ArrayList<>();
         if (SETSID) {
             argv.add("/usr/bin/setsid");
         }
-        argv.addAll(List.of("/bin/sh", "-c", WRAPPER, "optbench-trial", command.command()));
+        argv.addAll(List.of("/bin/sh", "-c", WRAPPER, "optbench-trial", command));
         ProcessBuilder pb = new ProcessBuilder(argv);
-        Map<String, String> env = pb.environment();
-        env.clear(); // the worker's environment holds secrets (OPTBENCH_STORE): start from nothing
-        env.putAll(environment(System.getenv(), passEnv, claim, command));
+        Map<String, String> penv = pb.environment();
+        penv.clear(); // the worker's environment holds secrets (OPTBENCH_STORE): start from nothing
+        penv.putAll(env);
         long start = System.nanoTime();
         Process p;
         try {
@@ -119,9 +164,8 @@ public final class ExternalRunner {
             throw new ExternalTrialException("cannot start /bin/sh for the trial command: " + e.getMessage());
         }
         OutputStream keepOpen = p.getOutputStream(); // closes only when this trial ends or this JVM dies
-        ExternalOutput output = new ExternalOutput();
         Deque<String> stderr = new ArrayDeque<>();
-        Thread out = reader(p.getInputStream(), output::accept, claim.label() + "-stdout");
+        Thread out = reader(p.getInputStream(), stdout, label + "-stdout");
         Thread err = reader(p.getErrorStream(), line -> {
             synchronized (stderr) {
                 stderr.addLast(line.length() > 500 ? line.substring(0, 500) + "…" : line);
@@ -130,14 +174,13 @@ public final class ExternalRunner {
                 }
             }
             return true;
-        }, claim.label() + "-stderr");
-        long deadline = command.timeoutSeconds() == 0 ? Long.MAX_VALUE
-                : start + (long) (command.timeoutSeconds() * 1e9);
+        }, label + "-stderr");
+        long deadline = timeoutSeconds == 0 ? Long.MAX_VALUE : start + (long) (timeoutSeconds * 1e9);
         boolean timedOut = false;
         boolean cancelled = false;
         try {
             while (!p.waitFor(50, TimeUnit.MILLISECONDS)) {
-                if (output.diverged() || output.malformed() != null) {
+                if (decided.getAsBoolean()) {
                     break; // the outcome is known: stop the run
                 }
                 if (System.nanoTime() > deadline) {
@@ -154,7 +197,7 @@ public final class ExternalRunner {
         if (cancelled) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new CancellationException("trial " + claim.label() + " cancelled; its process was killed");
+            throw new CancellationException("trial " + label + " cancelled; its process was killed");
         }
         join(out);
         join(err);
@@ -164,25 +207,14 @@ public final class ExternalRunner {
         synchronized (stderr) {
             lastErr = stderr.isEmpty() ? "" : "; last stderr: " + String.join(" | ", stderr);
         }
-        if (output.malformed() != null) {
-            throw new ExternalTrialException(output.malformed() + lastErr);
+        int exit;
+        try {
+            exit = p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("trial " + label + " cancelled; its process was killed");
         }
-        if (output.diverged()) {
-            return result(RunStatus.DIVERGED, output, seconds);
-        }
-        if (timedOut) {
-            throw new ExternalTrialException("timed out after " + Leases.seconds(command.timeoutSeconds())
-                    + " s (--trial-timeout); its process was killed" + lastErr);
-        }
-        int exit = p.exitValue();
-        if (exit != 0) {
-            throw new ExternalTrialException("exit status " + exit + lastErr);
-        }
-        if (!output.reportedValidationError()) { // a trial without its result is not a result of 1.0
-            throw new ExternalTrialException("reported no validation_error (exit status 0; print a line such as"
-                    + " {\"step\": N, \"validation_error\": x})" + lastErr);
-        }
-        return result(RunStatus.COMPLETED, output, seconds);
+        return new Ended(exit, timedOut, lastErr, seconds);
     }
 
     private static TrainResult result(RunStatus status, ExternalOutput output, double seconds) {

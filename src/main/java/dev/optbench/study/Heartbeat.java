@@ -42,17 +42,17 @@ final class Heartbeat {
 
     /**
      * Claims the next pending trial that {@code filter} admits (in {@code study}, or any study if
-     * null), then more of its study until {@code limit} (of its workload) are held or
+     * null), then more of its study until {@code limit} (of the first claim) are held or
      * {@code more} says no; returns them, empty if none was pending.
      */
-    List<Claim> claim(String study, ClaimFilter filter, ToIntFunction<String> limit, BooleanSupplier more) {
+    List<Claim> claim(String study, ClaimFilter filter, ToIntFunction<Claim> limit, BooleanSupplier more) {
         List<Claim> claims = new ArrayList<>();
         Optional<Claim> first = store.claim(study, worker, leaseMillis, filter);
         if (first.isEmpty()) {
             return claims;
         }
         next = System.nanoTime() + everyNanos;
-        int most = limit.applyAsInt(first.get().workload());
+        int most = limit.applyAsInt(first.get());
         for (Optional<Claim> c = first; c.isPresent(); c = store.claim(first.get().study(), worker, leaseMillis, filter)) {
             claims.add(c.get());
             held.add(c.get());

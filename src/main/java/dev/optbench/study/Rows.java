@@ -26,7 +26,8 @@ final class Rows {
                 Json.list(rs.getString("optimizers")), rs.getInt("trials_per_optimizer"), rs.getLong("seed"),
                 rs.getString("sampler"), Json.strings(rs.getString("spaces")), Instant.ofEpochMilli(rs.getLong("created_ms")),
                 ExternalCommand.fromJson(rs.getString("external")),
-                rs.getInt("seeds"), dev.optbench.space.FitOptions.fromJson(rs.getString("fit")));
+                rs.getInt("seeds"), dev.optbench.space.FitOptions.fromJson(rs.getString("fit")),
+                TorchEngine.fromJson(rs.getString("engine")));
     }
 
     static Map<String, List<Measurement>> curves(Connection connection, String study) throws SQLException {

@@ -80,7 +80,9 @@ final class Schema {
                       PRIMARY KEY (study, optimizer))"""),
             // 4: each study's fingerprint (StudyFingerprint), recorded at creation; a worker refuses a
             // study whose row no longer matches it. Older stores get theirs from their rows as they are.
-            List.of("ALTER TABLE studies ADD COLUMN fingerprint TEXT"));
+            List.of("ALTER TABLE studies ADD COLUMN fingerprint TEXT"),
+            // 5: the engine a study trains on (TorchEngine as JSON); NULL for DJL, as every older study is.
+            List.of("ALTER TABLE studies ADD COLUMN engine TEXT"));
 
     /** The migration after whose DDL {@link StudyFingerprint#fillMissing} runs. */
     private static final int FINGERPRINTS = 4;

@@ -99,12 +99,13 @@ public final class SqlStudyStore implements StudyStore {
                     + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
         }
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO studies (name, workload, protocol, optimizers,"
-                + " trials_per_optimizer, seed, sampler, spaces, created_ms, external, seeds, fit, fingerprint)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " trials_per_optimizer, seed, sampler, spaces, created_ms, external, seeds, fit, fingerprint, engine)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             String optimizers = Json.write(def.optimizers());
             String spaces = Json.write(def.spaces());
             String external = def.isExternal() ? def.external().toJson() : null;
             String fit = def.fit() == null ? null : def.fit().toJson();
+            String engine = def.isTorch() ? def.torch().toJson() : null;
             ps.setString(1, def.name());
             ps.setString(2, def.workload());
             ps.setString(3, def.protocol());
@@ -119,7 +120,8 @@ public final class SqlStudyStore implements StudyStore {
             ps.setString(12, fit);
             ps.setString(13, StudyFingerprint.of(def.name(), def.workload(), def.protocol(), optimizers,
                     def.trialsPerOptimizer(), def.seed(), def.sampler(), spaces, def.created().toEpochMilli(), external,
-                    def.seeds(), fit));
+                    def.seeds(), fit, engine));
+            ps.setString(14, engine);
             ps.executeUpdate();
         }
         Rows.insertTrials(connection, trials);

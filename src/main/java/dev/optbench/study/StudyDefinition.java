@@ -12,7 +12,8 @@ import java.util.Map;
  * (SPEC section 10; workload {@value ExternalCommand#WORKLOAD}).
  * {@code trialsPerOptimizer} counts hyperparameter points; each runs under {@code seeds} seeds
  * (SPEC section 10, seed repeats), so an optimizer has trialsPerOptimizer × seeds trials.
- * {@code fit} is null except for the fitted protocol.
+ * {@code fit} is null except for the fitted protocol. {@code torch} is null for a study on the
+ * DJL engine (the default), else how the PyTorch engine runs it.
  */
 public record StudyDefinition(
         String name,
@@ -26,7 +27,8 @@ public record StudyDefinition(
         Instant created,
         ExternalCommand external,
         int seeds,
-        dev.optbench.space.FitOptions fit) {
+        dev.optbench.space.FitOptions fit,
+        TorchEngine torch) {
 
     public StudyDefinition {
         optimizers = List.copyOf(optimizers);
@@ -34,6 +36,14 @@ public record StudyDefinition(
         if (seeds < 1) {
             throw new dev.optbench.InputException("--seeds must be at least 1, not " + seeds);
         }
+    }
+
+    /** A study on the DJL engine. */
+    public StudyDefinition(String name, String workload, String protocol, List<String> optimizers, int trialsPerOptimizer,
+            long seed, String sampler, Map<String, String> spaces, Instant created, ExternalCommand external, int seeds,
+            dev.optbench.space.FitOptions fit) {
+        this(name, workload, protocol, optimizers, trialsPerOptimizer, seed, sampler, spaces, created, external, seeds, fit,
+                null);
     }
 
     /** A study of a built-in workload: one seed per point, no fitting. */
@@ -62,5 +72,25 @@ public record StudyDefinition(
 
     public boolean isExternal() {
         return external != null;
+    }
+
+    public boolean isTorch() {
+        return torch != null;
+    }
+
+    /** "torch" or "djl" (external studies: djl, which never runs them). */
+    public String engine() {
+        return torch != null ? TorchEngine.TORCH : TorchEngine.DJL;
+    }
+
+    /** Whether {@code optimizer} is a label of a user's Python class rather than a built-in rule. */
+    public boolean isOptimizerClass(String optimizer) {
+        return torch != null && torch.optimizerClass(optimizer) != null;
+    }
+
+    /** This definition on {@code engine} (null: DJL). */
+    public StudyDefinition withTorch(TorchEngine engine) {
+        return new StudyDefinition(name, workload, protocol, optimizers, trialsPerOptimizer, seed, sampler, spaces, created,
+                external, seeds, fit, engine);
     }
 }

@@ -41,7 +41,7 @@ public final class StudyPlan {
                 // point p of the space (in a discrete space point p mod n); every repeat of it shares it
                 Map<String, Double> searched = stage2 ? Map.of() : sampler.point(space, def.seed(), p, n1);
                 Map<String, Double> hparams = stage2 ? Map.of()
-                        : def.isExternal() ? Hyperparameters.resolveLabel(optimizer, searched)
+                        : def.isExternal() || def.isOptimizerClass(optimizer) ? Hyperparameters.resolveLabel(optimizer, searched)
                         : Hyperparameters.resolve(optimizer, searched);
                 for (int r = 0; r < def.seeds(); r++) {
                     out.add(new Trial(def.name(), optimizer, p * def.seeds() + r, TrialState.PENDING, searched, hparams,

@@ -34,14 +34,37 @@ public final class StudySetup {
      */
     public static StudyDefinition define(String name, String workload, String protocol, List<String> optimizers,
             int trials, long seed, String sampler, Path spaceFile, int seeds, dev.optbench.space.FitOptions fit) {
+        return define(name, workload, protocol, optimizers, trials, seed, sampler, spaceFile, seeds, fit, null);
+    }
+
+    /** The torch engine's built-in rules (docs/external-trials.md): a torch study's other labels need --optimizer-class. */
+    public static final List<String> TORCH_RULES = List.of("sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam", "adamw",
+            "nadamw");
+
+    /**
+     * @param torch null: the DJL engine; else the torch engine, whose optimizer classes (labels of
+     *     {@code optimizers}, searched in {@code spaceFile}) are users' Python optimizers
+     */
+    public static StudyDefinition define(String name, String workload, String protocol, List<String> optimizers,
+            int trials, long seed, String sampler, Path spaceFile, int seeds, dev.optbench.space.FitOptions fit,
+            TorchEngine torch) {
         Workloads.get(workload);
+        boolean classes = torch != null && !torch.optimizerClasses().isEmpty();
+        if (torch != null) {
+            checkTorchLabels(optimizers, torch, spaceFile);
+        }
         Protocol p = Protocol.fromId(protocol);
         checkCounts(optimizers, trials);
         checkSize(optimizers, trials, seeds);
         Sampler s = sampler == null ? p.defaultSampler() : Sampler.fromId(sampler);
-        Map<String, SearchSpace> spaces = spaceFile != null ? SpaceFile.load(spaceFile, optimizers) : new LinkedHashMap<>();
+        Map<String, SearchSpace> spaces = spaceFile != null ? SpaceFile.load(spaceFile, optimizers, classes)
+                : new LinkedHashMap<>();
         Map<String, String> json = new LinkedHashMap<>();
         for (String o : optimizers) {
+            if (torch != null && torch.optimizerClass(o) != null) { // the class's own names: passed to it unchecked
+                json.put(o, spaces.get(o).toJson());
+                continue;
+            }
             SearchSpace space = spaceFile != null ? spaces.get(o) : p.defaultSpace(o, workload);
             try { // a value out of range would fail its trials at run time: refuse the space now
                 dev.optbench.space.SpaceRanges.check(o, space, s == Sampler.GRID);
@@ -52,6 +75,10 @@ public final class StudySetup {
             json.put(o, space.toJson());
         }
         dev.optbench.space.FitOptions fitting = p == Protocol.FITTED ? (fit == null ? dev.optbench.space.FitOptions.DEFAULT : fit) : null;
+        if (fitting != null && classes) {
+            throw new InputException("--protocol fitted narrows optbench's own hyperparameters, not an --optimizer-class's;"
+                    + " give another protocol, e.g. --protocol full");
+        }
         if (fitting != null) {
             fitting.stage1Points(trials); // at least one point per stage
             for (String o : optimizers) { // stage 2 narrows ranges; a list of points has none to narrow
@@ -64,7 +91,7 @@ public final class StudySetup {
             throw new InputException("--fit-share, --fit-top and --fit-margin belong to --protocol fitted, not " + p.id());
         }
         StudyDefinition def = new StudyDefinition(name, workload, p.id(), optimizers, trials, seed, s.id(), json,
-                Instant.ofEpochMilli(System.currentTimeMillis()), seeds, fitting);
+                Instant.ofEpochMilli(System.currentTimeMillis()), seeds, fitting).withTorch(torch);
         StudyPlan.pendingTrials(def); // resolves every point now, so a bad space fails before the store is touched
         return def;
     }
@@ -109,6 +136,33 @@ public final class StudySetup {
                 labels, trials, seed, s.id(), json, Instant.ofEpochMilli(System.currentTimeMillis()), command, seeds, null);
         StudyPlan.pendingTrials(def);
         return def;
+    }
+
+    /** Every label of a torch study is one of its built-in rules or has an --optimizer-class (and then a --space). */
+    private static void checkTorchLabels(List<String> optimizers, TorchEngine torch, Path spaceFile) {
+        for (String label : torch.optimizerClasses().keySet()) {
+            if (!optimizers.contains(label)) {
+                throw new InputException("--optimizer-class " + label + "=...: " + label + " is not in --optimizers; add it, e.g."
+                        + " --optimizers adam," + label);
+            }
+            if (TORCH_RULES.contains(label)) {
+                throw new InputException("--optimizer-class " + label + "=...: " + label + " is a built-in optimizer; give your"
+                        + " class another label, e.g. my_" + label);
+            }
+            if (!label.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw new InputException("label '" + Messages.quote(label) + "' is not allowed (use letters, digits, '.', '_', '-')");
+            }
+        }
+        for (String o : optimizers) {
+            if (torch.optimizerClass(o) == null && !TORCH_RULES.contains(o)) {
+                throw new InputException("optimizer " + Messages.quote(o) + " is not one of the torch engine's ("
+                        + String.join(", ", TORCH_RULES) + "); for your own PyTorch optimizer add --optimizer-class "
+                        + o + "=package.module:Class with --space");
+            }
+        }
+        if (!torch.optimizerClasses().isEmpty() && spaceFile == null) {
+            throw new InputException("--optimizer-class needs --space FILE.json: the space each label's trials search");
+        }
     }
 
     private static void checkCounts(List<String> optimizers, int trials) {

@@ -2,6 +2,7 @@ package dev.optbench.study;
 
 import dev.optbench.train.TrainResult;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -24,15 +25,26 @@ public interface TrialRunner {
         return 1;
     }
 
+    /** How many trials of {@code first}'s study to train together; by default {@link #batchLimit(String)} of its workload. */
+    default int batchLimit(Claim first) {
+        return batchLimit(first.workload());
+    }
+
     /**
      * Trains {@code claims} (one study, so one workload; at most {@link #batchLimit} of them)
      * together; result k belongs to claim k. A trial that fails alone is a
-     * {@link dev.optbench.train.RunStatus#FAILED} result; a throw fails every trial of the batch.
+     * {@link dev.optbench.train.RunStatus#FAILED} result; a throw fails every trial of the batch. A
+     * null result: the trial did not run to its end (its process crashed); it goes back to pending.
      *
      * @throws CancellationException when the thread is interrupted (the trials are then released)
      */
     default List<TrainResult> runBatch(List<Claim> claims) {
         return claims.stream().map(this::run).toList();
+    }
+
+    /** What the engine that ran {@code claim} reported about itself (torch, CUDA, GPU, layout), recorded as provenance. */
+    default Map<String, String> runProvenance(Claim claim) {
+        return Map.of();
     }
 
     /** The workload's full definition, recorded as provenance with each trial. */

@@ -107,7 +107,7 @@ public final class Worker {
         try {
             ClaimFilter filter = gate.refresh(study);
             while (!stopping) {
-                List<Claim> claims = leases.claim(study, filter, runner::batchLimit, () -> !stopping);
+                List<Claim> claims = leases.claim(study, filter, c -> runner.batchLimit(c), () -> !stopping);
                 if (!claims.isEmpty()) {
                     stored += runBatch(claims, trialThread);
                 } else {
@@ -179,9 +179,16 @@ public final class Worker {
         int stored = 0;
         for (int k = 0; k < claims.size(); k++) {
             leases.beat(); // storing K curves takes a while: keep the rest held
-            if (leases.letGo(claims.get(k))) {
-                stored += store(claims.get(k), results.get(k), claims.size()) ? 1 : 0;
+            if (!leases.letGo(claims.get(k))) {
+                continue;
             }
+            if (results.get(k) == null) { // its process crashed before the trial's end: back to pending
+                if (store.release(claims.get(k))) {
+                    listener.released(claims.get(k));
+                }
+                continue;
+            }
+            stored += store(claims.get(k), results.get(k), claims.size()) ? 1 : 0;
         }
         return stored;
     }
@@ -190,6 +197,7 @@ public final class Worker {
     private boolean store(Claim claim, TrainResult result, int batch) {
         Map<String, String> provenance = provenance(runner, id, claim);
         provenance.put("batch_trials", Integer.toString(batch)); // how many trials trained together
+        runner.runProvenance(claim).forEach((k, v) -> provenance.put(provenance.containsKey(k) ? "engine_" + k : k, v));
         if (result.status() == RunStatus.FAILED) {
             if (store.fail(claim, result.failure(), provenance)) {
                 listener.failed(claim, result.failure());

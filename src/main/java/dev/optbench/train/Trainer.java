@@ -77,8 +77,8 @@ public final class Trainer {
     public static Device device(String name) {
         if ("gpu".equals(name)) {
             if (Engine.getInstance().getGpuCount() == 0) {
-                throw new InputException("--device gpu: no GPU visible to PyTorch; build with 'mvn -Pcuda package' "
-                        + "on a machine with CUDA 12.4 drivers, or use --device cpu");
+                throw new InputException("--device gpu: no GPU visible to DJL's PyTorch (optbench ships its CPU build);"
+                        + " to train on a GPU create the study with --engine torch --device cuda, or use --device cpu");
             }
             return Device.gpu();
         }

@@ -82,6 +82,28 @@ public final class Datasets {
         }
     }
 
+    /**
+     * The directory (for text, the file or directory; for the default corpus, the program that
+     * prints it) that {@link #load} reads {@code spec} from, for another engine to read the same
+     * files; the bundled Fashion-MNIST subset is unpacked to disk (its .gz files) when it is what
+     * load would read.
+     */
+    public static Path dataPath(DataSpec spec, Path dataDir) {
+        Path defaultDir = defaultDir(spec.kind());
+        if (usesBundled(spec, dataDir, defaultDir)) {
+            List<String> names = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+            return dev.optbench.platform.ResourceCache.unpack("fashion-mnist-subset",
+                    dev.optbench.platform.ResourceCache.read(BUNDLED_FASHION, names));
+        }
+        Path dir = dataDir != null ? dataDir.toAbsolutePath().normalize() : defaultDir;
+        if (dir == null) {
+            throw new InputException(spec.kind().id() + " has no default location: pass --data-dir with "
+                    + expectedFiles(spec.kind()));
+        }
+        return dir;
+    }
+
     /** The file names each data set expects in its directory. */
     public static String expectedFiles(DatasetKind kind) {
         return switch (kind) {

@@ -100,7 +100,7 @@ class TrainCommandTest {
         Run r = run("train", "--workload", "fmnist_mlp-tiny", "--optimizer", "sgd", "--hparams", "learning_rate=0.1",
                 "--device", "gpu", "--data-dir", data.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("no GPU visible").contains("-Pcuda");
+        assertThat(r.err()).contains("no GPU visible").contains("--engine torch --device cuda");
     }
 
     @Test

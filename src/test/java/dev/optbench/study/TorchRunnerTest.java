@@ -1,0 +1,211 @@
+package dev.optbench.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.optbench.train.Split;
+import dev.optbench.workload.Datasets;
+import dev.optbench.workload.Workloads;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java side of the torch engine's protocol, against a fake engine (src/test/resources/torch/
+ * fake_engine.py, stdlib Python) that speaks it: K trials in one process, tagged lines, one trial
+ * failing alone, one diverging, provenance stored, a crash returning trials to pending, the job
+ * file's contents, and the refusal of an optimizer class the operator did not allow.
+ */
+public class TorchRunnerTest {
+    @TempDir Path dir;
+
+    /** The fake engine as a --python program: a wrapper that runs fake_engine.py with {@code dir}. */
+    private Path fakePython() throws Exception {
+        Path fake = dir.resolve("fake_engine.py");
+        try (var in = TorchRunnerTest.class.getResourceAsStream("/torch/fake_engine.py")) {
+            Files.copy(in, fake, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path wrapper = dir.resolve("python");
+        Files.writeString(wrapper, "#!/bin/sh\nexec python3 '" + fake + "' '" + dir + "' \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
+        return wrapper;
+    }
+
+    private Worker worker(SqlStudyStore store, CommandPolicy policy, List<String> notices, int k) throws Exception {
+        ClaimGate gate = new ClaimGate(store, policy, new Notices(notices::add));
+        EngineRunner runner = new EngineRunner(gate, new TrainerRunner(null),
+                new TorchRunner(fakePython().toString(), Set.of(), null, k));
+        return new Worker(store, gate, runner, null, "w1", 30_000, new Worker.Listener() {});
+    }
+
+    private static StudyDefinition torchStudy(String name, List<String> optimizers) {
+        return StudySetup.define(name, "fmnist_mlp-tiny", "lr-only", optimizers, 1, 7, null, null, 1, null,
+                new TorchEngine("cpu", Map.of()));
+    }
+
+    private List<String> runs() throws Exception {
+        Path runs = dir.resolve("runs");
+        return Files.exists(runs) ? Files.readAllLines(runs) : List.of();
+    }
+
+    @Test
+    void kTrialsRunInOneProcessEachEndingOnItsOwnWithProvenanceStored() throws Exception {
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
+            store.createStudy(torchStudy("t", List.of("sgd", "momentum", "adam")));
+            int stored = worker(store, CommandPolicy.NONE, new ArrayList<>(), 3).run();
+            assertThat(stored).isEqualTo(2); // sgd completed, adam diverged; momentum failed alone
+            assertThat(runs()).hasSize(1); // three trials, one process
+
+            Map<String, Trial> t = store.trials("t", true).stream().collect(Collectors.toMap(Trial::optimizer, Function.identity()));
+            assertThat(t.get("sgd").state()).isEqualTo(TrialState.COMPLETED);
+            assertThat(t.get("sgd").validationError()).isEqualTo(0.25);
+            assertThat(t.get("sgd").testError()).isEqualTo(0.375);
+            long budget = Workloads.get("fmnist_mlp-tiny").stepBudget();
+            assertThat(t.get("sgd").steps()).isEqualTo(budget);
+            assertThat(t.get("sgd").curve()).extracting(m -> m.split() + "@" + m.step() + ":" + m.loss() + "/" + m.error())
+                    .containsExactly("TRAIN@1:2.0/NaN", "TRAIN@" + budget + ":0.5/NaN", "TRAIN_EVAL@" + budget + ":0.45/0.125",
+                            "VALIDATION@" + budget + ":0.55/0.25", "TEST@" + budget + ":0.6/0.375");
+            assertThat(t.get("momentum").state()).isEqualTo(TrialState.FAILED);
+            assertThat(t.get("momentum").message()).contains("boom in momentum");
+            assertThat(t.get("adam").state()).isEqualTo(TrialState.DIVERGED);
+            assertThat(t.get("adam").validationError()).isEqualTo(1.0);
+            for (Trial x : List.of(t.get("sgd"), t.get("adam"), t.get("momentum"))) {
+                assertThat(x.provenance()).containsEntry("engine", "torch").containsEntry("torch", "fake-1.0")
+                        .containsEntry("layout", "eager K=3").containsEntry("batch_trials", "3");
+                assertThat(x.provenance().get("workload")).contains("torch engine on cpu");
+            }
+        }
+    }
+
+    @Test
+    void theJobFileHoldsTheClaimedTrialsWorkloadAndDataPathAndTheEnvironmentOnlyTheBase() throws Exception {
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
+            StudyDefinition def = torchStudy("j", List.of("sgd", "adam"));
+            store.createStudy(def);
+            worker(store, CommandPolicy.NONE, new ArrayList<>(), 2).run();
+            JsonNode copy = Json.MAPPER.readTree(dir.resolve("job-1.json").toFile());
+            JsonNode job = copy.get("job");
+            assertThat(job.get("protocol").asInt()).isEqualTo(1);
+            assertThat(job.get("device").asText()).isEqualTo("cpu");
+            assertThat(job.get("init").isNull()).isTrue();
+            JsonNode w = job.get("workload");
+            assertThat(w.get("name").asText()).isEqualTo("fmnist_mlp-tiny");
+            assertThat(w.get("architecture").asText()).isEqualTo("MLP");
+            assertThat(w.get("tiny").asBoolean()).isTrue();
+            assertThat(w.get("classes").asInt()).isEqualTo(10);
+            assertThat(w.get("steps").asLong()).isEqualTo(Workloads.get("fmnist_mlp-tiny").stepBudget());
+            assertThat(w.get("data").get("kind").asText()).isEqualTo("FASHION_MNIST");
+            assertThat(w.get("data").get("path").asText())
+                    .isEqualTo(Datasets.dataPath(Workloads.get("fmnist_mlp-tiny").data(), null).toString());
+            Map<String, Trial> stored = store.trials("j", false).stream()
+                    .collect(Collectors.toMap(x -> "j/" + x.optimizer() + "#" + x.index(), Function.identity()));
+            assertThat(job.get("trials")).hasSize(2);
+            for (JsonNode jt : job.get("trials")) {
+                Trial s = stored.get(jt.get("id").asText());
+                assertThat(s).as(jt.toString()).isNotNull();
+                assertThat(jt.get("optimizer").asText()).isEqualTo(s.optimizer());
+                assertThat(jt.get("seed").asLong()).isEqualTo(s.seed());
+                assertThat(jt.get("optimizer_class").isNull()).isTrue();
+                Map<String, Double> h = new TreeMap<>();
+                jt.get("hparams").fields().forEachRemaining(e -> h.put(e.getKey(), e.getValue().asDouble()));
+                assertThat(h).isEqualTo(new TreeMap<>(s.hparams()));
+            }
+            List<String> env = new ArrayList<>();
+            copy.get("env").forEach(e -> env.add(e.asText()));
+            assertThat(env).contains("OPTBENCH_JOB").doesNotContain("OPTBENCH_STORE", "OPTBENCH_HPARAMS");
+            assertThat(env.stream().filter(e -> e.startsWith("OPTBENCH_"))).containsExactly("OPTBENCH_JOB");
+        }
+    }
+
+    @Test
+    void aCrashSendsTrialsWithoutAFinalStatusBackToPendingUntilTheirThirdClaim() throws Exception {
+        Files.createFile(dir.resolve("crash"));
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
+            store.createStudy(torchStudy("c", List.of("sgd", "momentum", "adam")));
+            worker(store, CommandPolicy.NONE, new ArrayList<>(), 3).run();
+            // run 1: sgd completes, momentum and adam go back to pending; runs 2 and 3 hold only those two
+            assertThat(runs()).hasSize(TorchRunner.MAX_ATTEMPTS);
+            JsonNode second = Json.MAPPER.readTree(dir.resolve("job-2.json").toFile()).get("job").get("trials");
+            assertThat(second).extracting(n -> n.get("optimizer").asText()).containsExactlyInAnyOrder("momentum", "adam");
+            Map<String, Trial> t = store.trials("c", false).stream().collect(Collectors.toMap(Trial::optimizer, Function.identity()));
+            assertThat(t.get("sgd").state()).isEqualTo(TrialState.COMPLETED);
+            for (String o : List.of("momentum", "adam")) {
+                assertThat(t.get(o).state()).isEqualTo(TrialState.FAILED);
+                assertThat(t.get(o).message()).contains("crashed (exit status 3) in each of 3 attempts");
+            }
+        }
+    }
+
+    @Test
+    void anOptimizerClassRunsOnlyWhereItsOperatorAllowedIt() throws Exception {
+        Path space = dir.resolve("space.json");
+        Files.writeString(space, "{\"sgd\": {\"learning_rate\": {\"feasible_points\": [0.1]}},"
+                + " \"lion\": {\"learning_rate\": {\"feasible_points\": [0.001]}, \"beta1\": {\"feasible_points\": [0.9]}}}");
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
+            store.createStudy(StudySetup.define("o", "fmnist_mlp-tiny", "lr-only", List.of("sgd", "lion"), 1, 7, null, space,
+                    1, null, new TorchEngine("cpu", Map.of("lion", "my_optim.lion:Lion"))));
+            List<String> notices = new ArrayList<>();
+            worker(store, CommandPolicy.NONE, notices, 2).run();
+            Map<String, Trial> t = store.trials("o", false).stream().collect(Collectors.toMap(Trial::optimizer, Function.identity()));
+            assertThat(t.get("sgd").state()).isEqualTo(TrialState.COMPLETED);
+            assertThat(t.get("lion").state()).isEqualTo(TrialState.PENDING); // never given to the engine
+            assertThat(notices).anySatisfy(n -> assertThat(n).contains("refused to run study o's optimizer class"
+                    + " 'my_optim.lion:Lion'").contains("--allow-optimizer-class 'my_optim.lion:Lion'"));
+            assertThat(new ClaimGate(store, CommandPolicy.NONE, x -> { }).remaining("o"))
+                    .contains("optimizer class lion not allowed");
+
+            CommandPolicy allowed = new CommandPolicy(Set.of(), Set.of(), Set.of("my_optim.lion:Lion"));
+            worker(store, allowed, new ArrayList<>(), 2).run();
+            Trial lion = store.trials("o", false).stream().filter(x -> x.optimizer().equals("lion")).findFirst().orElseThrow();
+            assertThat(lion.state()).isEqualTo(TrialState.COMPLETED);
+            assertThat(lion.hparams()).isEqualTo(Map.of("learning_rate", 0.001, "beta1", 0.9)); // passed to the class as given
+            JsonNode job = Json.MAPPER.readTree(dir.resolve("job-2.json").toFile()).get("job").get("trials").get(0);
+            assertThat(job.get("optimizer_class").asText()).isEqualTo("my_optim.lion:Lion");
+        }
+    }
+
+    @Test
+    void taggedLinesNameTheirTrialAndBadOnesAreMalformed() {
+        for (String bad : List.of("{\"step\": 1, \"train_loss\": 1}", "{\"trial\": \"x\", \"step\": 1}",
+                "{\"trial\": \"a\", \"step\": 1, \"val\": 1}", "{\"trial\": \"a\", \"status\": \"done\"}", "[1]")) {
+            TaggedOutput o = new TaggedOutput(List.of("a"));
+            assertThat(o.accept(bad)).as(bad).isFalse();
+            assertThat(o.malformed()).as(bad).startsWith("line 1 of the torch engine's output ");
+        }
+        TaggedOutput o = new TaggedOutput(List.of("a", "b"));
+        assertThat(o.accept("{\"trial\": \"a\", \"step\": 5, \"test_loss\": 0.5}")).isTrue();
+        assertThat(o.trial("a").measurements).extracting(m -> m.split()).containsExactly(Split.TEST);
+        assertThat(o.accept("{\"trial\": \"b\", \"status\": \"completed\"}")).isTrue(); // no validation_error: fails
+        assertThat(o.trial("b").status).isEqualTo(TaggedOutput.Status.FAILED);
+        assertThat(o.allEnded()).isFalse();
+        assertThat(o.accept("{\"trial\": \"b\", \"step\": 6, \"train_loss\": 1}")).isFalse(); // after its end
+    }
+
+    @Test
+    void aTorchStudysEngineIsStoredAndFingerprintedAndOldFingerprintsStayValid() throws Exception {
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
+            store.createStudy(StudySetup.define("g", "fmnist_mlp-tiny", "lr-only", List.of("adam"), 1, 7, null, null, 1,
+                    null, new TorchEngine("cuda", Map.of())));
+            assertThat(store.study("g").torch()).isEqualTo(new TorchEngine("cuda", Map.of()));
+            assertThat(store.study("g").engine()).isEqualTo("torch");
+            assertThat(store.unfinishedStudies("g").get(0).fingerprintMatches()).isTrue();
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("s.db"));
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("UPDATE studies SET engine = '{\"engine\":\"torch\",\"device\":\"cpu\"}' WHERE name = 'g'");
+        }
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
+            assertThat(store.unfinishedStudies("g").get(0).fingerprintMatches()).isFalse();
+        }
+        assertThat(StudyFingerprint.of("n", "w", "p", "[]", 1, 2, "halton", "{}", 3, null, 1, null))
+                .isEqualTo(StudyFingerprint.of("n", "w", "p", "[]", 1, 2, "halton", "{}", 3, null, 1, null, null));
+    }
+}

@@ -31,6 +31,19 @@ final class ExternalOutput {
     private volatile boolean reportedValidationError;
     private volatile String malformed;
 
+    /**
+     * {@code line} as a JSON object, NaN and ±Infinity read as numbers (as Python's json writes
+     * them); null when it is not one. Shared with {@link TaggedOutput}.
+     */
+    static JsonNode objectOf(String line) {
+        try {
+            JsonNode n = LENIENT.readTree(line);
+            return n != null && n.isObject() ? n : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
     /** Takes one line; returns false once the outcome is decided (diverged or malformed). */
     boolean accept(String line) {
         lines++;
@@ -40,13 +53,8 @@ final class ExternalOutput {
         if (line.isBlank()) {
             return true;
         }
-        JsonNode n;
-        try {
-            n = LENIENT.readTree(line);
-        } catch (JsonProcessingException e) {
-            n = null;
-        }
-        if (n == null || !n.isObject()) {
+        JsonNode n = objectOf(line);
+        if (n == null) {
             return bad("is not a JSON object");
         }
         if (n.has("status")) {

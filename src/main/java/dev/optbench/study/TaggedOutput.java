@@ -1,9 +1,6 @@
 package dev.optbench.study;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.optbench.train.Measurement;
 import dev.optbench.train.Split;
 import java.util.ArrayList;
@@ -26,8 +23,6 @@ import java.util.Set;
 final class TaggedOutput {
     static final Set<String> FIELDS = Set.of("trial", "step", "train_loss", "train_eval_loss", "train_eval_error",
             "validation_loss", "validation_error", "test_loss", "test_error");
-    private static final JsonMapper LENIENT = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     /** How a trial's run ended; null while it has no final status. */
     enum Status { COMPLETED, DIVERGED, FAILED }
@@ -67,13 +62,8 @@ final class TaggedOutput {
         if (line.isBlank()) {
             return true;
         }
-        JsonNode n;
-        try {
-            n = LENIENT.readTree(line);
-        } catch (JsonProcessingException e) {
-            n = null;
-        }
-        if (n == null || !n.isObject()) {
+        JsonNode n = ExternalOutput.objectOf(line);
+        if (n == null) {
             return bad("is not a JSON object");
         }
         if (n.has("provenance")) {

@@ -92,12 +92,23 @@ public record Verdict(String workload, List<Protocol> protocols, List<RankFlip> 
             return "";
         }
         List<String> parts = new ArrayList<>();
+        List<String> never = new ArrayList<>();
         for (CostToMatch c : toLeader) {
-            parts.add(c.never() ? c.optimizer() + " does not within its " + c.available()
-                    : c.optimizer() + " needs " + c.trials() + " of its " + c.available());
+            if (c.never()) {
+                never.add(c.optimizer());
+            } else {
+                parts.add(c.optimizer() + " needs " + c.trials() + " of its " + c.available() + " trials");
+            }
         }
-        return String.format(Locale.ROOT, "To match %s's median best test error (%.4f), %s trials.", leader,
-                toLeader.get(0).targetMedian(), String.join(", ", parts));
+        int available = toLeader.get(0).available();
+        boolean sameBudget = toLeader.stream().allMatch(c -> c.available() == available);
+        if (!never.isEmpty()) {
+            parts.add((never.size() == toLeader.size() ? "none of the others (" + and(never) + ") reaches it"
+                    : and(never) + " do" + (never.size() == 1 ? "es" : "") + " not reach it")
+                    + (sameBudget ? " within " + available + " trials" : " within its trials"));
+        }
+        return String.format(Locale.ROOT, "To match %s's median best test error (%.4f): %s.", leader,
+                toLeader.get(0).targetMedian(), String.join("; ", parts));
     }
 
     static String and(List<String> names) {

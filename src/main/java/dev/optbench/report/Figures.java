@@ -29,6 +29,11 @@ final class Figures {
     /** Hyperparameter scatters per study, at most (the rest are listed in the tables). */
     static final int MAX_HPARAMS = 12;
 
+    /** How the importance figures measure importance (shown above them). */
+    static final String IMPORTANCE_METHOD = "Importance: the share of the variance of the final validation error "
+            + "(diverged trials count 1.0) explained by each hyperparameter alone, estimated from equal-count bins of its "
+            + "values (scaled units) and corrected for the share that bins of noise would explain; see docs/analysis.md.";
+
     private final AnalysisResult result;
     private final List<StudyData> data;
 
@@ -57,7 +62,9 @@ final class Figures {
             out.add(steps);
         }
         for (int p = 0; p < result.performanceProfiles().size(); p++) {
-            out.add(profile(p));
+            if (result.performanceProfiles().get(p).studies().size() > 1) { // over one workload it is a 0/1 step
+                out.add(profile(p));
+            }
         }
         for (int j = 0; j < result.studies().size(); j++) {
             StudyAnalysis s = result.studies().get(j);

@@ -49,7 +49,7 @@ public final class ReportWriter {
             Files.writeString(dir.resolve("analysis.json"), dev.optbench.analysis.AnalysisJson.write(result) + "\n",
                     StandardCharsets.UTF_8);
             Path html = dir.resolve("report.html");
-            Files.writeString(html, new ReportHtml(result, figures, Version.version()).render(), StandardCharsets.UTF_8);
+            Files.writeString(html, new ReportHtml(result, data, figures, Version.version()).render(), StandardCharsets.UTF_8);
             return new Written(html, pngs, svgs);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report into " + dir, e);

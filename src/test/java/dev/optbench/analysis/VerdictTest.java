@@ -40,8 +40,8 @@ class VerdictTest {
         assertThat(p.ranking()).startsWith("Clear winner: a ").contains("rank 1: a; rank 2: b; rank 3: c.");
         assertThat(p.toSeparate()).isEmpty();
         // b and c reach a's median best (0.100, a's best trial: P(picked at k = 10) = 1 − 0.9^10 ≥ 1/2) never
-        assertThat(p.cost()).isEqualTo("To match a's median best test error (0.1000), b does not within its 10, "
-                + "c does not within its 10 trials.");
+        assertThat(p.cost()).isEqualTo("To match a's median best test error (0.1000): none of the others (b and c) "
+                + "reaches it within 10 trials.");
     }
 
     @Test

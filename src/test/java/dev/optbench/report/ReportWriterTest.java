@@ -49,7 +49,7 @@ class ReportWriterTest {
         assertThat(html).doesNotContain("http://", "https://", "<script", "<link");
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("analysis.json").toFile())
                 .at("/studies/1/study").asText()).isEqualTo("mlp-full");
-        assertThat(html).contains("6. Ranking across protocols and workloads", "7. Rankings by training loss",
+        assertThat(html).contains(". Ranking across protocols and workloads", ". Rankings by training loss",
                 "Inclusion consistency", "Rank flips between protocols", "Boundary check");
     }
 

@@ -21,7 +21,11 @@ final class Charts {
     private Charts() {}
 
     static XYChart xy(String title, String xTitle, String yTitle) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+        return xy(title, xTitle, yTitle, WIDTH, HEIGHT);
+    }
+
+    static XYChart xy(String title, String xTitle, String yTitle, int width, int height) {
+        XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         XYStyler s = c.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
@@ -38,6 +42,24 @@ final class Charts {
         s.setMarkerSize(9);
         s.setAntiAlias(true);
         s.setToolTipsEnabled(false);
+        return c;
+    }
+
+    /** Size of a small-multiple panel; the report lays panels out side by side. */
+    static final int PANEL_WIDTH = 480;
+    static final int PANEL_HEIGHT = 320;
+
+    /** A small panel of a small-multiple figure: the style of {@link #xy}, smaller, legend inside. */
+    static XYChart panel(String title, String xTitle, String yTitle) {
+        XYChart c = xy(title, xTitle, yTitle, PANEL_WIDTH, PANEL_HEIGHT);
+        XYStyler s = c.getStyler();
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setLegendBackgroundColor(new Color(255, 255, 255, 210));
+        s.setMarkerSize(6);
         return c;
     }
 

@@ -99,6 +99,11 @@ final class Charts {
 
     /** A filled band between lo and hi along x (a closed polygon), not in the legend. */
     static void band(XYChart c, String name, double[] x, double[] lo, double[] hi, Color color) {
+        band(c, name, x, lo, hi, color, 50);
+    }
+
+    /** A band with fill opacity {@code alpha} (0–255). */
+    static void band(XYChart c, String name, double[] x, double[] lo, double[] hi, Color color, int alpha) {
         int n = x.length;
         double[] px = new double[2 * n];
         double[] py = new double[2 * n];
@@ -110,7 +115,7 @@ final class Charts {
         }
         XYSeries s = c.addSeries(name, px, py);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-        s.setFillColor(Palette.translucent(color, 50));
+        s.setFillColor(Palette.translucent(color, alpha));
         s.setLineColor(Palette.translucent(color, 90));
         s.setLineStyle(new java.awt.BasicStroke(0.5f));
         s.setMarker(SeriesMarkers.NONE);

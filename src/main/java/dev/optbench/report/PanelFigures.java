@@ -152,8 +152,27 @@ final class PanelFigures {
         return out;
     }
 
-    private Figure curvePanel(int j, StudyAnalysis s, int k, String optimizer, List<Trial> trials, Trial best, Split split,
+    /** Thin lines per panel, at most: beyond it every k-th trial by final validation error is drawn. */
+    static final int MAX_CURVES = 60;
+
+    /** At most {@link #MAX_CURVES} trials spread evenly over the ranking by final validation error. */
+    static List<Trial> spread(List<Trial> trials) {
+        if (trials.size() <= MAX_CURVES) {
+            return trials;
+        }
+        List<Trial> sorted = new ArrayList<>(trials);
+        sorted.sort(java.util.Comparator.comparingDouble((Trial t) -> t.state() == TrialState.DIVERGED
+                || t.validationError() == null ? 1.0 : t.validationError()).thenComparingInt(Trial::index));
+        List<Trial> out = new ArrayList<>();
+        for (int i = 0; i < MAX_CURVES; i++) {
+            out.add(sorted.get((int) ((long) i * (sorted.size() - 1) / (MAX_CURVES - 1))));
+        }
+        return out;
+    }
+
+    private Figure curvePanel(int j, StudyAnalysis s, int k, String optimizer, List<Trial> all, Trial best, Split split,
             boolean loss) {
+        List<Trial> trials = spread(all);
         String what = loss ? "training loss" : "validation error";
         XYChart c = Charts.panel(optimizer + ": " + what, "step", what + (loss ? " (train_eval)" : ""));
         Color color = Palette.of(optimizer);
@@ -215,8 +234,11 @@ final class PanelFigures {
         }
         return new Figure("fig4-" + (loss ? "loss-" : "curves-") + Figures.slug(j, s.study()) + "-" + Figures.slug(k, optimizer),
                 4, optimizer + ": " + what + " of every trial, " + Figures.label(s),
-                optimizer + " in " + Figures.label(s) + ": " + what + " at each evaluation of each of its " + trials.size()
-                        + " finished trials (thin), the best trial by final validation error in black"
+                optimizer + " in " + Figures.label(s) + ": " + what + " at each evaluation of "
+                        + (trials.size() == all.size() ? "each of its " + all.size() + " finished trials"
+                                : trials.size() + " of its " + all.size() + " finished trials (spread evenly over their "
+                                        + "ranking by final validation error)")
+                        + " (thin), the best trial by final validation error in black"
                         + (diverged > 0 ? "; the y axis follows the trials that did not diverge (" + diverged
                                 + " diverged trials run off it or stop early)" : "")
                         + (!loss && s.target() != null ? "; dashed: the target" : "") + ".", c);

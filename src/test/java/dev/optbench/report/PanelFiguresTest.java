@@ -104,4 +104,18 @@ class PanelFiguresTest {
         assertThat(f.caption()).containsPattern("(sgd = momentum|momentum = sgd) \\[1e-4, 1\\] \\(the same bounds, drawn side "
                 + "by side\\)");
     }
+
+    @Test
+    void aStudyOfManyTrialsDrawsAnEvenSpreadOfThemNotAll() {
+        StudyData many = SyntheticStudies.study("m", "w", "full", List.of("adam"), 200, 5);
+        List<dev.optbench.study.Trial> drawn = PanelFigures.spread(many.trials());
+        assertThat(drawn).hasSize(PanelFigures.MAX_CURVES).doesNotHaveDuplicates();
+        double best = many.trials().stream().filter(t -> t.state() == dev.optbench.study.TrialState.COMPLETED)
+                .mapToDouble(dev.optbench.study.Trial::validationError).min().orElseThrow();
+        assertThat(drawn.get(0).validationError()).isEqualTo(best); // the ranking's first and last are kept
+        assertThat(drawn.get(drawn.size() - 1).state()).isEqualTo(dev.optbench.study.TrialState.DIVERGED);
+        List<StudyData> data = List.of(many);
+        AnalysisResult r = new Analyzer(AnalysisOptions.of(100, 1)).analyze(data);
+        assertThat(new PanelFigures(r, data).curves().get(0).caption()).contains("60 of its 200 finished trials");
+    }
 }

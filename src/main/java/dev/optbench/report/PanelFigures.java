@@ -109,10 +109,7 @@ final class PanelFigures {
                 if (any) {
                     out.add(new Figure("fig2-budget-" + Figures.slug(w, e.getKey()) + "-" + Figures.slug(k, o), 2,
                             "Best test error vs number of trials: " + o + " on " + e.getKey(),
-                            o + ": the line is the bootstrap median of the best trial's test error among k trials drawn "
-                                    + "with replacement, one line per protocol (its own dash pattern and marker); the light "
-                                    + "band spans the 5th–95th percentiles. The y axis is shared by the panels of a workload, "
-                                    + "capped above the spread of the medians (bands at k = 1 can reach a diverged trial's 1.0).",
+                            o + " on " + e.getKey() + ": median and 5–95% band per protocol.",
                             c));
                 }
                 k++;

@@ -86,6 +86,11 @@ final class ReportHtml {
         bestTable();
         figures(1);
         open("budget", "Best test error vs number of trials");
+        h.append("<p>One panel per optimizer, one line per protocol (each with its own dash pattern and marker, so the "
+                + "panels read in grayscale too): the bootstrap median of the best trial's test error among k trials drawn "
+                + "with replacement, k = 1, 2, 4, … up to N, on a log2 axis; the light band spans the 5th–95th percentiles. "
+                + "The panels of a workload share their y axis, capped above the spread of the medians (bands at k = 1 can "
+                + "reach a diverged trial's 1.0). A fitted study's budgets start after its stage-1 trials.</p>\n");
         figures(2);
         open("hparams", "Final validation error vs each hyperparameter");
         figures(3);
@@ -96,6 +101,9 @@ final class ReportHtml {
             figures(11);
         }
         open("curves", "Training-loss and validation curves");
+        h.append("<p>Per study and optimizer, the validation error and the training loss (train_eval) at every evaluation of "
+                + "every finished trial as thin lines (at most " + PanelFigures.MAX_CURVES + ", spread over the ranking), "
+                + "the best trial by final validation error in black.</p>\n");
         figuresOrNote(4, "No stored curves: nothing to plot (trials imported without curves have none).");
         open("steps", "Steps to target");
         stepsTable();

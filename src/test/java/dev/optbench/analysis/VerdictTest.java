@@ -45,7 +45,7 @@ class VerdictTest {
     }
 
     @Test
-    void aTieIsSaidPlainlyWithTheTrialsThatWouldSeparateIt() {
+    void aTieIsSaidPlainlyWithTheTrialsThatWouldSeparateIt() throws Exception {
         // a: best trial 0.10, the other nine 0.20; b: best trial 0.12, the other nine 0.20 (n = 10 each).
         // Best of k: a picks 0.10 with P = 1 − 0.9^k, so a's p95 is 0.10 once 0.9^k ≤ 0.05, k ≥ ln 0.05 / ln 0.9
         // = 28.4, i.e. k = 29; b's p5 is 0.12 at every k (P(0.12) = 1 − 0.9^k ≥ 0.1). At k = 10 a's p95 is 0.20:
@@ -65,6 +65,11 @@ class VerdictTest {
             assertThat(s.more()).isEqualTo(19);
             assertThat(s.sentence()).isEqualTo("about 19 more trials per optimizer would be needed to separate a and b");
         });
+        var json = AnalysisJson.write(r);
+        assertThat(json).contains("\"separations\"");
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).at("/studies/0/separations/0");
+        assertThat(node.get("needed").asInt()).isEqualTo(29);
+        assertThat(node.get("better").asText()).isEqualTo("a");
     }
 
     @Test

@@ -52,6 +52,7 @@ final class Figures {
         }
         out.addAll(panels.importance());
         out.addAll(panels.curves());
+        out.addAll(panels.timeProfiles());
         Figure steps = stepsToTarget();
         if (steps != null) {
             out.add(steps);

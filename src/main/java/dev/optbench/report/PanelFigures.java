@@ -359,4 +359,49 @@ final class PanelFigures {
         }
         return n;
     }
+
+    /**
+     * Figure kind 12: AlgoPerf's performance profile over wall-clock time to target, per protocol
+     * with two or more workloads (over one it is a single 0 → 1 step; the report lists ratios).
+     */
+    List<Figure> timeProfiles() {
+        Map<String, List<dev.optbench.analysis.TimeToResult>> byProtocol = new LinkedHashMap<>();
+        data.stream().map(dev.optbench.analysis.TimeToResult::of).filter(t -> t.target() != null)
+                .forEach(t -> byProtocol.computeIfAbsent(t.protocol(), p -> new ArrayList<>()).add(t));
+        List<Figure> out = new ArrayList<>();
+        int p = 0;
+        for (Map.Entry<String, List<dev.optbench.analysis.TimeToResult>> e : byProtocol.entrySet()) {
+            if (e.getValue().size() < 2) {
+                continue;
+            }
+            XYChart c = Charts.xy("Performance profile over time to target: protocol " + e.getKey(),
+                    "τ (seconds to target / fastest optimizer's)", "fraction of workloads ρ(τ)");
+            c.getStyler().setYAxisMin(0.0);
+            c.getStyler().setYAxisMax(1.05);
+            c.getStyler().setXAxisMin(1.0);
+            c.getStyler().setXAxisMax(dev.optbench.analysis.TimeToResult.R_MAX);
+            Map<String, List<Double>> ratios = dev.optbench.analysis.TimeToResult.ratios(e.getValue());
+            int i = 0;
+            for (Map.Entry<String, List<Double>> r : ratios.entrySet()) {
+                double[] taus = new double[61];
+                double[] rho = new double[61];
+                for (int t = 0; t <= 60; t++) {
+                    taus[t] = 1 + 0.05 * t;
+                    double tau = taus[t];
+                    rho[t] = r.getValue().stream().filter(x -> x <= tau + 1e-12).count() / (double) r.getValue().size();
+                }
+                double score = dev.optbench.analysis.TimeToResult.score(r.getValue());
+                XYSeries line = Charts.line(c, unique(c, String.format(java.util.Locale.ROOT, "%s (B = %.3f)", r.getKey(),
+                        score)), taus, rho, Palette.of(r.getKey()), false, true);
+                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+                line.setLineStyle(STROKES[i++ % STROKES.length]);
+            }
+            out.add(new Figure("fig12-time-profile-" + Figures.slug(p++, e.getKey()), 12,
+                    "Performance profile over time to target: protocol " + e.getKey(),
+                    "ρ(τ): the fraction of the " + e.getValue().size() + " workloads on which the optimizer's fastest trial "
+                            + "reached the target within τ × the seconds of the fastest optimizer's; B in the legend is "
+                            + "AlgoPerf's score, the area under ρ from 1 to 4 divided by 3.", c));
+        }
+        return out;
+    }
 }

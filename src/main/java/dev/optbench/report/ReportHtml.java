@@ -350,6 +350,7 @@ final class ReportHtml {
             h.append("</tr>\n");
         });
         h.append("</table>\n");
+        figures(12);
         if (byProtocol.values().stream().allMatch(g -> g.size() == 1)) {
             h.append("<p class=\"muted\">With one workload per protocol the profile is a single step from 0 to 1 at the "
                     + "optimizer's ratio, and the score is (4 − ratio) / 3: the table says all there is, so no profile is "

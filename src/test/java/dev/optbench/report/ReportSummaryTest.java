@@ -108,4 +108,37 @@ class ReportSummaryTest {
         assertThat(html).contains("<td>sgd</td><td class=\"num\">0.500</td><td class=\"num\">#0</td>",
                 "hardware of v: host h; 1 trial(s) per batch; cores: not recorded; engine: not recorded");
     }
+
+    /** A study on {@code workload} whose sgd trials each take {@code sgd} seconds and momentum's {@code momentum}. */
+    private static StudyData timed(String name, String workload, double sgd, double momentum) {
+        List<Trial> trials = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            for (String o : List.of("sgd", "momentum")) {
+                Trial t = trial(o, i, 0.2 + 0.01 * i, 100);
+                trials.add(new Trial(name, o, i, t.state(), t.searched(), t.hparams(), t.seed(), t.worker(), t.started(),
+                        t.finished(), t.steps(), o.equals("sgd") ? sgd : momentum, t.validationError(), t.testError(), null,
+                        t.provenance(), null, t.curve()));
+            }
+        }
+        StudyData s = SyntheticStudies.study(name, workload, "full", List.of("sgd", "momentum"), 4, 1);
+        var d = s.definition();
+        return new StudyData(new dev.optbench.study.StudyDefinition(name, workload, "full", d.optimizers(), 4, d.seed(),
+                d.sampler(), d.spaces(), d.created()), trials, 0.5);
+    }
+
+    @Test
+    void aProtocolOverTwoWorkloadsGetsATimeProfileWithAlgoPerfsScore() throws Exception {
+        // w1: sgd 4 s, momentum 8 s (ratios 1 and 2); w2 the other way round. Each optimizer: ratios {1, 2},
+        // B = ((4 − 1) + (4 − 2)) / (3 · 2) = 5/6
+        String html = report(List.of(timed("t1", "w1", 4, 8), timed("t2", "w2", 8, 4)));
+        assertThat(dir.resolve("fig12-time-profile-0-full.png")).exists();
+        Figure f = new Figures(new Analyzer(AnalysisOptions.of(100, 1)).analyze(List.of(timed("t1", "w1", 4, 8),
+                timed("t2", "w2", 8, 4))), List.of(timed("t1", "w1", 4, 8), timed("t2", "w2", 8, 4))).all().stream()
+                .filter(x -> x.id().equals("fig12-time-profile-0-full")).findFirst().orElseThrow();
+        assertThat(((org.knowm.xchart.XYChart) f.chart()).getSeriesMap().keySet())
+                .containsExactlyInAnyOrder("sgd (B = 0.833)", "momentum (B = 0.833)");
+        assertThat(html).doesNotContain("With one workload per protocol the profile is a single step");
+        // the first evaluation (step 100 of 400) reaches the target: a quarter of the trial's seconds
+        assertThat(html).contains("<td>t1</td><td>sgd</td><td class=\"num\">1.000</td>");
+    }
 }

@@ -135,4 +135,30 @@ public record TimeToResult(String study, String protocol, String workload, Doubl
         }
         return out;
     }
+
+    /**
+     * Every finished trial's time to target as CSV: study, optimizer, trial, state, steps, seconds,
+     * seconds_to_target (empty: not reached), host, batch_trials. Names are quoted when needed.
+     */
+    public static String csv(List<StudyData> studies) {
+        StringBuilder b = new StringBuilder("study,optimizer,trial,state,steps,seconds,seconds_to_target,host,batch_trials\n");
+        for (StudyData d : studies) {
+            for (Trial t : d.trials()) {
+                if (!t.state().countsAsFinished()) {
+                    continue;
+                }
+                double s = d.target() == null ? Double.POSITIVE_INFINITY : secondsTo(t, d.target());
+                b.append(field(t.study())).append(',').append(field(t.optimizer())).append(',').append(t.index()).append(',')
+                        .append(t.state().name().toLowerCase(java.util.Locale.ROOT)).append(',').append(t.steps()).append(',')
+                        .append(t.seconds()).append(',').append(Double.isFinite(s) ? String.valueOf(s) : "").append(',')
+                        .append(field(t.provenance().getOrDefault("host", ""))).append(',')
+                        .append(field(t.provenance().getOrDefault("batch_trials", ""))).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String field(String s) {
+        return s.matches("[^,\"\r\n]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+    }
 }

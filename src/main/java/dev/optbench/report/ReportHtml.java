@@ -310,7 +310,8 @@ final class ReportHtml {
                 + "stores its total seconds (with batched training: its share of the batch's wall time) and its errors "
                 + "at the evaluation steps; the time at evaluation step s is interpolated as seconds × s / steps, i.e. "
                 + "every step costs the same. Times compare only on the same hardware: each study's trials recorded the "
-                + "hardware listed under it.</p>\n");
+                + "hardware listed under it. Every trial's time to target is in time-to-target.csv next to this "
+                + "report.</p>\n");
         h.append("<table><tr><th>study</th><th>optimizer</th><th>seconds to target</th><th>fastest trial</th>")
                 .append("<th>trials reaching it</th><th>ratio to fastest</th></tr>\n");
         for (TimeToResult t : times) {

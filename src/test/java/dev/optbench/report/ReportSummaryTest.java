@@ -140,5 +140,10 @@ class ReportSummaryTest {
         assertThat(html).doesNotContain("With one workload per protocol the profile is a single step");
         // the first evaluation (step 100 of 400) reaches the target: a quarter of the trial's seconds
         assertThat(html).contains("<td>t1</td><td>sgd</td><td class=\"num\">1.000</td>");
+        // every trial's time in the CSV: t1's sgd trials take 4 s, so 1 s to the target at step 100 of 400
+        List<String> csv = Files.readAllLines(dir.resolve("time-to-target.csv"));
+        assertThat(csv.get(0)).isEqualTo("study,optimizer,trial,state,steps,seconds,seconds_to_target,host,batch_trials");
+        assertThat(csv).contains("t1,sgd,0,completed,400,4.0,1.0,h,", "t2,momentum,3,completed,400,4.0,1.0,h,")
+                .hasSize(1 + 2 * 8);
     }
 }

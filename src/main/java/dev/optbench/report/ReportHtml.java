@@ -15,9 +15,7 @@ import dev.optbench.analysis.SensitivityRanking;
 import dev.optbench.analysis.StepsToTarget;
 import dev.optbench.analysis.StudyAnalysis;
 import dev.optbench.analysis.StudyData;
-import dev.optbench.analysis.Separation;
 import dev.optbench.analysis.TimeToResult;
-import dev.optbench.analysis.Verdict;
 import dev.optbench.train.Measurement;
 import dev.optbench.train.Split;
 import java.util.ArrayList;
@@ -79,7 +77,7 @@ final class ReportHtml {
                 .append(result.options().resamples()).append(" resamples, seed ").append(result.options().seed())
                 .append(" · quantiles Q(p) = x<sub>(⌈pB⌉)</sub> · ties in validation error go to the lower trial index</p>\n");
         open("summary", "Summary: which optimizer wins, and how sure we are");
-        summary();
+        SummaryHtml.append(h, result, this::sub);
         open("studies", "Studies");
         studies();
         open("best", "Test error of the best trial");
@@ -181,81 +179,6 @@ final class ReportHtml {
         if (grid) {
             h.append("</div>\n");
         }
-    }
-
-    /** Section 1: per workload the verdict under each protocol, then the method. */
-    private void summary() {
-        for (Verdict v : Verdict.of(result)) {
-            sub("Workload " + v.workload());
-            for (Verdict.Protocol p : v.protocols()) {
-                StudyAnalysis s = result.studies().stream().filter(x -> x.study().equals(p.study())).findFirst().orElseThrow();
-                h.append("<div class=\"verdict\"><h4>Protocol ").append(escape(p.protocol())).append(" <span class=\"muted\">(study ")
-                        .append(escape(p.study())).append(", ").append(escape(trialCount(s))).append(")</span></h4>\n");
-                h.append("<p class=\"lead\">").append(escape(p.ranking())).append("</p>\n");
-                if (!p.toSeparate().isEmpty()) {
-                    h.append("<ul>\n");
-                    for (Separation x : p.toSeparate()) {
-                        h.append("<li>").append(escape(capitalized(x.sentence()))).append(".</li>\n");
-                    }
-                    h.append("</ul>\n");
-                }
-                String diagram = InclusionDiagram.svg(p.inclusion());
-                if (!diagram.isEmpty()) {
-                    List<String> bad = p.violated().stream().map(c -> c.subset() + " ⊆ " + c.superset()).toList();
-                    h.append("<div class=\"diagram\">").append(diagram).append("<p>Inclusions (more general optimizer "
-                            + "above; green: its median is at most the included optimizer's 95th percentile, as the "
-                            + "hierarchy predicts; red, dashed, ✗: violated): ").append(bad.isEmpty()
-                                    ? "all " + p.inclusion().size() + " hold."
-                                    : "<span class=\"violation\">violated: " + escape(String.join(", ", bad)) + "</span>; the "
-                                            + (p.inclusion().size() - bad.size()) + " others hold.")
-                            .append("</p></div>\n");
-                }
-                if (!p.cost().isEmpty()) {
-                    h.append("<p>Tuning cost: ").append(escape(p.cost())).append("</p>\n");
-                }
-                h.append("</div>\n");
-            }
-            if (v.protocols().size() > 1) {
-                if (v.significantFlips().isEmpty()) {
-                    long flips = result.rankFlips().stream().filter(f -> f.workload().equals(v.workload())).count();
-                    h.append("<p><b>Rank flips between protocols:</b> none significant").append(flips == 0 ? "."
-                            : " (" + flips + " pairs swap their medians, but their intervals overlap in at least one "
-                                    + "protocol; see \"Ranking across protocols and workloads\").").append("</p>\n");
-                } else {
-                    h.append("<p><b>Significant rank flips between protocols</b> (disjoint intervals under both):</p><ul>\n");
-                    for (RankFlip f : v.significantFlips()) {
-                        h.append("<li>").append(escape(f.first())).append(f.firstMedianA() < f.secondMedianA() ? " beats " : " loses to ")
-                                .append(escape(f.second())).append(" under ").append(escape(f.protocolA())).append(" (")
-                                .append(num(f.firstMedianA())).append(" vs ").append(num(f.secondMedianA()))
-                                .append(") but not under ").append(escape(f.protocolB())).append(" (").append(num(f.firstMedianB()))
-                                .append(" vs ").append(num(f.secondMedianB())).append(").</li>\n");
-                    }
-                    h.append("</ul>\n");
-                }
-            }
-        }
-        h.append("<p class=\"muted\">How to read this. Rankings compare the bootstrap median of the best trial's test error "
-                + "at the full budget; two optimizers tie when their 5–95% intervals overlap. \"About N more trials\": on "
-                + "the exact best-of-k distribution of each optimizer's trials drawn with replacement (the bootstrap's "
-                + "limit), the smallest k above the budget at which the two intervals no longer overlap, scanned up to "
-                + Separation.CAP + " trials per optimizer (\"more than\" beyond). It resamples the trials already run, so "
-                + "it assumes more trials would look like them and cannot foresee a better one. Tuning cost: the smallest "
-                + "number of trials at which an optimizer's median best reaches the leader's median best at its full "
-                + "budget (section \"Tuning cost to match\").</p>\n");
-    }
-
-    private static String capitalized(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    /** "24 finished trials per optimizer", with a fitted study's stage-2-only count said plainly. */
-    private static String trialCount(StudyAnalysis s) {
-        java.util.IntSummaryStatistics n = s.optimizers().values().stream().mapToInt(OptimizerAnalysis::trials)
-                .summaryStatistics();
-        String count = n.getCount() == 0 ? "no" : n.getMin() == n.getMax() ? String.valueOf(n.getMin())
-                : n.getMin() + "–" + n.getMax();
-        boolean fitted = s.optimizers().values().stream().anyMatch(a -> a.fit() != null);
-        return count + " finished trials per optimizer" + (fitted ? ", stage 2 only" : "");
     }
 
     private void studies() {

@@ -146,4 +146,12 @@ class ReportSummaryTest {
         assertThat(csv).contains("t1,sgd,0,completed,400,4.0,1.0,h,", "t2,momentum,3,completed,400,4.0,1.0,h,")
                 .hasSize(1 + 2 * 8);
     }
+
+    @Test
+    void theSummaryRendersOnItsOwnForADashboard() {
+        List<StudyData> data = List.of(violating(100));
+        String html = SummaryHtml.of(new Analyzer(AnalysisOptions.of(100, 1)).analyze(data));
+        assertThat(html).startsWith("<h3>Workload w</h3>").contains("Clear winner: sgd", "<svg class=\"inclusion\"")
+                .doesNotContain("<h2", "<html");
+    }
 }

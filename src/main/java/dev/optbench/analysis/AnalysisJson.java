@@ -101,6 +101,20 @@ public final class AnalysisJson {
             x.put("never", c.never());
             x.put("available", c.available());
         }
+        ArrayNode separate = n.putArray("separations");
+        for (Separation p : s.separations()) {
+            ObjectNode x = separate.addObject();
+            x.put("better", p.better());
+            x.put("worse", p.worse());
+            x.put("budget", p.budget());
+            if (p.needed() == null) {
+                x.putNull("needed");
+            } else {
+                x.put("needed", p.needed());
+            }
+            x.put("capped", p.capped());
+            x.put("never", p.never());
+        }
         return n;
     }
 

@@ -7,6 +7,8 @@ import java.util.Map;
  * The analysis of one study (one workload × protocol). Maps keep the study's optimizer order.
  * {@code costToMatch}: the tuning cost to match of every ordered pair of optimizers.
  * {@code data} lists the data its trials read, from their provenance (e.g. the bundled subset).
+ * {@code separations}: for each pair of optimizers tied at the full budget, how many trials
+ * would separate them ({@link Separation}).
  */
 public record StudyAnalysis(
         String study,
@@ -21,13 +23,24 @@ public record StudyAnalysis(
         List<SensitivityRanking> budgetSensitivity,
         List<SensitivityRanking> targetSensitivity,
         List<CostToMatch> costToMatch,
-        List<String> data) {
+        List<String> data,
+        List<Separation> separations) {
     public StudyAnalysis(String study, String workload, String protocol, Double target,
             Map<String, OptimizerAnalysis> optimizers, List<RankEntry> ranking, List<InclusionCheck> inclusion,
             List<RankEntry> trainingLossRanking, List<InclusionCheck> trainingLossInclusion,
             List<SensitivityRanking> budgetSensitivity, List<SensitivityRanking> targetSensitivity) {
         this(study, workload, protocol, target, optimizers, ranking, inclusion, trainingLossRanking, trainingLossInclusion,
-                budgetSensitivity, targetSensitivity, List.of(), List.of());
+                budgetSensitivity, targetSensitivity, List.of(), List.of(), List.of());
+    }
+
+    /** Without separation estimates. */
+    public StudyAnalysis(String study, String workload, String protocol, Double target,
+            Map<String, OptimizerAnalysis> optimizers, List<RankEntry> ranking, List<InclusionCheck> inclusion,
+            List<RankEntry> trainingLossRanking, List<InclusionCheck> trainingLossInclusion,
+            List<SensitivityRanking> budgetSensitivity, List<SensitivityRanking> targetSensitivity,
+            List<CostToMatch> costToMatch, List<String> data) {
+        this(study, workload, protocol, target, optimizers, ranking, inclusion, trainingLossRanking, trainingLossInclusion,
+                budgetSensitivity, targetSensitivity, costToMatch, data, List.of());
     }
 
     public StudyAnalysis {
@@ -40,5 +53,6 @@ public record StudyAnalysis(
         budgetSensitivity = List.copyOf(budgetSensitivity);
         targetSensitivity = List.copyOf(targetSensitivity);
         costToMatch = List.copyOf(costToMatch);
+        separations = List.copyOf(separations);
     }
 }

@@ -63,7 +63,8 @@ final class StudyAnalyzer {
         int offset = work.stream().mapToInt(PerOptimizer::offset).max().orElse(0);
         return new StudyAnalysis(def.name(), def.workload(), def.protocol(), data.target(), optimizers,
                 Rankings.rank(full), Rankings.inclusion(full), Rankings.rank(loss), Rankings.inclusion(loss),
-                budgetSensitivity, targetSensitivity, CostToMatch.table(testByRank, offset), dataUsed(data));
+                budgetSensitivity, targetSensitivity, CostToMatch.table(testByRank, offset), dataUsed(data),
+                Separation.table(testByRank, full));
     }
 
     /** The distinct "data" provenance values of the study's trials, in trial order. */

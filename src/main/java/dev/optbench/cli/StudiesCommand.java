@@ -25,13 +25,16 @@ final class StudiesCommand implements Callable<Integer> {
                 out.println("no studies in " + s.url().masked() + " (create one with 'optbench study create')");
                 return 0;
             }
-            out.printf(java.util.Locale.ROOT, "%-24s %-20s %-12s %-28s %7s %11s  %s%n", "study", "workload", "protocol", "optimizers",
-                    "trials", "done/total", "created");
+            List<List<String>> rows = new java.util.ArrayList<>();
             for (StudyDefinition d : studies) {
                 StudySummary sum = StudySummary.of(s, d.name());
-                out.printf(java.util.Locale.ROOT, "%-24s %-20s %-12s %-28s %7d %11s  %s%n", d.name(), d.workload(), d.protocol(),
-                        String.join(",", d.optimizers()), d.trialsPerOptimizer(), sum.done() + "/" + sum.total(), d.created());
+                rows.add(List.of(d.name(), d.workload(), d.protocol(), String.join(",", d.optimizers()),
+                        String.valueOf(d.trialsPerOptimizer()), sum.done() + "/" + sum.total(), d.created().toString()));
             }
+            // columns as wide as their widest cell: study names of any length keep the rest aligned
+            out.print(new TextTable(List.of("study", "workload", "protocol", "optimizers", "trials", "done/total", "created"),
+                    rows).render());
+            out.flush();
         }
         return 0;
     }

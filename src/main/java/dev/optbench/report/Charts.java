@@ -21,7 +21,11 @@ final class Charts {
     private Charts() {}
 
     static XYChart xy(String title, String xTitle, String yTitle) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+        return xy(title, xTitle, yTitle, WIDTH, HEIGHT);
+    }
+
+    static XYChart xy(String title, String xTitle, String yTitle, int width, int height) {
+        XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         XYStyler s = c.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
@@ -38,6 +42,24 @@ final class Charts {
         s.setMarkerSize(9);
         s.setAntiAlias(true);
         s.setToolTipsEnabled(false);
+        return c;
+    }
+
+    /** Size of a small-multiple panel; the report lays panels out side by side. */
+    static final int PANEL_WIDTH = 480;
+    static final int PANEL_HEIGHT = 320;
+
+    /** A small panel of a small-multiple figure: the style of {@link #xy}, smaller, legend inside. */
+    static XYChart panel(String title, String xTitle, String yTitle) {
+        XYChart c = xy(title, xTitle, yTitle, PANEL_WIDTH, PANEL_HEIGHT);
+        XYStyler s = c.getStyler();
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setLegendBackgroundColor(new Color(255, 255, 255, 210));
+        s.setMarkerSize(6);
         return c;
     }
 
@@ -77,6 +99,11 @@ final class Charts {
 
     /** A filled band between lo and hi along x (a closed polygon), not in the legend. */
     static void band(XYChart c, String name, double[] x, double[] lo, double[] hi, Color color) {
+        band(c, name, x, lo, hi, color, 50);
+    }
+
+    /** A band with fill opacity {@code alpha} (0–255). */
+    static void band(XYChart c, String name, double[] x, double[] lo, double[] hi, Color color, int alpha) {
         int n = x.length;
         double[] px = new double[2 * n];
         double[] py = new double[2 * n];
@@ -88,7 +115,7 @@ final class Charts {
         }
         XYSeries s = c.addSeries(name, px, py);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-        s.setFillColor(Palette.translucent(color, 50));
+        s.setFillColor(Palette.translucent(color, alpha));
         s.setLineColor(Palette.translucent(color, 90));
         s.setLineStyle(new java.awt.BasicStroke(0.5f));
         s.setMarker(SeriesMarkers.NONE);

@@ -29,6 +29,11 @@ final class Figures {
     /** Hyperparameter scatters per study, at most (the rest are listed in the tables). */
     static final int MAX_HPARAMS = 12;
 
+    /** How the importance figures measure importance (shown above them). */
+    static final String IMPORTANCE_METHOD = "Importance: the share of the variance of the final validation error "
+            + "(diverged trials count 1.0) explained by each hyperparameter alone, estimated from equal-count bins of its "
+            + "values (scaled units) and corrected for the share that bins of noise would explain; see docs/analysis.md.";
+
     private final AnalysisResult result;
     private final List<StudyData> data;
 
@@ -40,24 +45,22 @@ final class Figures {
     List<Figure> all() {
         List<Figure> out = new ArrayList<>();
         out.add(bestTestError());
-        for (int j = 0; j < result.studies().size(); j++) {
-            out.add(budget(j));
-        }
+        PanelFigures panels = new PanelFigures(result, data);
+        out.addAll(panels.budgets());
         for (int j = 0; j < result.studies().size(); j++) {
             out.addAll(hyperparameters(j));
         }
-        for (int j = 0; j < result.studies().size(); j++) {
-            Figure f = curves(j);
-            if (f != null) {
-                out.add(f);
-            }
-        }
+        out.addAll(panels.importance());
+        out.addAll(panels.curves());
+        out.addAll(panels.timeProfiles());
         Figure steps = stepsToTarget();
         if (steps != null) {
             out.add(steps);
         }
         for (int p = 0; p < result.performanceProfiles().size(); p++) {
-            out.add(profile(p));
+            if (result.performanceProfiles().get(p).studies().size() > 1) { // over one workload it is a 0/1 step
+                out.add(profile(p));
+            }
         }
         for (int j = 0; j < result.studies().size(); j++) {
             StudyAnalysis s = result.studies().get(j);
@@ -146,58 +149,11 @@ final class Figures {
                                 + " beside it spans the best point's test errors over its seeds (min to max)." : ""), c);
     }
 
-    /** Figure 2: best-trial test error vs number of trials, log2 axis, median and 5–95% band. */
-    private Figure budget(int j) {
-        StudyAnalysis s = result.studies().get(j);
-        XYChart c = Charts.xy("Best test error vs number of trials: " + chartLabel(s), "number of trials (log2 scale)",
-                "test error of the best trial");
-        // XChart puts numeric ticks where it likes; label every budget k at log2 k instead
-        c.getStyler().setXAxisTicksVisible(false);
-        c.getStyler().setAxisTitlePadding(26);
-        java.util.TreeSet<Integer> budgets = new java.util.TreeSet<>();
-        s.optimizers().values().forEach(a -> a.bootstrap().forEach(q -> budgets.add(q.budget())));
-        for (int k : budgets) {
-            c.addAnnotation(new CategoryLabel(String.valueOf(k), Math.log(k) / Math.log(2),
-                    new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13)));
-        }
-        for (OptimizerAnalysis a : s.optimizers().values()) {
-            if (a.bootstrap().isEmpty()) {
-                continue;
-            }
-            List<BudgetQuantiles> q = a.bootstrap();
-            double[] x = new double[q.size()];
-            double[] med = new double[q.size()];
-            double[] lo = new double[q.size()];
-            double[] hi = new double[q.size()];
-            for (int i = 0; i < q.size(); i++) {
-                x[i] = Math.log(q.get(i).budget()) / Math.log(2);
-                med[i] = q.get(i).median();
-                lo[i] = q.get(i).p5();
-                hi[i] = q.get(i).p95();
-            }
-            Color color = Palette.of(a.optimizer());
-            double cap = ceiling(s);
-            for (int i = 0; i < hi.length; i++) {
-                hi[i] = Math.min(hi[i], cap);
-            }
-            c.getStyler().setYAxisMax(cap);
-            if (x.length > 1) {
-                Charts.band(c, "band " + a.optimizer(), x, lo, hi, color);
-            } else {
-                Charts.interval(c, "band " + a.optimizer(), x[0], lo[0], hi[0], color, 0.05);
-            }
-            Charts.line(c, unique(c, a.optimizer()), x, med, color, true, true);
-        }
-        return new Figure("fig2-budget-" + slug(j, s.study()), 2, "Best test error vs number of trials: " + label(s),
-                "Line: bootstrap median of the best trial's test error among k trials drawn with replacement; "
-                        + "band: 5th–95th percentile; k = 1, 2, 4, … up to N.", c);
-    }
-
     /**
      * Top of figure 2's y axis: the band at k = 1 often reaches 1.0 (a diverged trial), which
      * would squash the rest; cap at the k = 1 medians plus their spread above the best p5.
      */
-    private static double ceiling(StudyAnalysis s) {
+    static double ceiling(StudyAnalysis s) {
         double lo = Double.POSITIVE_INFINITY;
         double med = Double.NEGATIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -272,14 +228,14 @@ final class Figures {
         c.getStyler().setMarkerSize(6);
         Map<String, List<Trial>> byOptimizer = new LinkedHashMap<>();
         with.forEach(t -> byOptimizer.computeIfAbsent(t.optimizer(), o -> new ArrayList<>()).add(t));
-        List<double[]> diverged = new ArrayList<>();
+        Map<String, List<Double>> diverged = new LinkedHashMap<>();
         for (Map.Entry<String, List<Trial>> e : byOptimizer.entrySet()) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             for (Trial t : e.getValue()) {
                 double x = log ? Math.log10(t.searched().get(h)) : t.searched().get(h);
                 if (t.state() == TrialState.DIVERGED) {
-                    diverged.add(new double[] {x, top});
+                    diverged.computeIfAbsent(e.getKey(), o -> new ArrayList<>()).add(x);
                 } else {
                     xs.add(x);
                     ys.add(Math.min(t.validationError(), top));
@@ -290,20 +246,27 @@ final class Figures {
                         Palette.of(e.getKey()), 200));
             }
         }
-        if (!diverged.isEmpty()) {
-            XYSeries x = c.addSeries(unique(c, "diverged (drawn at top)"), diverged.stream().mapToDouble(p -> p[0]).toArray(),
-                    diverged.stream().mapToDouble(p -> p[1]).toArray());
+        for (Map.Entry<String, List<Double>> e : diverged.entrySet()) { // crosses in the optimizer's colour
+            double[] y = new double[e.getValue().size()];
+            java.util.Arrays.fill(y, top);
+            XYSeries x = c.addSeries(unique(c, "diverged: " + e.getKey()), toArray(e.getValue()), y);
             x.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             x.setMarker(SeriesMarkers.CROSS);
-            x.setMarkerColor(Color.BLACK);
+            x.setMarkerColor(Palette.of(e.getKey()));
         }
-        // one grey pair of bounds when all optimizers share the range, else a pair per optimizer in its colour
+        // one grey pair of bounds when all optimizers share the range, else a pair per optimizer in its colour;
+        // optimizers whose bounds coincide are drawn side by side (offset) so that none hides another
         boolean shared = new LinkedHashSet<>(ranges.values().stream().map(r -> List.of(r.min(), r.max())).toList()).size() <= 1;
+        Map<List<Double>, List<String>> same = new LinkedHashMap<>();
+        ranges.forEach((o, r) -> same.computeIfAbsent(List.of(r.min(), r.max()), x -> new ArrayList<>()).add(o));
+        double span = (log ? Math.log10(max) - Math.log10(min) : max - min);
         List<String> described = new ArrayList<>();
         for (Map.Entry<String, SearchRange> e : ranges.entrySet()) {
             SearchRange r = e.getValue();
-            double lo = log ? Math.log10(r.min()) : r.min();
-            double hi = log ? Math.log10(r.max()) : r.max();
+            List<String> group = same.get(List.of(r.min(), r.max()));
+            double offset = shared ? 0 : (group.indexOf(e.getKey()) - (group.size() - 1) / 2.0) * 0.008 * Math.max(span, 1e-12);
+            double lo = (log ? Math.log10(r.min()) : r.min()) + offset;
+            double hi = (log ? Math.log10(r.max()) : r.max()) + offset;
             Color color = shared ? new Color(0x444444) : Palette.of(e.getKey());
             String name = shared ? "search bounds" : "bounds: " + e.getKey();
             XYSeries b = Charts.line(c, unique(c, name), new double[] {lo, lo}, new double[] {y0, top}, color, false, true);
@@ -311,9 +274,13 @@ final class Figures {
             XYSeries b2 = Charts.line(c, unique(c, name + " (upper)"), new double[] {hi, hi}, new double[] {y0, top},
                     color, false, false);
             b2.setLineStyle(Palette.DASHED);
-            described.add((shared ? "" : e.getKey() + " ") + "[" + Charts.compact(r.min()) + ", " + Charts.compact(r.max()) + "]");
             if (shared) {
+                described.add("[" + Charts.compact(r.min()) + ", " + Charts.compact(r.max()) + "]");
                 break;
+            }
+            if (group.get(0).equals(e.getKey())) {
+                described.add(String.join(" = ", group) + " [" + Charts.compact(r.min()) + ", " + Charts.compact(r.max())
+                        + "]" + (group.size() > 1 ? " (the same bounds, drawn side by side)" : ""));
             }
         }
         double lo = log ? Math.log10(min) : min;
@@ -324,47 +291,7 @@ final class Figures {
         return new Figure("fig3-hparam-" + slug(j, s.study()) + "-" + slug(k, h), 3, h + ": " + label(s),
                 "Each finished trial's final validation error against " + h + (ranges.isEmpty()
                         ? " (no search bounds recorded)" : "; dashed lines: search bounds " + String.join(", ", described))
-                        + "; crosses at the top: diverged trials.", c);
-    }
-
-    /** Figure 4: validation curves of each optimizer's best trial. */
-    private Figure curves(int j) {
-        StudyAnalysis s = result.studies().get(j);
-        StudyData d = data.get(j);
-        XYChart c = Charts.xy("Validation curves of the best trials: " + chartLabel(s), "step", "validation error");
-        int series = 0;
-        for (OptimizerAnalysis a : s.optimizers().values()) {
-            if (a.best() == null) {
-                continue;
-            }
-            boolean points = d.definition().seeds() > 1; // the best is a point: draw its first seed's curve
-            Trial best = d.trials().stream().filter(t -> t.optimizer().equals(a.optimizer())
-                    && (points ? t.point() == a.best().trial() && t.repeat() == 0 : t.index() == a.best().trial()))
-                    .findFirst().orElse(null);
-            if (best == null) {
-                continue;
-            }
-            List<Measurement> v = best.curve().stream().filter(m -> m.split() == Split.VALIDATION).toList();
-            if (v.isEmpty()) {
-                continue;
-            }
-            Charts.line(c, unique(c, a.optimizer() + " #" + a.best().trial()), v.stream().mapToDouble(Measurement::step).toArray(),
-                    v.stream().mapToDouble(Measurement::error).toArray(), Palette.of(a.optimizer()), v.size() <= 40, true);
-            series++;
-        }
-        if (series == 0) {
-            return null;
-        }
-        if (s.target() != null) {
-            double maxStep = d.trials().stream().flatMap(t -> t.curve().stream()).mapToDouble(Measurement::step).max()
-                    .orElse(1);
-            XYSeries t = Charts.line(c, unique(c, "target " + Charts.compact(s.target())), new double[] {0, maxStep},
-                    new double[] {s.target(), s.target()}, new Color(0x444444), false, true);
-            t.setLineStyle(Palette.DASHED);
-        }
-        return new Figure("fig4-curves-" + slug(j, s.study()), 4, "Validation curves of the best trials: " + label(s),
-                "Validation error at each evaluation of each optimizer's best trial (by final validation error)"
-                        + (s.target() == null ? "." : "; dashed: the workload's target."), c);
+                        + (diverged.isEmpty() ? "." : "; crosses at the top, in each optimizer's colour: its diverged trials."), c);
     }
 
     /** Figure 5: steps to target of the best trial, bars = bootstrap 5–95% at N. */

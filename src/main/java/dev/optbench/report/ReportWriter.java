@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Writes the report of SPEC section 9: DIR/report.html, one self-contained file (CSS inline,
  * figures inline as base64 PNG, no network), every figure as DIR/ID.png and DIR/ID.svg, and the
- * numbers as DIR/analysis.json (the output of {@code analyze --json}).
+ * numbers as DIR/analysis.json (the output of {@code analyze --json}) and every trial's wall-clock
+ * time to target as DIR/time-to-target.csv.
  */
 public final class ReportWriter {
     private ReportWriter() {}
@@ -48,8 +49,10 @@ public final class ReportWriter {
             }
             Files.writeString(dir.resolve("analysis.json"), dev.optbench.analysis.AnalysisJson.write(result) + "\n",
                     StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("time-to-target.csv"), dev.optbench.analysis.TimeToResult.csv(data),
+                    StandardCharsets.UTF_8);
             Path html = dir.resolve("report.html");
-            Files.writeString(html, new ReportHtml(result, figures, Version.version()).render(), StandardCharsets.UTF_8);
+            Files.writeString(html, new ReportHtml(result, data, figures, Version.version()).render(), StandardCharsets.UTF_8);
             return new Written(html, pngs, svgs);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report into " + dir, e);

@@ -234,6 +234,28 @@ public final class SqlStudyStore implements StudyStore {
 
 
 
+    /** One trial's stored curve (empty while it runs: curves are written when it finishes), steps in order. */
+    public synchronized List<Measurement> curve(String study, String optimizer, int index) {
+        return call(() -> {
+            List<Measurement> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT step, split, loss, error FROM measurements"
+                    + " WHERE study = ? AND optimizer = ? AND trial_index = ? ORDER BY step")) {
+                ps.setString(1, study);
+                ps.setString(2, optimizer);
+                ps.setInt(3, index);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Measurement(rs.getLong(1), dev.optbench.train.Split.fromId(rs.getString(2)),
+                                rs.getObject(3) == null ? Double.NaN : rs.getDouble(3),
+                                rs.getObject(4) == null ? Double.NaN : rs.getDouble(4)));
+                    }
+                }
+            }
+            out.sort(java.util.Comparator.comparingLong(Measurement::step).thenComparing(m -> m.split().ordinal()));
+            return out;
+        });
+    }
+
     /** Trials per optimizer and state (every state present, zeros included), optimizers in study order. */
     public synchronized Map<String, Map<TrialState, Integer>> counts(String study) {
         StudyDefinition def = study(study);
@@ -253,6 +275,43 @@ public final class SqlStudyStore implements StudyStore {
                 }
             }
             return out;
+        });
+    }
+
+    /**
+     * A mark that changes whenever the study's trials change state (claim, release, expiry,
+     * completion, failure, import): per state, the count and the latest start and finish. Finished
+     * trials are never rewritten, so readers may cache what they derive from trials under it.
+     */
+    public synchronized String changeMark(String study) {
+        return call(() -> {
+            StringBuilder mark = new StringBuilder();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT state, COUNT(*), MAX(started_ms), MAX(finished_ms)"
+                    + " FROM trials WHERE study = ? GROUP BY state ORDER BY state")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        mark.append(rs.getString(1)).append(':').append(rs.getLong(2)).append(':').append(rs.getLong(3))
+                                .append(':').append(rs.getLong(4)).append(';');
+                    }
+                }
+            }
+            return mark.toString();
+        });
+    }
+
+    /**
+     * Makes every later transaction of this connection read-only (PostgreSQL: the session
+     * default; SQLite stores opened by {@link StudyStores#openForReading} are read-only already).
+     */
+    synchronized void readOnlySession() {
+        call(() -> {
+            if (dialect == Dialect.POSTGRESQL) {
+                try (java.sql.Statement s = connection.createStatement()) {
+                    s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+                }
+            }
+            return null;
         });
     }
 

@@ -39,6 +39,11 @@ final class ServeCommand implements Callable<Integer> {
             throw new InputException("--port must be between 0 and 65535, not " + port);
         }
         var options = analysis.options();
+        try {
+            java.net.InetAddress.getAllByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new InputException("unknown host '" + host + "' (give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0)");
+        }
         try (SqlStudyStore s = StudyStores.openReadOnly(store.url())) {
             if (!DashboardServer.isLoopback(host)) {
                 spec.commandLine().getErr().println("warning: serving on " + host + ": the dashboard has no authentication;"

@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Latency of the dashboard (optbench serve): its page and every /api/ endpoint on a new SQLite "
-                + "store with --trials trials (two finished synthetic studies with curves and one running study), "
-                + "over loopback. Each is read once cold, then --repeats times: median and 90th percentile."})
+                + "store with --trials trials (half in two finished synthetic studies with curves, half in a running study), "
+                + "over loopback. Each is read once cold, then --repeats times: median and 90th percentile. Rows marked "
+                + "'after a change' are read right after a trial of the running study finished and the next started."})
 final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--trials", defaultValue = "10000", description = "Trials in the store (default ${DEFAULT-VALUE}).")
     int trials;
@@ -43,10 +44,10 @@ final class BenchServeCommand implements Callable<Integer> {
                     AnalysisOptions.of(resamples, 0));
             o.printf(Locale.ROOT, "store: %d trials (built in %.1f s), %d cores, bootstrap B = %d; %d reads per page after a cold one%n",
                     r.trials(), r.setupSeconds(), Runtime.getRuntime().availableProcessors(), resamples, repeats);
-            o.printf(Locale.ROOT, "%-62s %10s %10s %10s %10s%n", "GET", "cold ms", "median ms", "p90 ms", "bytes");
+            o.printf(Locale.ROOT, "%-72s %9s %9s %9s %9s%n", "GET", "cold ms", "median ms", "p90 ms", "bytes");
             for (DashboardBenchmark.Page p : r.pages()) {
-                o.printf(Locale.ROOT, "%-62s %10.1f %10.1f %10.1f %10d%n", p.path(), p.coldMillis(), p.medianMillis(),
-                        p.p90Millis(), p.bytes());
+                o.printf(Locale.ROOT, "%-72s %9.1f %9.1f %9.1f %9d%n", p.path() + (p.afterChange() ? " (after a change)" : ""),
+                        p.coldMillis(), p.medianMillis(), p.p90Millis(), p.bytes());
             }
             o.flush();
         } finally {

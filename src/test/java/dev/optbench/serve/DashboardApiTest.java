@@ -97,6 +97,9 @@ class DashboardApiTest {
         assertThat(curve.get("curve").get(0).get("split").asText()).isEqualTo(stored.curve().get(0).split().id());
 
         assertThat(status("/api/trials?study=synth&limit=0")).isEqualTo(400);
+        assertThat(status("/api/trials?study=synth&limit=1001")).isEqualTo(400);
+        assertThat(status("/api/trials?study=synth&offset=-1")).isEqualTo(400);
+        assertThat(status("/api/trials?study=synth&state=sleeping")).isEqualTo(400);
         assertThat(status("/api/trials?study=synth&limit=x")).isEqualTo(400);
         assertThat(status("/api/trials?study=nope")).isEqualTo(404);
         assertThat(status("/api/nothing")).isEqualTo(404);
@@ -145,6 +148,9 @@ class DashboardApiTest {
         assertThat(report.body()).contains("<h1>optbench report</h1>").contains("synth");
         assertThat(status("/api/analysis")).isEqualTo(400);
         assertThat(status("/api/analysis?study=synth&study=synth")).isEqualTo(400);
+        assertThat(status("/api/analysis?" + java.util.stream.IntStream.rangeClosed(0, DashboardData.MAX_STUDIES)
+                .mapToObj(i -> "study=s" + i).collect(java.util.stream.Collectors.joining("&")))).isEqualTo(400);
+        assertThat(status("/api/analysis?study=nope")).isEqualTo(404);
     }
 
     @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** StudyStores.openReadOnly (the dashboard's store): it reads, and the database itself refuses every write. */
-class ReadOnlyStoreTest {
+class ReadOnlySessionTest {
     private static final String SPACE = "{\"learning_rate\": {\"min\": 1e-4, \"max\": 1.0, \"scaling\": \"log\"}}";
 
     @TempDir Path dir;

@@ -3,7 +3,9 @@ package dev.optbench.cli;
 import dev.optbench.InputException;
 import dev.optbench.serve.DashboardData;
 import dev.optbench.serve.DashboardServer;
+import dev.optbench.study.Dialect;
 import dev.optbench.study.SqlStudyStore;
+import dev.optbench.study.StoreRetry;
 import dev.optbench.study.StudyStores;
 import java.io.IOException;
 import java.time.Clock;
@@ -45,6 +47,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new InputException("unknown host '" + host + "' (give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0)");
         }
         try (SqlStudyStore s = StudyStores.openReadOnly(store.url())) {
+            if (s.dialect() == Dialect.POSTGRESQL) { // a restarted server: reconnect (read-only again) within 10 s, else 503
+                s.retrying(new StoreRetry(10_000, spec.commandLine().getErr()::println));
+            }
             if (!DashboardServer.isLoopback(host)) {
                 spec.commandLine().getErr().println("warning: serving on " + host + ": the dashboard has no authentication;"
                         + " anyone who can reach this address can read every study (it is read-only)");

@@ -45,7 +45,7 @@ public final class DashboardData {
     private final AnalysisOptions options;
     private final Clock clock;
     private final MarkedCache<List<Trial>> trials = new MarkedCache<>(64);
-    private final MarkedCache<List<StudyData>> curves = new MarkedCache<>(8);
+    private final MarkedCache<List<StudyData>> curves = new MarkedCache<>(2); // trials with curves: large
     private final MarkedCache<AnalysisResult> analyses = new MarkedCache<>(16);
     private final MarkedCache<RenderedReport> reports = new MarkedCache<>(8);
 

@@ -87,8 +87,15 @@ public final class DashboardServer implements AutoCloseable {
         server.join();
     }
 
+    /** Stops the server (open requests are ended); the store stays open, it is the caller's. */
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the dashboard: " + e.getMessage(), e);
+        }
     }
 }

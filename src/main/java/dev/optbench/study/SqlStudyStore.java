@@ -33,6 +33,8 @@ public final class SqlStudyStore implements StudyStore {
     private volatile StoreRetry retry;
     /** True while an operation runs again after its connection was lost (its first try may have committed). */
     private boolean rerun;
+    /** Set by {@link #readOnlySession}: a replacement connection is made read-only too. */
+    private boolean readOnly;
 
     SqlStudyStore(StoreUrl url, Connection connection) {
         this.url = url;
@@ -305,14 +307,19 @@ public final class SqlStudyStore implements StudyStore {
      * default; SQLite stores opened by {@link StudyStores#openForReading} are read-only already).
      */
     synchronized void readOnlySession() {
+        readOnly = true;
         call(() -> {
-            if (dialect == Dialect.POSTGRESQL) {
-                try (java.sql.Statement s = connection.createStatement()) {
-                    s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
-                }
-            }
+            applyReadOnly();
             return null;
         });
+    }
+
+    private void applyReadOnly() throws SQLException {
+        if (readOnly && dialect == Dialect.POSTGRESQL) {
+            try (java.sql.Statement s = connection.createStatement()) {
+                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+            }
+        }
     }
 
     /** The leases of the study's running trials, by the store's clock, in trial order. */
@@ -810,6 +817,7 @@ public final class SqlStudyStore implements StudyStore {
             outage.pause();
             try {
                 connection = StudyStores.connect(url);
+                applyReadOnly();
                 return;
             } catch (SQLException e) {
                 if (!StoreRetry.isConnectionLoss(e)) {

@@ -168,14 +168,16 @@ public final class DashboardData {
     public ObjectNode figures(List<String> names) {
         ObjectNode out = JSON.createObjectNode();
         ArrayNode list = out.putArray("figures");
-        for (RenderedReport.Image f : report(names).figures()) {
+        for (RenderedReport.Entry f : report(names).figures()) {
             list.addObject().put("id", f.id()).put("title", f.title()).put("caption", f.caption());
         }
         return out;
     }
 
-    public Optional<RenderedReport.Image> figure(List<String> names, String id) {
-        return report(names).figures().stream().filter(f -> f.id().equals(id)).findFirst();
+    /** One of the report's figures, rendered on first use: PNG, or SVG when {@code svg}. */
+    public Optional<byte[]> figure(List<String> names, String id, boolean svg) {
+        RenderedReport r = report(names);
+        return svg ? r.svg(id) : r.png(id);
     }
 
     /** The studies that exist, for the server-rendered page. */

@@ -3,7 +3,6 @@ package dev.optbench.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.optbench.InputException;
-import dev.optbench.report.RenderedReport;
 import dev.optbench.study.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -155,10 +154,9 @@ final class Routes extends Handler.Abstract {
         if (!format.equals("png") && !format.equals("svg")) {
             throw new InputException("format must be png or svg, not '" + format + "'");
         }
-        RenderedReport.Image image = data.figure(studies(q), id)
+        byte[] image = data.figure(studies(q), id, format.equals("svg"))
                 .orElseThrow(() -> new DashboardData.NotFound("no figure '" + id + "' for these studies (GET /api/figures lists them)"));
-        return format.equals("png") ? new Reply(200, "image/png", image.png())
-                : new Reply(200, "image/svg+xml", image.svg());
+        return new Reply(200, format.equals("png") ? "image/png" : "image/svg+xml", image);
     }
 
     private boolean loopbackHost(Request request) {

@@ -27,9 +27,10 @@ import java.util.Optional;
 
 /**
  * What the dashboard shows, read from the store (only read: the store is opened read-only) and
- * turned into JSON. Trial lists, analyses and reports are cached under the studies' change
- * marks ({@link SqlStudyStore#changeMark}), so a page that is read again while nothing changed
- * costs one small query per study.
+ * turned into JSON. The studies list reads each study's progress with two small queries
+ * ({@link SqlStudyStore#tally}); trial lists, analyses and reports are cached under the
+ * studies' change marks ({@link SqlStudyStore#changeMark}), so a page that is read again while
+ * nothing changed costs one small query per study.
  */
 public final class DashboardData {
     /** Studies in one analysis or report, at most (each is a full bootstrap). */
@@ -63,7 +64,7 @@ public final class DashboardData {
         for (StudyDefinition d : store.studies()) {
             ObjectNode s = list.addObject();
             describe(s, d);
-            progress(s, StudyProgress.of(trials(d.name()), now), false);
+            progress(s, StudyProgress.of(store.tally(d.name()), now), false);
         }
         out.put("now", now.toString());
         return out;
@@ -186,7 +187,7 @@ public final class DashboardData {
     }
 
     StudyProgress progress(String name) {
-        return StudyProgress.of(trials(name), clock.instant());
+        return StudyProgress.of(store.tally(name), clock.instant());
     }
 
     // ---------------------------------------------------------------- reading

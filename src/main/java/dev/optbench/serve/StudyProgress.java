@@ -2,10 +2,10 @@ package dev.optbench.serve;
 
 import dev.optbench.study.Trial;
 import dev.optbench.study.TrialState;
+import dev.optbench.study.TrialTally;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,23 +27,17 @@ public record StudyProgress(Map<TrialState, Integer> counts, Double meanTrialSec
     }
 
     public static StudyProgress of(List<Trial> trials, Instant now) {
-        Map<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
-        for (TrialState s : TrialState.values()) {
-            counts.put(s, 0);
-        }
-        double seconds = 0;
-        int timed = 0;
+        return of(TrialTally.of(trials), now);
+    }
+
+    public static StudyProgress of(TrialTally tally, Instant now) {
+        Map<TrialState, Integer> counts = tally.counts();
+        int timed = tally.timedFinished();
+        double seconds = tally.finishedSeconds();
         List<RunningTrial> running = new ArrayList<>();
-        for (Trial t : trials) {
-            counts.merge(t.state(), 1, Integer::sum);
-            if (t.state().countsAsFinished() && t.seconds() > 0) {
-                seconds += t.seconds();
-                timed++;
-            }
-            if (t.state() == TrialState.RUNNING) {
-                double elapsed = t.started() == null ? 0 : Math.max(0, Duration.between(t.started(), now).toMillis() / 1000.0);
-                running.add(new RunningTrial(t.optimizer(), t.index(), t.worker(), t.started(), elapsed));
-            }
+        for (Trial t : tally.running()) {
+            double elapsed = t.started() == null ? 0 : Math.max(0, Duration.between(t.started(), now).toMillis() / 1000.0);
+            running.add(new RunningTrial(t.optimizer(), t.index(), t.worker(), t.started(), elapsed));
         }
         Double mean = timed == 0 ? null : seconds / timed;
         int pending = counts.get(TrialState.PENDING);

@@ -302,6 +302,41 @@ public final class SqlStudyStore implements StudyStore {
         });
     }
 
+    /** The study's {@link TrialTally}: counts per state, finished trials' durations, the running trials. */
+    public synchronized TrialTally tally(String study) {
+        return call(() -> {
+            Map<TrialState, Integer> counts = zeroCounts();
+            double seconds = 0;
+            int timed = 0;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT state, COUNT(*),"
+                    + " SUM(CASE WHEN seconds > 0 THEN seconds ELSE 0 END), SUM(CASE WHEN seconds > 0 THEN 1 ELSE 0 END)"
+                    + " FROM trials WHERE study = ? GROUP BY state")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TrialState state = TrialState.fromId(rs.getString(1));
+                        counts.put(state, rs.getInt(2));
+                        if (state.countsAsFinished()) {
+                            seconds += rs.getDouble(3);
+                            timed += rs.getInt(4);
+                        }
+                    }
+                }
+            }
+            List<Trial> running = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + Rows.TRIAL_COLUMNS
+                    + " FROM trials WHERE study = ? AND state = 'running' ORDER BY optimizer, trial_index")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        running.add(Rows.trial(rs, List.of()));
+                    }
+                }
+            }
+            return new TrialTally(counts, seconds, timed, running);
+        });
+    }
+
     /**
      * Makes every later transaction of this connection read-only (PostgreSQL: the session
      * default; SQLite stores opened by {@link StudyStores#openForReading} are read-only already).

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.optbench.study.Claim;
 import dev.optbench.study.Trial;
+import dev.optbench.study.TrialTally;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -69,6 +70,10 @@ class DashboardApiTest {
         assertThat(live.get("total").asInt()).isEqualTo(6);
         assertThat(live.get("meanTrialSeconds").asDouble()).isEqualTo(12.0);
         assertThat(live.get("workers").asInt()).isEqualTo(1);
+
+        for (String name : List.of("synth", "live")) { // two small queries give what the whole trial list gives
+            assertThat(store.reader.tally(name)).isEqualTo(TrialTally.of(store.reader.trials(name, false)));
+        }
 
         JsonNode one = get("/api/study?name=live");
         assertThat(one.get("running")).hasSize(1);

@@ -20,17 +20,17 @@ import dev.optbench.workload.Workloads;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the dashboard shows, read from the store (only read: the store is opened read-only) and
- * turned into JSON. The studies list reads each study's progress with two small queries
- * ({@link SqlStudyStore#tally}); trial lists, analyses and reports are cached under the
- * studies' change marks ({@link SqlStudyStore#changeMark}), so a page that is read again while
- * nothing changed costs one small query per study.
+ * turned into JSON. Progress, pages of trials, best and latest trials are small queries, never
+ * a read of every trial; analyses and reports (which need every trial and curve) are cached
+ * under the studies' change marks ({@link SqlStudyStore#changeMark}), so they are computed again
+ * only after a study changed.
  */
 public final class DashboardData {
     /** Studies in one analysis or report, at most (each is a full bootstrap). */
@@ -45,7 +45,6 @@ public final class DashboardData {
     private final SqlStudyStore store;
     private final AnalysisOptions options;
     private final Clock clock;
-    private final MarkedCache<List<Trial>> trials = new MarkedCache<>(64);
     private final MarkedCache<List<StudyData>> curves = new MarkedCache<>(2); // trials with curves: large
     private final MarkedCache<AnalysisResult> analyses = new MarkedCache<>(16);
     private final MarkedCache<RenderedReport> reports = new MarkedCache<>(8);
@@ -73,22 +72,19 @@ public final class DashboardData {
     /** One study: its definition, progress, the running trials, and per optimizer the counts and best trial. */
     public ObjectNode study(String name) {
         StudyDefinition d = definition(name);
-        List<Trial> all = trials(name);
         ObjectNode s = JSON.createObjectNode();
         describe(s, d);
-        progress(s, StudyProgress.of(all, clock.instant()), true);
+        progress(s, StudyProgress.of(store.tally(name), clock.instant()), true);
         ObjectNode per = s.putObject("byOptimizer");
-        for (String o : optimizers(d, all)) {
-            List<Trial> mine = all.stream().filter(t -> t.optimizer().equals(o)).toList();
+        Map<String, Trial> best = store.bestTrials(name);
+        store.counts(name).forEach((o, counts) -> {
             ObjectNode n = per.putObject(o);
             ObjectNode c = n.putObject("counts");
-            for (TrialState st : TrialState.values()) {
-                c.put(st.id(), mine.stream().filter(t -> t.state() == st).count());
+            counts.forEach((st, k) -> c.put(st.id(), k));
+            if (best.containsKey(o)) {
+                trial(n.putObject("best"), best.get(o));
             }
-            mine.stream().filter(t -> t.state().countsAsFinished() && t.validationError() != null)
-                    .min(Comparator.comparingDouble(Trial::validationError).thenComparingInt(Trial::index))
-                    .ifPresent(b -> trial(n.putObject("best"), b));
-        }
+        });
         return s;
     }
 
@@ -99,15 +95,14 @@ public final class DashboardData {
             throw new InputException("offset must be ≥ 0 and limit between 1 and " + MAX_PAGE + " (page with offset=N&limit=M)");
         }
         TrialState only = state == null || state.isEmpty() ? null : parseState(state);
-        List<Trial> all = trials(name).stream().filter(t -> only == null || t.state() == only).toList();
         ObjectNode out = JSON.createObjectNode();
         out.put("study", name);
-        out.put("total", all.size());
+        out.put("total", store.trialCount(name, only));
         out.put("offset", offset);
         out.put("limit", limit);
         ArrayNode page = out.putArray("trials");
-        for (int i = offset; i < Math.min(all.size(), offset + (long) limit); i++) {
-            trial(page.addObject(), all.get(i));
+        for (Trial t : store.trialsPage(name, only, offset, limit)) {
+            trial(page.addObject(), t);
         }
         return out;
     }
@@ -115,7 +110,7 @@ public final class DashboardData {
     /** One trial's stored curve. */
     public ObjectNode curve(String name, String optimizer, int index) {
         definition(name);
-        Trial t = trials(name).stream().filter(x -> x.optimizer().equals(optimizer) && x.index() == index).findFirst()
+        Trial t = store.trial(name, optimizer, index)
                 .orElseThrow(() -> new NotFound("study '" + name + "' has no trial " + optimizer + "#" + index));
         ObjectNode out = JSON.createObjectNode();
         trial(out.putObject("trial"), t);
@@ -129,23 +124,16 @@ public final class DashboardData {
      */
     public ObjectNode live(String name) {
         definition(name);
-        List<Trial> all = trials(name);
         ObjectNode out = JSON.createObjectNode();
         out.put("study", name);
         ArrayNode running = out.putArray("running");
-        ArrayNode recent = out.putArray("recent");
-        for (Trial t : all) {
-            if (t.state() == TrialState.RUNNING) {
-                ObjectNode n = running.addObject();
-                trial(n, t);
-                curve(n.putArray("curve"), store.curve(name, t.optimizer(), t.index()));
-            }
+        for (Trial t : store.tally(name).running()) {
+            ObjectNode n = running.addObject();
+            trial(n, t);
+            curve(n.putArray("curve"), store.curve(name, t.optimizer(), t.index()));
         }
-        List<Trial> done = all.stream().filter(t -> t.state().countsAsFinished() && t.finished() != null)
-                .sorted(Comparator.comparing(Trial::finished).thenComparing(Trial::optimizer).thenComparingInt(Trial::index)
-                        .reversed())
-                .limit(RECENT).toList();
-        for (Trial t : done) {
+        ArrayNode recent = out.putArray("recent");
+        for (Trial t : store.recentlyFinished(name, RECENT)) {
             ObjectNode n = recent.addObject();
             trial(n, t);
             curve(n.putArray("curve"), store.curve(name, t.optimizer(), t.index()));
@@ -230,10 +218,6 @@ public final class DashboardData {
         return b.toString();
     }
 
-    private List<Trial> trials(String name) {
-        return trials.get(name, store.changeMark(name), () -> store.trials(name, false));
-    }
-
     private StudyDefinition definition(String name) {
         return store.findStudy(name).orElseThrow(() -> new NotFound("no study '" + name + "' in this store (GET /api/studies lists them)"));
     }
@@ -253,12 +237,6 @@ public final class DashboardData {
             }
         }
         throw new InputException("unknown state '" + s + "' (pending, running, completed, diverged or failed)");
-    }
-
-    private static List<String> optimizers(StudyDefinition d, List<Trial> all) {
-        LinkedHashSet<String> names = new LinkedHashSet<>(d.optimizers());
-        all.forEach(t -> names.add(t.optimizer()));
-        return List.copyOf(names);
     }
 
     // ---------------------------------------------------------------- JSON

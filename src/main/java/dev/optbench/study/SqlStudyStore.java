@@ -258,6 +258,74 @@ public final class SqlStudyStore implements StudyStore {
         });
     }
 
+    /**
+     * A page of the study's trials in {@link #trials} order, of one state or (null) all, without
+     * curves; the dashboard pages with this instead of reading every trial.
+     */
+    public synchronized List<Trial> trialsPage(String study, TrialState state, int offset, int limit) {
+        return selectTrials("study = ?" + (state == null ? "" : " AND state = ?")
+                + " ORDER BY optimizer, trial_index LIMIT ? OFFSET ?", state == null
+                        ? new Object[] {study, limit, offset} : new Object[] {study, state.id(), limit, offset});
+    }
+
+    /** How many trials the study has in {@code state}, or (null) in all. */
+    public synchronized int trialCount(String study, TrialState state) {
+        return call(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM trials WHERE study = ?"
+                    + (state == null ? "" : " AND state = ?"))) {
+                ps.setString(1, study);
+                if (state != null) {
+                    ps.setString(2, state.id());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** One trial without its curve, if the study has it. */
+    public synchronized Optional<Trial> trial(String study, String optimizer, int index) {
+        return selectTrials("study = ? AND optimizer = ? AND trial_index = ?", study, optimizer, index).stream().findFirst();
+    }
+
+    /** The {@code limit} trials that finished (completed or diverged) last, latest first, without curves. */
+    public synchronized List<Trial> recentlyFinished(String study, int limit) {
+        return selectTrials("study = ? AND state IN ('completed', 'diverged') AND finished_ms IS NOT NULL"
+                + " ORDER BY finished_ms DESC, optimizer DESC, trial_index DESC LIMIT ?", study, limit);
+    }
+
+    /**
+     * Each optimizer's best finished trial: lowest final validation error, ties to the lower index
+     * (as {@link StudySummary}); optimizers without one are left out.
+     */
+    public synchronized Map<String, Trial> bestTrials(String study) {
+        Map<String, Trial> out = new LinkedHashMap<>();
+        for (String o : counts(study).keySet()) {
+            selectTrials("study = ? AND optimizer = ? AND state IN ('completed', 'diverged') AND validation_error IS NOT NULL"
+                    + " ORDER BY validation_error, trial_index LIMIT 1", study, o).forEach(t -> out.put(o, t));
+        }
+        return out;
+    }
+
+    private List<Trial> selectTrials(String where, Object... params) {
+        return call(() -> {
+            List<Trial> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + Rows.TRIAL_COLUMNS + " FROM trials WHERE " + where)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Rows.trial(rs, List.of()));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Trials per optimizer and state (every state present, zeros included), optimizers in study order. */
     public synchronized Map<String, Map<TrialState, Integer>> counts(String study) {
         StudyDefinition def = study(study);
@@ -304,7 +372,7 @@ public final class SqlStudyStore implements StudyStore {
 
     /** The study's {@link TrialTally}: counts per state, finished trials' durations, the running trials. */
     public synchronized TrialTally tally(String study) {
-        return call(() -> {
+        TrialTally finished = call(() -> {
             Map<TrialState, Integer> counts = zeroCounts();
             double seconds = 0;
             int timed = 0;
@@ -323,18 +391,10 @@ public final class SqlStudyStore implements StudyStore {
                     }
                 }
             }
-            List<Trial> running = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT " + Rows.TRIAL_COLUMNS
-                    + " FROM trials WHERE study = ? AND state = 'running' ORDER BY optimizer, trial_index")) {
-                ps.setString(1, study);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        running.add(Rows.trial(rs, List.of()));
-                    }
-                }
-            }
-            return new TrialTally(counts, seconds, timed, running);
+            return new TrialTally(counts, seconds, timed, List.of());
         });
+        return new TrialTally(finished.counts(), finished.finishedSeconds(), finished.timedFinished(),
+                selectTrials("study = ? AND state = 'running' ORDER BY optimizer, trial_index", study));
     }
 
     /**

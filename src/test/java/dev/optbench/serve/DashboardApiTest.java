@@ -121,6 +121,17 @@ class DashboardApiTest {
         assertThat(live.get("recent")).hasSize(1);
         assertThat(live.get("recent").get(0).get("curve")).hasSize(DashboardFixture.CURVE.size());
         assertThat(live.get("recent").get(0).get("curve").get(1).get("error").asDouble()).isEqualTo(0.3);
+        Claim second = store.claim("w3");
+        store.complete(second, 3.0, 0.22);
+        try (Connection c = DriverManager.getConnection("jdbc:" + store.url); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE trials SET finished_ms = 1000 WHERE study = 'live' AND state = 'completed'");
+            s.executeUpdate("UPDATE trials SET finished_ms = 2000 WHERE study = 'live' AND optimizer = '" + second.optimizer()
+                    + "' AND trial_index = " + second.index());
+        }
+        JsonNode recent = get("/api/live?study=live").get("recent");
+        assertThat(recent).hasSize(2);
+        assertThat(recent.get(0).get("index").asInt()).as("latest first").isEqualTo(second.index());
+        assertThat(recent.get(0).get("validationError").asDouble()).isEqualTo(0.22);
     }
 
     @Test

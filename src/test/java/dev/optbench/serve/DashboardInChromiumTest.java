@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -53,22 +52,22 @@ class DashboardInChromiumTest {
                     driver.get(server.uri() + "#live");
                     WebDriverWait wait = new WebDriverWait(driver, WAIT);
                     wait.until(d -> cell(d, "finished").equals("1") && cell(d, "running").equals("0")
-                            && d.findElement(By.id("study-title")).getText().equals("Study live"));
+                            && text(d, "#study-title").equals("Study live"));
                     ((JavascriptExecutor) driver).executeScript("window.__sameDocument = 'yes'");
                     // the hostile name is text in the table, not markup
-                    assertThat(driver.findElements(By.cssSelector("#studies img"))).isEmpty();
-                    assertThat(driver.findElements(By.cssSelector("#studies a.open")).stream().map(e -> e.getText()).toList())
-                            .contains(HOSTILE);
+                    assertThat(count(driver, "#studies img")).isZero();
+                    assertThat(((JavascriptExecutor) driver).executeScript(
+                            "return [...document.querySelectorAll('#studies a.open')].map(a => a.textContent)"))
+                            .asList().contains(HOSTILE);
 
                     store.claim("worker-b"); // one trial starts running, another finishes
                     store.complete(store.claim("worker-c"), 4.0, 0.35);
 
                     wait.until(d -> cell(d, "finished").equals("2") && cell(d, "running").equals("1")
                             && cell(d, "pending").equals("3")
-                            && d.findElements(By.cssSelector("#running tbody tr")).size() == 1
-                            && d.findElement(By.id("curve-legend")).getText().contains("#"));
+                            && count(d, "#running tbody tr") == 1 && text(d, "#curve-legend").contains("#"));
                     assertThat(((JavascriptExecutor) driver).executeScript("return window.__sameDocument")).isEqualTo("yes");
-                    assertThat(driver.findElement(By.cssSelector("#running tbody tr")).getText()).contains("worker-b");
+                    assertThat(text(driver, "#running tbody tr")).contains("worker-b");
                     assertThat(cell(driver, "eta")).contains("from 2 finished trials and 1 running");
                     assertThat(((JavascriptExecutor) driver).executeScript("return window.__xss === undefined")).isEqualTo(true);
                     screenshot(driver, "dashboard-live.png");
@@ -79,8 +78,19 @@ class DashboardInChromiumTest {
         }
     }
 
+    /** Read by one script, atomically: the page rebuilds its tables on every poll, so held elements go stale. */
     private static String cell(WebDriver d, String cls) {
-        return d.findElement(By.cssSelector("#studies tr[data-study='live'] td." + cls)).getText().trim();
+        return text(d, "#studies tr[data-study='live'] td." + cls);
+    }
+
+    private static String text(WebDriver d, String css) {
+        Object t = ((JavascriptExecutor) d).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : ''", css);
+        return String.valueOf(t);
+    }
+
+    private static long count(WebDriver d, String css) {
+        return (Long) ((JavascriptExecutor) d).executeScript("return document.querySelectorAll(arguments[0]).length", css);
     }
 
     private WebDriver driver(String chromium, String chromedriver) throws Exception {

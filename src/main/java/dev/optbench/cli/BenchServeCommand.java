@@ -18,13 +18,13 @@ import picocli.CommandLine.Option;
                 + "over loopback. Each is read once cold, then --repeats times: median and 90th percentile. Rows marked "
                 + "'after a change' are read right after a trial of the running study finished and the next started."})
 final class BenchServeCommand implements Callable<Integer> {
-    @Option(names = "--trials", defaultValue = "10000", description = "Trials in the store (default ${DEFAULT-VALUE}).")
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "10000", description = "Trials in the store (default ${DEFAULT-VALUE}).")
     int trials;
 
-    @Option(names = "--repeats", defaultValue = "20", description = "Timed reads of each page (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "20", description = "Timed reads of each page (default ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--bootstrap", defaultValue = "10000", description = "Bootstrap resamples B (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap", paramLabel = "B", defaultValue = "10000", description = "Bootstrap resamples B (default ${DEFAULT-VALUE}).")
     int resamples;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -35,4 +35,18 @@ class ServeCommandTest {
         assertThat(host.exitCode()).isEqualTo(2);
         assertThat(host.err()).contains("unknown host 'no-such-host.invalid'").doesNotContain("warning");
     }
+
+    @Test
+    void benchServeReadsEveryPageOfASmallStore() {
+        CliRun r = CliRun.of("bench", "serve", "--trials", "200", "--repeats", "1", "--bootstrap", "20");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("store: 200 trials");
+        assertThat(r.out().lines().filter(l -> l.startsWith("/"))).hasSize(17)
+                .anyMatch(l -> l.startsWith("/api/analysis?study=bench-full&study=bench-lr-only "))
+                .anyMatch(l -> l.startsWith("/figure?"))
+                .anyMatch(l -> l.startsWith("/api/live?study=bench-live (after a change)"));
+        CliRun few = CliRun.of("bench", "serve", "--trials", "100");
+        assertThat(few.exitCode()).isEqualTo(2);
+        assertThat(few.err().strip()).isEqualTo("optbench: --trials must be at least 200, not 100");
+    }
 }

@@ -147,7 +147,10 @@ function drawCurves(live) {
   });
 }
 
+let figureRequest = 0; // only the latest request may fill the figures section
+
 async function showFigures(names) {
+  const mine = ++figureRequest;
   const section = document.getElementById('figures');
   const line = document.getElementById('figures-line');
   const list = document.getElementById('figure-list');
@@ -156,6 +159,7 @@ async function showFigures(names) {
   list.replaceChildren();
   try {
     const f = await getJson('/api/figures?' + q(names.map(n => ['study', n])));
+    if (mine !== figureRequest) return;
     line.textContent = f.figures.length + ' figures of ' + names.join(', ') + ' (the report\'s, at the time of the click)';
     for (const fig of f.figures) {
       const box = el('figure');
@@ -172,7 +176,7 @@ async function showFigures(names) {
     link.href = '/report?' + q(names.map(n => ['study', n]));
     link.hidden = false;
   } catch (e) {
-    line.textContent = 'no figures: ' + e.message;
+    if (mine === figureRequest) line.textContent = 'no figures: ' + e.message;
   }
 }
 

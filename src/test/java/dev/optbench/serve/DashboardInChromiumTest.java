@@ -24,7 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in headless Chromium (Selenium driving the system chromedriver; nothing is
  * downloaded): the page loads, and a running study's progress updates without a reload while
- * the test itself moves trials through their states in the store. Waits are WebDriverWait on
+ * the test itself moves trials through their states in the store; the report's figures of two
+ * ticked studies load as images. Waits are WebDriverWait on
  * DOM conditions, never sleeps. Skipped when chromium or chromedriver is missing (.ci/run
  * installs both). With -Doptbench.screenshots=DIR it also saves the page there.
  */
@@ -71,6 +72,19 @@ class DashboardInChromiumTest {
                     assertThat(cell(driver, "eta")).contains("from 2 finished trials and 1 running");
                     assertThat(((JavascriptExecutor) driver).executeScript("return window.__xss === undefined")).isEqualTo(true);
                     screenshot(driver, "dashboard-live.png");
+
+                    // the report's figures of a chosen set: tick both studies, press the button
+                    ((JavascriptExecutor) driver).executeScript(
+                            "document.querySelectorAll('#studies input.pick').forEach(b => { b.checked = true; });"
+                            + "document.getElementById('compare').click();");
+                    wait.until(d -> text(d, "#figures-line").contains("figures of") && count(d, "#figure-list img") > 2
+                            && (Boolean) ((JavascriptExecutor) d).executeScript("return [...document.querySelectorAll("
+                                    + "'#figure-list img')].every(i => i.complete && i.naturalWidth > 0)"));
+                    assertThat(text(driver, "#figures-line")).contains(HOSTILE).contains("live");
+                    assertThat((String) ((JavascriptExecutor) driver).executeScript(
+                            "return document.getElementById('report-link').getAttribute('href')"))
+                            .startsWith("/report?study=").contains("study=live");
+                    assertThat(((JavascriptExecutor) driver).executeScript("return window.__xss === undefined")).isEqualTo(true);
                 } finally {
                     driver.quit();
                 }

@@ -88,6 +88,7 @@ async function refreshStudy() {
   const section = document.getElementById('study');
   if (!name) { section.hidden = true; return; }
   const s = await getJson('/api/study?' + q([['name', name]]));
+  if (current() !== name) return; // another study was opened meanwhile
   section.hidden = false;
   document.getElementById('study-title').textContent = 'Study ' + s.name;
   document.getElementById('study-line').textContent = s.workload + ' · ' + s.protocol + ' · ' + s.finished + ' of '
@@ -109,7 +110,8 @@ async function refreshStudy() {
     tr.appendChild(el('td', r.elapsedSeconds.toFixed(1) + ' s', 'num'));
     return tr;
   }));
-  drawCurves(await getJson('/api/live?' + q([['study', name]])));
+  const live = await getJson('/api/live?' + q([['study', name]]));
+  if (current() === name) drawCurves(live);
 }
 
 function drawCurves(live) {

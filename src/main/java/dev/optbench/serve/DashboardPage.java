@@ -12,6 +12,9 @@ import dev.optbench.study.TrialState;
  * dashboard.js then keeps it current from /api/ and fills the study view.
  */
 final class DashboardPage {
+    /** Also in dashboard.js. */
+    static final String NO_STUDIES = "no studies in this store yet (create one with 'optbench study create')";
+
     private DashboardPage() {}
 
     static String render(DashboardData data, String storeLabel) {
@@ -27,7 +30,11 @@ final class DashboardPage {
                 .append("<table id=\"studies\"><thead><tr><th></th><th>study</th><th>workload</th><th>protocol</th>"
                         + "<th>optimizers</th><th>progress</th><th class=\"num\">pending</th><th class=\"num\">running</th>"
                         + "<th class=\"num\">finished</th><th class=\"num\">failed</th><th>ETA</th></tr></thead><tbody>\n");
-        for (StudyDefinition d : data.definitions()) {
+        java.util.List<StudyDefinition> studies = data.definitions();
+        if (studies.isEmpty()) {
+            h.append("<tr class=\"none\"><td colspan=\"11\" class=\"muted\">").append(escape(NO_STUDIES)).append("</td></tr>\n");
+        }
+        for (StudyDefinition d : studies) {
             StudyProgress p = data.progress(d.name());
             String name = escape(d.name());
             h.append("<tr data-study=\"").append(name).append("\"><td><input type=\"checkbox\" class=\"pick\" value=\"")

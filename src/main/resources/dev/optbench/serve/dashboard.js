@@ -73,7 +73,15 @@ async function refreshStudies() {
   const data = await getJson('/api/studies');
   const ticked = picked();
   const body = document.querySelector('#studies tbody');
-  body.replaceChildren(...data.studies.map(s => studyRow(s, ticked)));
+  if (data.studies.length) {
+    body.replaceChildren(...data.studies.map(s => studyRow(s, ticked)));
+  } else { // as the server renders it (DashboardPage.NO_STUDIES)
+    const cell = el('td', "no studies in this store yet (create one with 'optbench study create')", 'muted');
+    cell.colSpan = 11;
+    const tr = el('tr', null, 'none');
+    tr.appendChild(cell);
+    body.replaceChildren(tr);
+  }
   document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
 }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.optbench.report.Html;
 import dev.optbench.study.Claim;
 import dev.optbench.study.Trial;
 import dev.optbench.study.TrialTally;
@@ -217,6 +218,20 @@ class DashboardApiTest {
         JsonNode one = get("/api/study?name=" + enc(hostile));
         assertThat(one.get("name").asText()).isEqualTo(hostile);
         assertThat(one.get("total").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void anEmptyStoreSaysHowToStart() throws Exception {
+        try (var empty = dev.optbench.study.StudyStores.open("sqlite:" + dir.resolve("empty.db"));
+                DashboardServer other = DashboardServer.start(new DashboardData(empty, dev.optbench.analysis.AnalysisOptions.of(10, 0),
+                        java.time.Clock.systemUTC()), "empty", DashboardServer.LOOPBACK, 0)) {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(other.uri().toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.body()).contains(Html.escape(DashboardPage.NO_STUDIES));
+            HttpResponse<String> api = http.send(HttpRequest.newBuilder(other.uri().resolve("/api/studies")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(api.body()).get("studies")).isEmpty();
+        }
     }
 
     /** One request written by hand so that its Host header can be a foreign name (HttpClient fixes it). */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
     static final List<String> ORDER = List.of(
-            "platform", "optim", "space", "workload", "train", "study", "analysis", "report", "experiment",
+            "platform", "optim", "space", "workload", "train", "study", "analysis", "report", "experiment", "serve",
             "layout", "bench", "cli");
     private static final Pattern USE = Pattern.compile("\\bdev\\.optbench\\.(\\w+)\\.");
     /** Block and line comments, and string literals (text blocks included), dropped before looking for uses. */

@@ -82,8 +82,9 @@ public record TimeToResult(String study, String protocol, String workload, Doubl
     }
 
     /**
-     * How the trials' times were measured, from their provenance: host, trials per batch (the
-     * layout) and the native engine settings; one entry per distinct combination.
+     * How the trials' times were measured, from their provenance: host, its cores, trials per
+     * batch (the layout) and the engine (DJL's native settings, or the torch engine's version,
+     * device and layout); one entry per distinct combination.
      */
     public static List<String> hardware(List<Trial> trials) {
         Set<String> out = new LinkedHashSet<>();
@@ -92,9 +93,13 @@ public record TimeToResult(String study, String protocol, String workload, Doubl
                 continue;
             }
             Map<String, String> p = t.provenance();
-            out.add("host " + p.getOrDefault("host", "not recorded") + "; "
-                    + p.getOrDefault("batch_trials", "1") + " trial(s) per batch; cores: not recorded; engine: "
-                    + p.getOrDefault("native", "not recorded"));
+            String engine = "torch".equals(p.get("engine"))
+                    ? "torch " + p.getOrDefault("torch", "?") + " on " + p.getOrDefault("device", "?") + ", layout "
+                            + p.getOrDefault("layout", "not recorded")
+                    : p.getOrDefault("native", "not recorded");
+            String cores = p.containsKey("cores") ? p.get("cores") + " cores" : "cores not recorded";
+            out.add("host " + p.getOrDefault("host", "not recorded") + "; " + cores + "; "
+                    + p.getOrDefault("batch_trials", "1") + " trial(s) per batch; engine: " + engine);
         }
         return List.copyOf(out);
     }

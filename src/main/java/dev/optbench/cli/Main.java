@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
             AnalyzeCommand.class,
             ImportCommand.class,
             ReportCommand.class,
+            ServeCommand.class,
             ReproduceCommand.class,
             DemoCommand.class,
             BenchCommand.class,

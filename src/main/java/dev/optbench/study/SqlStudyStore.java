@@ -33,6 +33,8 @@ public final class SqlStudyStore implements StudyStore {
     private volatile StoreRetry retry;
     /** True while an operation runs again after its connection was lost (its first try may have committed). */
     private boolean rerun;
+    /** Set by {@link #readOnlySession}: a replacement connection is made read-only too. */
+    private boolean readOnly;
 
     SqlStudyStore(StoreUrl url, Connection connection) {
         this.url = url;
@@ -236,6 +238,96 @@ public final class SqlStudyStore implements StudyStore {
 
 
 
+    /** One trial's stored curve (empty while it runs: curves are written when it finishes), steps in order. */
+    public synchronized List<Measurement> curve(String study, String optimizer, int index) {
+        return call(() -> {
+            List<Measurement> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT step, split, loss, error FROM measurements"
+                    + " WHERE study = ? AND optimizer = ? AND trial_index = ? ORDER BY step")) {
+                ps.setString(1, study);
+                ps.setString(2, optimizer);
+                ps.setInt(3, index);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Measurement(rs.getLong(1), dev.optbench.train.Split.fromId(rs.getString(2)),
+                                rs.getObject(3) == null ? Double.NaN : rs.getDouble(3),
+                                rs.getObject(4) == null ? Double.NaN : rs.getDouble(4)));
+                    }
+                }
+            }
+            out.sort(java.util.Comparator.comparingLong(Measurement::step).thenComparing(m -> m.split().ordinal()));
+            return out;
+        });
+    }
+
+    /**
+     * A page of the study's trials in {@link #trials} order, of one state or (null) all, without
+     * curves; the dashboard pages with this instead of reading every trial.
+     */
+    public synchronized List<Trial> trialsPage(String study, TrialState state, int offset, int limit) {
+        return selectTrials("study = ?" + (state == null ? "" : " AND state = ?")
+                + " ORDER BY optimizer, trial_index LIMIT ? OFFSET ?", state == null
+                        ? new Object[] {study, limit, offset} : new Object[] {study, state.id(), limit, offset});
+    }
+
+    /** How many trials the study has in {@code state}, or (null) in all. */
+    public synchronized int trialCount(String study, TrialState state) {
+        return call(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM trials WHERE study = ?"
+                    + (state == null ? "" : " AND state = ?"))) {
+                ps.setString(1, study);
+                if (state != null) {
+                    ps.setString(2, state.id());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** One trial without its curve, if the study has it. */
+    public synchronized Optional<Trial> trial(String study, String optimizer, int index) {
+        return selectTrials("study = ? AND optimizer = ? AND trial_index = ?", study, optimizer, index).stream().findFirst();
+    }
+
+    /** The {@code limit} trials that finished (completed or diverged) last, latest first, without curves. */
+    public synchronized List<Trial> recentlyFinished(String study, int limit) {
+        return selectTrials("study = ? AND state IN ('completed', 'diverged') AND finished_ms IS NOT NULL"
+                + " ORDER BY finished_ms DESC, optimizer DESC, trial_index DESC LIMIT ?", study, limit);
+    }
+
+    /**
+     * Each optimizer's best finished trial: lowest final validation error, ties to the lower index
+     * (as {@link StudySummary}); optimizers without one are left out.
+     */
+    public synchronized Map<String, Trial> bestTrials(String study) {
+        Map<String, Trial> out = new LinkedHashMap<>();
+        for (String o : counts(study).keySet()) {
+            selectTrials("study = ? AND optimizer = ? AND state IN ('completed', 'diverged') AND validation_error IS NOT NULL"
+                    + " ORDER BY validation_error, trial_index LIMIT 1", study, o).forEach(t -> out.put(o, t));
+        }
+        return out;
+    }
+
+    private List<Trial> selectTrials(String where, Object... params) {
+        return call(() -> {
+            List<Trial> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + Rows.TRIAL_COLUMNS + " FROM trials WHERE " + where)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Rows.trial(rs, List.of()));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Trials per optimizer and state (every state present, zeros included), optimizers in study order. */
     public synchronized Map<String, Map<TrialState, Integer>> counts(String study) {
         StudyDefinition def = study(study);
@@ -256,6 +348,75 @@ public final class SqlStudyStore implements StudyStore {
             }
             return out;
         });
+    }
+
+    /**
+     * A mark that changes whenever the study's trials change state (claim, release, expiry,
+     * completion, failure, import): per state, the count and the latest start and finish. Finished
+     * trials are never rewritten, so readers may cache what they derive from trials under it.
+     */
+    public synchronized String changeMark(String study) {
+        return call(() -> {
+            StringBuilder mark = new StringBuilder();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT state, COUNT(*), MAX(started_ms), MAX(finished_ms)"
+                    + " FROM trials WHERE study = ? GROUP BY state ORDER BY state")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        mark.append(rs.getString(1)).append(':').append(rs.getLong(2)).append(':').append(rs.getLong(3))
+                                .append(':').append(rs.getLong(4)).append(';');
+                    }
+                }
+            }
+            return mark.toString();
+        });
+    }
+
+    /** The study's {@link TrialTally}: counts per state, finished trials' durations, the running trials. */
+    public synchronized TrialTally tally(String study) {
+        TrialTally finished = call(() -> {
+            Map<TrialState, Integer> counts = zeroCounts();
+            double seconds = 0;
+            int timed = 0;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT state, COUNT(*),"
+                    + " SUM(CASE WHEN seconds > 0 THEN seconds ELSE 0 END), SUM(CASE WHEN seconds > 0 THEN 1 ELSE 0 END)"
+                    + " FROM trials WHERE study = ? GROUP BY state")) {
+                ps.setString(1, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TrialState state = TrialState.fromId(rs.getString(1));
+                        counts.put(state, rs.getInt(2));
+                        if (state.countsAsFinished()) {
+                            seconds += rs.getDouble(3);
+                            timed += rs.getInt(4);
+                        }
+                    }
+                }
+            }
+            return new TrialTally(counts, seconds, timed, List.of());
+        });
+        return new TrialTally(finished.counts(), finished.finishedSeconds(), finished.timedFinished(),
+                selectTrials("study = ? AND state = 'running' ORDER BY optimizer, trial_index", study));
+    }
+
+    /**
+     * Makes every later transaction of this connection read-only (PostgreSQL: the session
+     * default; SQLite stores opened by {@link StudyStores#openForReading} are read-only already).
+     */
+    synchronized void readOnlySession() {
+        readOnly = true;
+        call(() -> {
+            applyReadOnly();
+            return null;
+        });
+    }
+
+    private void applyReadOnly() throws SQLException {
+        if (readOnly && dialect == Dialect.POSTGRESQL) {
+            try (java.sql.Statement s = connection.createStatement()) {
+                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+            }
+        }
     }
 
     /** The leases of the study's running trials, by the store's clock, in trial order. */
@@ -753,6 +914,7 @@ public final class SqlStudyStore implements StudyStore {
             outage.pause();
             try {
                 connection = StudyStores.connect(url);
+                applyReadOnly();
                 return;
             } catch (SQLException e) {
                 if (!StoreRetry.isConnectionLoss(e)) {

@@ -69,6 +69,22 @@ public final class StudyStores {
         return open(u, false); // an older schema: upgrade it (needs write access once)
     }
 
+    /**
+     * Opens an existing store that this process will never write (the dashboard): SQLite as
+     * {@link #openForReading}; on PostgreSQL the session is made read-only, so the server refuses
+     * any write on this connection whatever the code above it does.
+     */
+    public static SqlStudyStore openReadOnly(String url) {
+        SqlStudyStore store = openForReading(url);
+        try {
+            store.readOnlySession();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
     private static Connection connectReadOnly(StoreUrl url, boolean immutable) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);

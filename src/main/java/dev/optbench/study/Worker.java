@@ -249,6 +249,7 @@ public final class Worker {
         }
         p.put("worker", id);
         p.put("host", id.contains(":") ? id.substring(0, id.indexOf(':')) : id);
+        p.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors())); // the times' hardware (report)
         p.put("java", System.getProperty("java.version"));
         p.put("native", nativeSettings());
         p.put("native_libraries", dev.optbench.train.NativeLibraries.describe());

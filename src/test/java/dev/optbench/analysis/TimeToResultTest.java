@@ -40,9 +40,27 @@ class TimeToResultTest {
         assertThat(r.reached()).containsEntry("a", 2).containsEntry("b", 1);
         assertThat(r.finished()).containsEntry("b", 2);
         assertThat(r.hardware()).containsExactly(
-                "host h1; 8 trial(s) per batch; cores: not recorded; engine: oneMKL AVX2",
-                "host h2; 8 trial(s) per batch; cores: not recorded; engine: oneMKL AVX2");
+                "host h1; cores not recorded; 8 trial(s) per batch; engine: oneMKL AVX2",
+                "host h2; cores not recorded; 8 trial(s) per batch; engine: oneMKL AVX2");
         assertThat(TimeToResult.ratios(List.of(r))).containsEntry("a", List.of(1.0)).containsEntry("b", List.of(3.0));
+    }
+
+    @Test
+    void theHardwareNamesTheCoresAndATorchTrialsDeviceAndLayout() {
+        Trial djl = trial("a", 0, TrialState.COMPLETED, 10.0, "h1");
+        djl = withProvenance(djl, Map.of("host", "h1", "cores", "2", "batch_trials", "8", "native", "oneMKL AVX2"));
+        Trial torch = withProvenance(trial("a", 1, TrialState.COMPLETED, 3.0, "g"), Map.of("host", "g", "cores", "16",
+                "batch_trials", "32", "engine", "torch", "torch", "2.11.0", "device", "NVIDIA H200",
+                "layout", "stacked-grouped+graph K=32"));
+        assertThat(TimeToResult.hardware(List.of(djl, torch))).containsExactly(
+                "host h1; 2 cores; 8 trial(s) per batch; engine: oneMKL AVX2",
+                "host g; 16 cores; 32 trial(s) per batch; engine: torch 2.11.0 on NVIDIA H200, layout stacked-grouped+graph K=32");
+    }
+
+    private static Trial withProvenance(Trial t, Map<String, String> provenance) {
+        return new Trial(t.study(), t.optimizer(), t.index(), t.state(), t.searched(), t.hparams(), t.seed(), t.worker(),
+                t.started(), t.finished(), t.steps(), t.seconds(), t.validationError(), t.testError(), t.stepsToTarget(),
+                provenance, t.message(), t.curve(), t.point(), t.repeat(), t.stage());
     }
 
     @Test

@@ -106,7 +106,7 @@ class ReportSummaryTest {
         String html = report(List.of(violating(100)));
         // sgd's trial 0: 2 s for 400 steps, first at or below 0.5 at step 100: 0.5 s; momentum's trial 0 too
         assertThat(html).contains("<td>sgd</td><td class=\"num\">0.500</td><td class=\"num\">#0</td>",
-                "hardware of v: host h; 1 trial(s) per batch; cores: not recorded; engine: not recorded");
+                "hardware of v: host h; cores not recorded; 1 trial(s) per batch; engine: not recorded");
     }
 
     /** A study on {@code workload} whose sgd trials each take {@code sgd} seconds and momentum's {@code momentum}. */

@@ -86,7 +86,7 @@ final class StudyCreateCommand implements Callable<Integer> {
                 throw new InputException("--fit-share, --fit-top and --fit-margin belong to --protocol fitted with a built-in"
                         + " --workload, not to --command");
             }
-            return StudySetup.defineExternal(name, external, protocol, optimizers, trials, seed, sampler, space, seeds);
+            return StudySetup.defineExternal(Main.optimizers(spec), name, external, protocol, optimizers, trials, seed, sampler, space, seeds);
         }
         if (steps != null || trialTimeout != null) {
             throw new InputException("--steps and --trial-timeout apply to external trials: add --command, or drop them");
@@ -94,7 +94,7 @@ final class StudyCreateCommand implements Callable<Integer> {
         if (workload == null || protocol == null) {
             throw new InputException("study create needs --workload and --protocol (or --command with --space for external trials)");
         }
-        return StudySetup.define(name, workload, protocol, optimizers, trials, seed, sampler, space, seeds, fit);
+        return StudySetup.define(Main.optimizers(spec), name, workload, protocol, optimizers, trials, seed, sampler, space, seeds, fit);
     }
 
     @Override
@@ -105,7 +105,7 @@ final class StudyCreateCommand implements Callable<Integer> {
                         fitMargin == null ? dev.optbench.space.FitOptions.DEFAULT.margin() : fitMargin);
         StudyDefinition def = definition(fit);
         try (SqlStudyStore s = store.openOrCreate()) {
-            s.createStudy(def);
+            s.createStudy(def, Main.optimizers(spec));
             if (def.isExternal()) { // typed here by this machine's user: this machine's workers may run it
                 try {
                     AllowedCommands.allowLocally(def.external().command());

@@ -49,7 +49,8 @@ final class StudyRunCommand implements Callable<Integer> {
             }
             int pending = StudySummary.of(monitor, name).count(TrialState.PENDING);
             Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, fixedBatch, null, pending), System.err);
-            StudySummary end = trials.withBatchTrials(layout.batchTrials()).runLocally(monitor, name, layout.workers(), lease);
+            StudySummary end = trials.withBatchTrials(layout.batchTrials()).runLocally(Main.optimizers(spec), monitor, name,
+                    layout.workers(), lease);
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);
             if (failed > 0) {

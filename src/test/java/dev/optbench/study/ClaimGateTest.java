@@ -72,6 +72,11 @@ class ClaimGateTest {
             assertThat(stored).isEqualTo(3);
             assertThat(gate.remaining("plug")).isEqualTo("3 trials remain that this worker may not run: study plug"
                     + " (optimizer lion not loaded)");
+            // in the same JVM, a gate whose registry has a lion plug-in admits the lion trials, silently
+            ClaimGate withLion = new ClaimGate(store, CommandPolicy.NONE, dev.optbench.optim.ThrowingRule.registry(
+                    new dev.optbench.optim.ThrowingRule("lion", IllegalStateException::new)), new Notices(said::add));
+            assertThat(withLion.refresh("plug").runnable()).containsExactly(Map.entry("plug", Set.of("sgd", "lion")));
+            assertThat(withLion.remaining("plug")).isNull();
         }
         assertThat(statesAndAttempts("plug")).containsExactlyEntriesOf(new TreeMap<>(Map.of(
                 "lion#0", "pending/0", "lion#1", "pending/0", "lion#2", "pending/0",

@@ -66,7 +66,8 @@ final class StudyAnalyzer {
         work.forEach(w -> testByRank.put(w.analysis().optimizer(), w.testByRank()));
         int offset = work.stream().mapToInt(PerOptimizer::offset).max().orElse(0);
         return new StudyAnalysis(def.name(), def.workload(), def.protocol(), data.target(), optimizers,
-                Rankings.rank(full), Rankings.inclusion(full, inclusions), Rankings.rank(loss), Rankings.inclusion(loss, inclusions),
+                Rankings.rank(full), Rankings.inclusion(full, inclusions), Rankings.rank(loss),
+                Rankings.inclusion(loss, inclusions),
                 budgetSensitivity, targetSensitivity, CostToMatch.table(testByRank, offset), dataUsed(data));
     }
 

@@ -74,7 +74,8 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
         return parse(registry, CsvRows.parse(text, source), source, study);
     }
 
-    private static TrialCsv parse(dev.optbench.optim.OptimizerRegistry registry, List<List<String>> rows, String source, String study) {
+    private static TrialCsv parse(dev.optbench.optim.OptimizerRegistry registry, List<List<String>> rows, String source,
+            String study) {
         if (rows.isEmpty()) {
             throw new InputException(source + " is empty; it needs a header line with " + String.join(",", REQUIRED));
         }

@@ -120,8 +120,8 @@ final class ReproduceCommand implements Callable<Integer> {
                 Layout layout = choice.layout().equals(previous) ? previous : Layouts.realize(choice, System.err);
                 threads = layout.threads();
                 previous = layout;
-                StudySummary end = o.trials.withBatchTrials(layout.batchTrials()).runLocally(OptimizerRegistry.BUILT_IN, st, def.name(), layout.workers(),
-                        lease);
+                StudySummary end = o.trials.withBatchTrials(layout.batchTrials()).runLocally(OptimizerRegistry.BUILT_IN, st,
+                        def.name(), layout.workers(), lease);
                 failed += end.count(TrialState.FAILED);
             }
             List<StudyData> data = StudyInputs.load(st, defs.stream().map(StudyDefinition::name).toList());

@@ -86,7 +86,8 @@ final class StudyCreateCommand implements Callable<Integer> {
                 throw new InputException("--fit-share, --fit-top and --fit-margin belong to --protocol fitted with a built-in"
                         + " --workload, not to --command");
             }
-            return StudySetup.defineExternal(Main.optimizers(spec), name, external, protocol, optimizers, trials, seed, sampler, space, seeds);
+            return StudySetup.defineExternal(Main.optimizers(spec), name, external, protocol, optimizers, trials, seed, sampler,
+                    space, seeds);
         }
         if (steps != null || trialTimeout != null) {
             throw new InputException("--steps and --trial-timeout apply to external trials: add --command, or drop them");
@@ -94,7 +95,8 @@ final class StudyCreateCommand implements Callable<Integer> {
         if (workload == null || protocol == null) {
             throw new InputException("study create needs --workload and --protocol (or --command with --space for external trials)");
         }
-        return StudySetup.define(Main.optimizers(spec), name, workload, protocol, optimizers, trials, seed, sampler, space, seeds, fit);
+        return StudySetup.define(Main.optimizers(spec), name, workload, protocol, optimizers, trials, seed, sampler, space,
+                seeds, fit);
     }
 
     @Override

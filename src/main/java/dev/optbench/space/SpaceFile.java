@@ -3,6 +3,7 @@ package dev.optbench.space;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.optbench.InputException;
+import dev.optbench.optim.OptimizerRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.Map;
 public final class SpaceFile {
     private SpaceFile() {}
 
-    public static Map<String, SearchSpace> load(dev.optbench.optim.OptimizerRegistry registry, Path file, List<String> optimizers) {
+    public static Map<String, SearchSpace> load(OptimizerRegistry registry, Path file, List<String> optimizers) {
         return load(registry, file, optimizers, false);
     }
 
@@ -28,7 +29,8 @@ public final class SpaceFile {
      * {@code labels}: with {@code anyLabel} (external studies), labels optbench does not know as
      * optimizers are allowed and their names go unchecked; known optimizers are checked as usual.
      */
-    public static Map<String, SearchSpace> load(dev.optbench.optim.OptimizerRegistry registry, Path file, List<String> labels, boolean anyLabel) {
+    public static Map<String, SearchSpace> load(OptimizerRegistry registry, Path file, List<String> labels,
+            boolean anyLabel) {
         String text;
         try {
             text = Files.readString(file);
@@ -38,11 +40,13 @@ public final class SpaceFile {
         return parse(registry, text, file.toString(), labels, anyLabel);
     }
 
-    public static Map<String, SearchSpace> parse(dev.optbench.optim.OptimizerRegistry registry, String text, String source, List<String> optimizers) {
+    public static Map<String, SearchSpace> parse(OptimizerRegistry registry, String text, String source,
+            List<String> optimizers) {
         return parse(registry, text, source, optimizers, false);
     }
 
-    static Map<String, SearchSpace> parse(dev.optbench.optim.OptimizerRegistry registry, String text, String source, List<String> optimizers, boolean anyLabel) {
+    static Map<String, SearchSpace> parse(OptimizerRegistry registry, String text, String source, List<String> optimizers,
+            boolean anyLabel) {
         JsonNode root;
         try {
             root = SearchSpace.JSON.readTree(text);

@@ -18,13 +18,21 @@ public final class Analyzer {
     public static final List<Double> TAUS = taus();
 
     private final AnalysisOptions options;
+    private final dev.optbench.optim.OptimizerRegistry optimizers;
 
+    /** An analyzer whose inclusion checks know the built-in rules' relations only. */
     public Analyzer(AnalysisOptions options) {
+        this(options, dev.optbench.optim.OptimizerRegistry.BUILT_IN);
+    }
+
+    /** An analyzer whose inclusion checks cover the relations {@code optimizers}' plug-ins declare too. */
+    public Analyzer(AnalysisOptions options, dev.optbench.optim.OptimizerRegistry optimizers) {
         this.options = options;
+        this.optimizers = optimizers;
     }
 
     public AnalysisResult analyze(List<StudyData> studies) {
-        StudyAnalyzer one = new StudyAnalyzer(options);
+        StudyAnalyzer one = new StudyAnalyzer(options, dev.optbench.optim.InclusionRelation.all(optimizers));
         List<StudyAnalysis> analyses = new ArrayList<>();
         for (StudyData s : studies) {
             analyses.add(one.analyze(s));

@@ -39,10 +39,13 @@ public final class Rankings {
         return out;
     }
 
-    /** For every M ⊆ N of {@link InclusionRelation#all()} with both present: N.median ≤ M.p95. */
-    public static List<InclusionCheck> inclusion(Map<String, BudgetQuantiles> full) {
+    /**
+     * For every M ⊆ N of {@code relations} ({@link InclusionRelation#all}, with the run's plug-ins)
+     * with both present: N.median ≤ M.p95.
+     */
+    public static List<InclusionCheck> inclusion(Map<String, BudgetQuantiles> full, List<InclusionRelation> relations) {
         List<InclusionCheck> out = new ArrayList<>();
-        for (InclusionRelation r : InclusionRelation.all()) {
+        for (InclusionRelation r : relations) {
             BudgetQuantiles m = full.get(r.subset());
             BudgetQuantiles n = full.get(r.superset());
             if (m != null && n != null) {

@@ -13,7 +13,11 @@ import java.util.Map;
 final class StudyAnalyzer {
     private final AnalysisOptions options;
 
-    StudyAnalyzer(AnalysisOptions options) {
+    /** The inclusion relations the consistency check covers: the built-ins' and the plug-ins' (SPEC section 10). */
+    private final List<dev.optbench.optim.InclusionRelation> inclusions;
+
+    StudyAnalyzer(AnalysisOptions options, List<dev.optbench.optim.InclusionRelation> inclusions) {
+        this.inclusions = List.copyOf(inclusions);
         this.options = options;
     }
 
@@ -62,7 +66,8 @@ final class StudyAnalyzer {
         work.forEach(w -> testByRank.put(w.analysis().optimizer(), w.testByRank()));
         int offset = work.stream().mapToInt(PerOptimizer::offset).max().orElse(0);
         return new StudyAnalysis(def.name(), def.workload(), def.protocol(), data.target(), optimizers,
-                Rankings.rank(full), Rankings.inclusion(full), Rankings.rank(loss), Rankings.inclusion(loss),
+                Rankings.rank(full), Rankings.inclusion(full, inclusions), Rankings.rank(loss),
+                Rankings.inclusion(loss, inclusions),
                 budgetSensitivity, targetSensitivity, CostToMatch.table(testByRank, offset), dataUsed(data),
                 Separation.table(testByRank, full));
     }

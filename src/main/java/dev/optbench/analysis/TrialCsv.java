@@ -57,7 +57,8 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
                 Map.of(), created, seeds, null);
     }
 
-    public static TrialCsv read(Path file, String study) {
+    /** Reads {@code file}; rows of an optimizer {@code registry} knows have their values range-checked. */
+    public static TrialCsv read(dev.optbench.optim.OptimizerRegistry registry, Path file, String study) {
         List<List<String>> rows;
         try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) { // bounded: see CsvRows
             rows = CsvRows.parse(in, file.toString());
@@ -66,14 +67,15 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + dev.optbench.Messages.describe(e) + "; check the path");
         }
-        return parse(rows, file.toString(), study);
+        return parse(registry, rows, file.toString(), study);
     }
 
-    public static TrialCsv parse(String text, String source, String study) {
-        return parse(CsvRows.parse(text, source), source, study);
+    public static TrialCsv parse(dev.optbench.optim.OptimizerRegistry registry, String text, String source, String study) {
+        return parse(registry, CsvRows.parse(text, source), source, study);
     }
 
-    private static TrialCsv parse(List<List<String>> rows, String source, String study) {
+    private static TrialCsv parse(dev.optbench.optim.OptimizerRegistry registry, List<List<String>> rows, String source,
+            String study) {
         if (rows.isEmpty()) {
             throw new InputException(source + " is empty; it needs a header line with " + String.join(",", REQUIRED));
         }
@@ -158,9 +160,9 @@ public record TrialCsv(List<Trial> trials, List<String> optimizers, List<String>
                     hparams.put(hpNames.get(h), number(cell, hpNames.get(h), source, line));
                 }
             }
-            if (dev.optbench.space.Hyperparameters.knows(optimizer)) { // a retried failed row would run these
+            if (dev.optbench.space.Hyperparameters.knows(registry, optimizer)) { // a retried failed row would run these
                 for (Map.Entry<String, Double> h : hparams.entrySet()) {
-                    String allowed = dev.optbench.space.SpaceRanges.outside(optimizer, h.getKey(), h.getValue());
+                    String allowed = dev.optbench.space.SpaceRanges.outside(registry, optimizer, h.getKey(), h.getValue());
                     if (allowed != null) {
                         throw new InputException(source + " line " + line + ": " + optimizer + "'s " + h.getKey() + " = "
                                 + cellText(h.getValue()) + " is outside the allowed range " + allowed + "; fix the value");

@@ -40,7 +40,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         try (SqlStudyStore s = store.openForReading()) {
             data = StudyInputs.load(s, names);
         }
-        AnalysisResult result = new Analyzer(options).analyze(data);
+        AnalysisResult result = new Analyzer(options, Main.optimizers(spec)).analyze(data);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? AnalysisJson.write(result) + "\n" : AnalysisText.write(result));
         out.flush();

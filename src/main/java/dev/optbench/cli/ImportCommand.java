@@ -44,7 +44,7 @@ final class ImportCommand implements Callable<Integer> {
         if (workload.isBlank() || protocol.isBlank()) {
             throw new InputException("--workload and --protocol must not be empty");
         }
-        TrialCsv csv = TrialCsv.read(file, study); // every row checked before the store is opened
+        TrialCsv csv = TrialCsv.read(Main.optimizers(spec), file, study); // every row checked before the store is opened
         try (SqlStudyStore s = store.openOrCreate()) { // an import may start a new store
             Optional<StudyDefinition> existing = s.findStudy(study);
             boolean created = existing.isEmpty();

@@ -38,6 +38,7 @@ final class InclusionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        dev.optbench.optim.OptimizerRegistry optimizers = Main.optimizers(spec);
         List<InclusionCheck.Case> cases = new ArrayList<>();
         for (InclusionCheck.Case c : InclusionCheck.standardCases()) {
             if (problems.isEmpty() || problems.contains(c.problem().name())) {
@@ -50,7 +51,7 @@ final class InclusionCommand implements Callable<Integer> {
                         + "': choose from mlp, rosenbrock, beale, quadratic");
             }
         }
-        List<Map.Entry<InclusionRelation, Route>> relations = InclusionCheck.standardRelations();
+        List<Map.Entry<InclusionRelation, Route>> relations = InclusionCheck.standardRelations(optimizers);
         List<InclusionCheck> results = new ArrayList<>();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("inclusion")
                 .setInitialMax((long) cases.size() * relations.size())
@@ -58,7 +59,7 @@ final class InclusionCommand implements Callable<Integer> {
                 .hideEta().showSpeed().build()) {
             for (Map.Entry<InclusionRelation, Route> r : relations) {
                 for (InclusionCheck.Case c : cases) {
-                    results.add(InclusionCheck.run(r.getKey(), r.getValue(), c));
+                    results.add(InclusionCheck.run(optimizers, r.getKey(), r.getValue(), c));
                     bar.step();
                 }
             }
@@ -69,7 +70,7 @@ final class InclusionCommand implements Callable<Integer> {
         out.println("Settings of N:");
         for (Map.Entry<InclusionRelation, Route> r : relations) {
             out.printf("  %-18s %-6s %s%n", r.getKey(), r.getValue() == Route.EXACT ? "exact" : "limit",
-                    InclusionLimits.describe(r.getKey(), r.getValue()));
+                    InclusionLimits.describe(optimizers, r.getKey(), r.getValue()));
         }
         out.println();
         out.println("M runs a linear_decay schedule (to 10%) except into rmsprop, whose inclusion holds for"

@@ -2,7 +2,7 @@ package dev.optbench.cli;
 
 import dev.optbench.InputException;
 import dev.optbench.Version;
-import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.optim.Plugins;
 import dev.optbench.platform.EngineSetup;
 import dev.optbench.platform.NativeStderrFilter;
@@ -50,6 +50,18 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** This run's optimizers: the built-ins and the plug-ins of --plugins DIR, loaded before the line is parsed. */
+    private final OptimizerRegistry optimizers;
+
+    Main(OptimizerRegistry optimizers) {
+        this.optimizers = optimizers;
+    }
+
+    /** The optimizers of the run {@code spec} belongs to (a command's own spec, or a mixin's). */
+    static OptimizerRegistry optimizers(CommandLine.Model.CommandSpec spec) {
+        return ((Main) spec.root().userObject()).optimizers;
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -66,7 +78,17 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         EngineSetup.configure(verbose);
-        CommandLine cl = new CommandLine(new Main());
+        OptimizerRegistry optimizers;
+        try {
+            optimizers = OptimizerRegistry.withPlugins(Plugins.load(Plugins.directory(pluginsFlag(args),
+                    System.getenv("OPTBENCH_PLUGINS"), Path.of(System.getProperty("user.home")))));
+        } catch (InputException e) {
+            PrintWriter err = new PrintWriter(System.err, true);
+            err.println("optbench: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        CommandLine cl = new CommandLine(new Main(optimizers));
         cl.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line, verbose));
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -74,19 +96,7 @@ public final class Main implements Runnable {
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
-        try {
-            Optimizers.usePlugins(Plugins.load(Plugins.directory(pluginsFlag(args), System.getenv("OPTBENCH_PLUGINS"),
-                    Path.of(System.getProperty("user.home")))));
-        } catch (InputException e) {
-            cl.getErr().println("optbench: " + e.getMessage());
-            cl.getErr().flush();
-            return 2;
-        }
-        try {
-            return cl.execute(args);
-        } finally {
-            Optimizers.usePlugins(Plugins.Loaded.NONE); // in-process callers (tests) start clean each time
-        }
+        return cl.execute(args);
     }
 
     /** The value of --plugins DIR / --plugins=DIR anywhere on the line, before the line is parsed. */

@@ -2,7 +2,7 @@ package dev.optbench.cli;
 
 import dev.optbench.optim.HyperparameterSpec;
 import dev.optbench.optim.OptimizerAliases;
-import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.optim.Schedules;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -19,14 +19,15 @@ final class OptimizersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        OptimizerRegistry optimizers = Main.optimizers(spec);
         out.println("Update rules (SPEC §2; g = gradient, η_t/α_t = scheduled rate at step t = 0, 1, ...):");
-        for (String name : Optimizers.names()) {
+        for (String name : optimizers.names()) {
             out.println();
-            out.printf("%-9s %s%n", name, Optimizers.formula(name));
-            if (Optimizers.pluginSource(name) != null) {
-                out.println("    plug-in: " + Optimizers.pluginSource(name));
+            out.printf("%-9s %s%n", name, optimizers.formula(name));
+            if (optimizers.pluginSource(name) != null) {
+                out.println("    plug-in: " + optimizers.pluginSource(name));
             }
-            for (HyperparameterSpec h : Optimizers.hyperparameters(name)) {
+            for (HyperparameterSpec h : optimizers.hyperparameters(name)) {
                 String dflt = h.defaultValue() == null ? "required" : "default " + h.defaultValue();
                 out.printf("    %-14s %-16s range %-7s %s%n", h.name(), dflt, h.allowedRange(), h.description());
             }

@@ -31,7 +31,7 @@ final class ProtocolsCommand implements Callable<Integer> {
             out.println("  sampler: " + p.defaultSampler().id() + (p.defaultSampler().id().equals("grid") ? " (log grid)" : "")
                     + (workload == null ? "" : "; workload " + workload));
             for (String o : p.optimizers()) {
-                SearchSpace s = p.defaultSpace(o, workload);
+                SearchSpace s = p.defaultSpace(Main.optimizers(spec), o, workload);
                 if (json) {
                     out.println("  " + o + ": " + s.toJson().replace("\n", "\n    "));
                 } else {

@@ -37,7 +37,7 @@ final class ReportCommand implements Callable<Integer> {
         try (SqlStudyStore s = store.openForReading()) {
             data = StudyInputs.load(s, names);
         }
-        AnalysisResult result = new Analyzer(options).analyze(data);
+        AnalysisResult result = new Analyzer(options, Main.optimizers(spec)).analyze(data);
         ReportWriter.Written w = ReportWriter.write(result, data, out);
         spec.commandLine().getOut().println("wrote " + w.html() + " and " + w.pngs().size() + " figures (PNG and SVG) in "
                 + out);

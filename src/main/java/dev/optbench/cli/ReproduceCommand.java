@@ -14,6 +14,7 @@ import dev.optbench.experiment.ScaleSettings;
 import dev.optbench.layout.Layout;
 import dev.optbench.layout.LayoutChooser;
 import dev.optbench.layout.Layouts;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.report.ReportWriter;
 import dev.optbench.study.SqlStudyStore;
 import dev.optbench.study.StudyDefinition;
@@ -119,8 +120,8 @@ final class ReproduceCommand implements Callable<Integer> {
                 Layout layout = choice.layout().equals(previous) ? previous : Layouts.realize(choice, System.err);
                 threads = layout.threads();
                 previous = layout;
-                StudySummary end = o.trials.withBatchTrials(layout.batchTrials()).runLocally(st, def.name(), layout.workers(),
-                        lease);
+                StudySummary end = o.trials.withBatchTrials(layout.batchTrials()).runLocally(OptimizerRegistry.BUILT_IN, st,
+                        def.name(), layout.workers(), lease);
                 failed += end.count(TrialState.FAILED);
             }
             List<StudyData> data = StudyInputs.load(st, defs.stream().map(StudyDefinition::name).toList());
@@ -144,7 +145,8 @@ final class ReproduceCommand implements Callable<Integer> {
         List<StudyDefinition> defs = new ArrayList<>();
         for (PlannedStudy p : experiment.plan(s)) {
             if (protocols == null || protocols.contains(p.protocol())) {
-                defs.add(StudySetup.define(p.studyName(), p.workload(), p.protocol(), p.optimizers(),
+                // an experiment names built-in optimizers only
+                defs.add(StudySetup.define(OptimizerRegistry.BUILT_IN, p.studyName(), p.workload(), p.protocol(), p.optimizers(),
                         trials != null ? trials : p.trialsPerOptimizer(), p.seed(), null, null));
             }
         }

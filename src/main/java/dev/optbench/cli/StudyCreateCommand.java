@@ -106,7 +106,8 @@ final class StudyCreateCommand implements Callable<Integer> {
                 throw new InputException("--fit-share, --fit-top and --fit-margin belong to --protocol fitted with a built-in"
                         + " --workload, not to --command");
             }
-            return StudySetup.defineExternal(name, external, protocol, optimizers, trials, seed, sampler, space, seeds);
+            return StudySetup.defineExternal(Main.optimizers(spec), name, external, protocol, optimizers, trials, seed, sampler,
+                    space, seeds);
         }
         if (steps != null || trialTimeout != null) {
             throw new InputException("--steps and --trial-timeout apply to external trials: add --command, or drop them");
@@ -114,7 +115,8 @@ final class StudyCreateCommand implements Callable<Integer> {
         if (workload == null || protocol == null) {
             throw new InputException("study create needs --workload and --protocol (or --command with --space for external trials)");
         }
-        return StudySetup.define(name, workload, protocol, optimizers, trials, seed, sampler, space, seeds, fit, torch());
+        return StudySetup.define(Main.optimizers(spec), name, workload, protocol, optimizers, trials, seed, sampler, space,
+                seeds, fit, torch());
     }
 
     /** The torch engine the options ask for; null for DJL (where --device and --optimizer-class are refused). */
@@ -139,7 +141,7 @@ final class StudyCreateCommand implements Callable<Integer> {
                         fitMargin == null ? dev.optbench.space.FitOptions.DEFAULT.margin() : fitMargin);
         StudyDefinition def = definition(fit);
         try (SqlStudyStore s = store.openOrCreate()) {
-            s.createStudy(def);
+            s.createStudy(def, Main.optimizers(spec));
             if (def.isExternal()) { // typed here by this machine's user: this machine's workers may run it
                 try {
                     AllowedCommands.allowLocally(def.external().command());

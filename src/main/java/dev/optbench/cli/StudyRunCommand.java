@@ -53,10 +53,12 @@ final class StudyRunCommand implements Callable<Integer> {
             int pending = StudySummary.of(monitor, name).count(TrialState.PENDING);
             StudySummary end;
             if (def.isTorch()) { // one engine process per worker holds K trials; DJL's CPU layout does not apply
-                end = trials.runLocally(monitor, name, fixedWorkers == null ? 1 : fixedWorkers, lease);
+                end = trials.runLocally(Main.optimizers(spec), monitor, name,
+                        fixedWorkers == null ? 1 : fixedWorkers, lease);
             } else {
                 Layout layout = Layouts.realize(Layouts.choose(workload, fixedWorkers, fixedBatch, null, pending), System.err);
-                end = trials.withBatchTrials(layout.batchTrials()).runLocally(monitor, name, layout.workers(), lease);
+                end = trials.withBatchTrials(layout.batchTrials()).runLocally(Main.optimizers(spec), monitor, name,
+                        layout.workers(), lease);
             }
             end.lines().forEach(spec.commandLine().getOut()::println);
             int failed = end.count(TrialState.FAILED);

@@ -5,7 +5,6 @@ import dev.optbench.InputException;
 import dev.optbench.Messages;
 import dev.optbench.optim.FunctionProblem;
 import dev.optbench.optim.Optimizer;
-import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedule;
 import dev.optbench.optim.Schedules;
 import dev.optbench.optim.TestFunction;
@@ -95,7 +94,7 @@ final class TraceCommand implements Callable<Integer> {
         FunctionProblem problem = new FunctionProblem(f, xy[0], xy[1]);
         List<Trajectory> paths = new ArrayList<>();
         for (Run run : runs) {
-            try (Optimizer opt = Optimizers.create(run.optimizer(), run.optimizerHparams())) {
+            try (Optimizer opt = Main.optimizers(spec).create(run.optimizer(), run.optimizerHparams())) {
                 Trajectory path = Trajectory.run(problem, opt, run.schedule(), steps, type);
                 if (path.steps() < steps) {
                     spec.commandLine().getErr().println("optbench: " + run.label() + " diverged at step "
@@ -112,11 +111,11 @@ final class TraceCommand implements Callable<Integer> {
     }
 
     private Run prepare(String name, Map<String, Double> all) {
-        Optimizers.hyperparameters(name); // unknown optimizer: fail before anything runs
+        Main.optimizers(spec).hyperparameters(name); // unknown optimizer: fail before anything runs
         Map<String, Double> opt = new LinkedHashMap<>();
         Map<String, Double> sched = new LinkedHashMap<>();
         all.forEach((k, v) -> (Schedules.SCHEDULE_HPARAMS.contains(k) ? sched : opt).put(k, v));
-        Optimizers.create(name, opt).close(); // validates names and ranges with the usual messages
+        Main.optimizers(spec).create(name, opt).close(); // validates names and ranges with the usual messages
         Schedule s = Schedules.create(schedule, opt.get("learning_rate"), sched, steps);
         StringBuilder label = new StringBuilder(name).append(" (");
         all.forEach((k, v) -> label.append(label.charAt(label.length() - 1) == '(' ? "" : ", ")

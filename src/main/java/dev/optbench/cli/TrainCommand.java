@@ -64,7 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Double> h = parseHparams(hparams);
         long budget = steps == null ? 0 : dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_STEPS); // 0: the workload's
-        TrainRequest request = new TrainRequest(workload, optimizer, h, seed, budget, dataDir, device);
+        TrainRequest request = new TrainRequest(workload, optimizer, h, seed, budget, dataDir, device)
+                .withOptimizers(Main.optimizers(spec));
         TrainResult result;
         try (Progress progress = new Progress(!noProgress)) {
             // a batch of one: on the native passes (MLPs, 2c2d, 3c3d) where they suit, else Trainer itself

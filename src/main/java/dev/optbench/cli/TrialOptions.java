@@ -2,6 +2,7 @@ package dev.optbench.cli;
 
 import dev.optbench.InputException;
 import dev.optbench.Messages;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.study.BatchedTrainerRunner;
 import dev.optbench.study.ClaimGate;
 import dev.optbench.study.CommandPolicy;
@@ -154,24 +155,24 @@ final class TrialOptions {
      * Runs the study's pending trials with {@code workers} threads of this process under a progress
      * bar ({@link LocalWorkers}); a bad --batch-trials fails before any store connection opens.
      */
-    StudySummary runLocally(SqlStudyStore monitor, String name, int workers, long leaseMillis)
-            throws InterruptedException {
+    StudySummary runLocally(OptimizerRegistry optimizers, SqlStudyStore monitor, String name, int workers,
+            long leaseMillis) throws InterruptedException {
         batchTrialsValue();
         CommandPolicy policy = policy();
-        return LocalWorkers.run(monitor, name, workers, policy,
-                (own, notices, id) -> worker(own, policy, notices, name, id, leaseMillis, new Worker.Listener() {}),
+        return LocalWorkers.run(monitor, name, workers, policy, optimizers,
+                (own, notices, id) -> worker(optimizers, own, policy, notices, name, id, leaseMillis, new Worker.Listener() {}),
                 (total, done) -> Progress.bar("study " + name, total, " trials", done));
     }
 
-    Worker worker(SqlStudyStore store, CommandPolicy policy, Notices notices, String study, String id,
-            long leaseMillis, Worker.Listener listener) {
+    Worker worker(OptimizerRegistry optimizers, SqlStudyStore store, CommandPolicy policy, Notices notices,
+            String study, String id, long leaseMillis, Worker.Listener listener) {
         int k = batchTrialsValue();
         String device = checkedDevice();
-        ClaimGate gate = new ClaimGate(store, policy, notices);
+        ClaimGate gate = new ClaimGate(store, policy, optimizers, notices);
         TrialRunner runner = StudyRunners.forGate(gate, dataDir, device);
         dev.optbench.study.TorchRunner torch = new dev.optbench.study.TorchRunner(
                 dev.optbench.study.TorchRunner.python(python), policy.passEnv(), dataDir, k);
         return new Worker(store, gate, new dev.optbench.study.EngineRunner(gate,
-                new BatchedTrainerRunner(runner, dataDir, device, k), torch), study, id, leaseMillis, listener);
+                new BatchedTrainerRunner(runner, dataDir, device, k, optimizers), torch), study, id, leaseMillis, listener);
     }
 }

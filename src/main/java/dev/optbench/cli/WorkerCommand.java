@@ -31,6 +31,8 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Mixin StoreOption store;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
         long lease = trials.leaseMillis();
@@ -49,7 +51,7 @@ final class WorkerCommand implements Callable<Integer> {
                 Layout layout = Layouts.realize(Layouts.choose(workload, 1, fixedBatch, null), System.err);
                 chosen = trials.withBatchTrials(layout.batchTrials());
             }
-            Worker worker = chosen.worker(s, policy, notices, study, id, lease, new LogListener(id));
+            Worker worker = chosen.worker(Main.optimizers(spec), s, policy, notices, study, id, lease, new LogListener(id));
             Thread hook = new Thread(() -> LocalWorkers.stopAll(List.of(worker)), "optbench-release");
             Runtime.getRuntime().addShutdownHook(hook);
             int n;
@@ -63,7 +65,7 @@ final class WorkerCommand implements Callable<Integer> {
                     // Ctrl-C: the hook is running and waits for this worker to release its trial
                 }
             }
-            String left = new ClaimGate(s, policy, notices).remaining(study);
+            String left = new ClaimGate(s, policy, Main.optimizers(spec), notices).remaining(study);
             if (left != null) { // refused work remains for other workers; with nothing run, a scheduler must see a failure
                 System.err.println("optbench: worker " + id + " stored " + n + " trials; " + left + " (see above)");
                 return n == 0 ? 1 : 0;

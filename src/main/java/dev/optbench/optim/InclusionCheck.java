@@ -61,10 +61,10 @@ public record InclusionCheck(InclusionRelation relation, Route route, String pro
     }
 
     /** Every (relation, route) pair to check, direct and transitive relations alike. */
-    public static List<Map.Entry<InclusionRelation, Route>> standardRelations() {
+    public static List<Map.Entry<InclusionRelation, Route>> standardRelations(OptimizerRegistry optimizers) {
         List<Map.Entry<InclusionRelation, Route>> out = new ArrayList<>();
-        for (InclusionRelation r : InclusionRelation.all()) {
-            for (Route route : InclusionLimits.routes(r)) {
+        for (InclusionRelation r : InclusionRelation.all(optimizers)) {
+            for (Route route : InclusionLimits.routes(optimizers, r)) {
                 out.add(Map.entry(r, route));
             }
         }
@@ -75,26 +75,26 @@ public record InclusionCheck(InclusionRelation relation, Route route, String pro
      * The schedule M runs with: linear decay to 10% (so the step-dependent conversion is
      * exercised), except into rmsprop, whose inclusion holds for a constant rate only.
      */
-    static Schedule subsetSchedule(InclusionRelation relation, double eta0, long steps) {
-        if (InclusionLimits.constantRateOnly(relation)) {
+    static Schedule subsetSchedule(OptimizerRegistry optimizers, InclusionRelation relation, double eta0, long steps) {
+        if (InclusionLimits.constantRateOnly(optimizers, relation)) {
             return Schedules.create("constant", eta0, Map.of(), steps);
         }
         return Schedules.create("linear_decay", eta0, Map.of("decay_factor", 0.1), steps);
     }
 
     /** Runs the check of {@code relation} by {@code route} on {@code c}. */
-    public static InclusionCheck run(InclusionRelation relation, Route route, Case c) {
+    public static InclusionCheck run(OptimizerRegistry optimizers, InclusionRelation relation, Route route, Case c) {
         Map<String, Double> mHparams = c.subsetHparams(relation.subset());
-        Schedule mSchedule = subsetSchedule(relation, mHparams.get("learning_rate"), c.steps());
+        Schedule mSchedule = subsetSchedule(optimizers, relation, mHparams.get("learning_rate"), c.steps());
         Trajectory reference;
-        try (Optimizer m = Optimizers.create(relation.subset(), mHparams)) {
+        try (Optimizer m = optimizers.create(relation.subset(), mHparams)) {
             reference = Trajectory.run(c.problem(), m, mSchedule, c.steps(), DataType.FLOAT64);
         }
         double[] limits = route == Route.EXACT ? new double[] {Double.NaN} : EPSILONS.clone();
         double[] gaps = new double[limits.length];
         for (int i = 0; i < limits.length; i++) {
-            Setting n = InclusionLimits.realize(relation, route, mHparams, mSchedule, limits[i]);
-            try (Optimizer opt = Optimizers.create(n.optimizer(), n.hyperparameters())) {
+            Setting n = InclusionLimits.realize(optimizers, relation, route, mHparams, mSchedule, limits[i]);
+            try (Optimizer opt = optimizers.create(n.optimizer(), n.hyperparameters())) {
                 Trajectory path = Trajectory.run(c.problem(), opt, n.schedule(), c.steps(), DataType.FLOAT64);
                 gaps[i] = reference.relativeGap(path);
             }

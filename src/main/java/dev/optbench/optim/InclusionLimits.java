@@ -33,9 +33,9 @@ public final class InclusionLimits {
     public record Setting(String optimizer, Map<String, Double> hyperparameters, Schedule schedule) {}
 
     /** The routes SPEC section 4 gives for {@code relation}. */
-    public static List<Route> routes(InclusionRelation relation) {
+    public static List<Route> routes(OptimizerRegistry optimizers, InclusionRelation relation) {
         if (!Optimizers.builtInNames().contains(relation.superset())) {
-            return List.of(declared(relation).route());
+            return List.of(declared(optimizers, relation).route());
         }
         return switch (relation.superset()) {
             case "momentum", "nesterov" -> List.of(Route.EXACT);
@@ -46,9 +46,9 @@ public final class InclusionLimits {
     }
 
     /** The setting of N in words, for tables. */
-    public static String describe(InclusionRelation relation, Route route) {
+    public static String describe(OptimizerRegistry optimizers, InclusionRelation relation, Route route) {
         if (!Optimizers.builtInNames().contains(relation.superset())) {
-            return declared(relation).description() + " (declared by the plug-in)";
+            return declared(optimizers, relation).description() + " (declared by the plug-in)";
         }
         boolean fromSgd = relation.subset().equals("sgd");
         String beta = fromSgd ? "β1 = 0" : "β1 = γ";
@@ -63,8 +63,8 @@ public final class InclusionLimits {
     }
 
     /** What plug-in N declares for M (for sgd, a declaration for momentum serves, at γ = 0). */
-    static DeclaredInclusion declared(InclusionRelation relation) {
-        List<DeclaredInclusion> all = DeclaredInclusion.of(Optimizers.rule(relation.superset()));
+    static DeclaredInclusion declared(OptimizerRegistry optimizers, InclusionRelation relation) {
+        List<DeclaredInclusion> all = DeclaredInclusion.of(optimizers.rule(relation.superset()));
         for (String subset : relation.subset().equals("sgd") ? List.of("sgd", "momentum", "nesterov") : List.of(relation.subset())) {
             for (DeclaredInclusion d : all) {
                 if (d.subset().equals(subset)) {
@@ -76,9 +76,9 @@ public final class InclusionLimits {
     }
 
     /** Whether M ⊆ N holds only for a constant rate (rmsprop's, or as the plug-in declares). */
-    static boolean constantRateOnly(InclusionRelation relation) {
+    static boolean constantRateOnly(OptimizerRegistry optimizers, InclusionRelation relation) {
         if (!Optimizers.builtInNames().contains(relation.superset())) {
-            return declared(relation).constantRateOnly();
+            return declared(optimizers, relation).constantRateOnly();
         }
         return relation.superset().equals("rmsprop");
     }
@@ -111,13 +111,13 @@ public final class InclusionLimits {
      * {@code subsetSchedule}); {@code epsilon} is the limit value for {@link Route#EPSILON_LIMIT}
      * and ignored for {@link Route#EXACT}. RMSProp routes need a constant schedule.
      */
-    public static Setting realize(InclusionRelation relation, Route route,
+    public static Setting realize(OptimizerRegistry optimizers, InclusionRelation relation, Route route,
             Map<String, Double> subsetHparams, Schedule subsetSchedule, double epsilon) {
-        if (!routes(relation).contains(route)) {
+        if (!routes(optimizers, relation).contains(route)) {
             throw new IllegalArgumentException(relation + " has no " + route + " route");
         }
         if (!Optimizers.builtInNames().contains(relation.superset())) {
-            DeclaredInclusion d = declared(relation);
+            DeclaredInclusion d = declared(optimizers, relation);
             Map<String, Double> m = new LinkedHashMap<>(subsetHparams);
             if (relation.subset().equals("sgd") && !d.subset().equals("sgd")) {
                 m.put("momentum", 0.0); // sgd is momentum at γ = 0

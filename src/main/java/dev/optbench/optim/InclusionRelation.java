@@ -15,12 +15,12 @@ public record InclusionRelation(String subset, String superset) {
             new InclusionRelation("momentum", "adam"),
             new InclusionRelation("nesterov", "nadam"));
 
-    /** SPEC section 4's relations plus those the loaded plug-ins declare (SPEC section 10). */
-    public static List<InclusionRelation> direct() {
+    /** SPEC section 4's relations plus those {@code optimizers}' plug-ins declare (SPEC section 10). */
+    public static List<InclusionRelation> direct(OptimizerRegistry optimizers) {
         List<InclusionRelation> out = new java.util.ArrayList<>(DIRECT);
-        for (String name : Optimizers.names()) {
-            if (!Optimizers.builtInNames().contains(name)) {
-                for (DeclaredInclusion d : DeclaredInclusion.of(Optimizers.rule(name))) {
+        for (String name : optimizers.names()) {
+            if (!optimizers.builtInNames().contains(name)) {
+                for (DeclaredInclusion d : DeclaredInclusion.of(optimizers.rule(name))) {
                     out.add(new InclusionRelation(d.subset(), name));
                 }
             }
@@ -29,8 +29,8 @@ public record InclusionRelation(String subset, String superset) {
     }
 
     /** Direct and transitive relations (sgd ⊆ rmsprop, sgd ⊆ adam, sgd ⊆ nadam too). */
-    public static List<InclusionRelation> all() {
-        java.util.LinkedHashSet<InclusionRelation> out = new java.util.LinkedHashSet<>(direct());
+    public static List<InclusionRelation> all(OptimizerRegistry optimizers) {
+        java.util.LinkedHashSet<InclusionRelation> out = new java.util.LinkedHashSet<>(direct(optimizers));
         boolean grew = true;
         while (grew) {
             grew = false;

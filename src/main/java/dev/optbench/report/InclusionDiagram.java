@@ -4,6 +4,7 @@ import static dev.optbench.report.Html.escape;
 
 import dev.optbench.analysis.InclusionCheck;
 import dev.optbench.optim.InclusionRelation;
+import dev.optbench.optim.OptimizerRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,9 +33,13 @@ final class InclusionDiagram {
         if (checks.isEmpty()) {
             return "";
         }
-        Set<InclusionRelation> direct = new LinkedHashSet<>(InclusionRelation.direct());
+        // every relation a study checks is an edge but the built-in transitive ones (sgd ⊆ adam);
+        // a plug-in's declared relations are edges of their own
+        Set<InclusionRelation> direct = new LinkedHashSet<>(InclusionRelation.direct(OptimizerRegistry.BUILT_IN));
+        Set<InclusionRelation> transitive = new LinkedHashSet<>(InclusionRelation.all(OptimizerRegistry.BUILT_IN));
+        transitive.removeAll(direct);
         List<InclusionCheck> edges = checks.stream()
-                .filter(c -> !c.consistent() || direct.contains(new InclusionRelation(c.subset(), c.superset()))).toList();
+                .filter(c -> !c.consistent() || !transitive.contains(new InclusionRelation(c.subset(), c.superset()))).toList();
         Map<String, Integer> level = new LinkedHashMap<>();
         checks.forEach(c -> {
             level.putIfAbsent(c.subset(), 0);
@@ -42,7 +47,7 @@ final class InclusionDiagram {
         });
         for (int pass = 0; pass < level.size(); pass++) { // longest chain below each optimizer
             for (InclusionCheck c : checks) {
-                if (direct.contains(new InclusionRelation(c.subset(), c.superset()))) {
+                if (!transitive.contains(new InclusionRelation(c.subset(), c.superset()))) {
                     level.put(c.superset(), Math.max(level.get(c.superset()), level.get(c.subset()) + 1));
                 }
             }

@@ -2,6 +2,7 @@ package dev.optbench.space;
 
 import dev.optbench.InputException;
 import dev.optbench.optim.OptimizerAliases;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.optim.Schedules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,9 +36,9 @@ public final class Hyperparameters {
     private Hyperparameters() {}
 
     /** The canonical values a trial runs with, from its searched point. */
-    public static Map<String, Double> resolve(String optimizer, Map<String, Double> searched) {
-        Map<String, Double> defaults = OptimizerDefaults.of(optimizer);
-        check(optimizer, searched.keySet());
+    public static Map<String, Double> resolve(OptimizerRegistry optimizers, String optimizer, Map<String, Double> searched) {
+        Map<String, Double> defaults = OptimizerDefaults.of(optimizers, optimizer);
+        check(optimizers, optimizer, searched.keySet());
         Map<String, Double> out = new LinkedHashMap<>();
         defaults.forEach((k, v) -> {
             if (v != null) {
@@ -64,16 +65,16 @@ public final class Hyperparameters {
     }
 
     /** Whether optbench knows {@code name} as an optimizer (a rule or an alias such as adamw). */
-    public static boolean knows(String name) {
-        return OptimizerDefaults.names().contains(OptimizerAliases.rule(name));
+    public static boolean knows(OptimizerRegistry optimizers, String name) {
+        return optimizers.knows(OptimizerAliases.rule(name));
     }
 
     /**
      * For an external study (SPEC section 10), whose labels may name no optimizer optbench knows:
      * a known one resolves as {@link #resolve} does; any other label's point passes unchanged.
      */
-    public static Map<String, Double> resolveLabel(String label, Map<String, Double> searched) {
-        return knows(label) ? resolve(label, searched) : new LinkedHashMap<>(searched);
+    public static Map<String, Double> resolveLabel(OptimizerRegistry optimizers, String label, Map<String, Double> searched) {
+        return knows(optimizers, label) ? resolve(optimizers, label, searched) : new LinkedHashMap<>(searched);
     }
 
     /**
@@ -98,9 +99,9 @@ public final class Hyperparameters {
      * Checks that every name can be searched for this optimizer, with no name given twice, and
      * that the schedule names select a schedule that takes them all.
      */
-    public static void check(String optimizer, Set<String> names) {
-        Map<String, Double> defaults = OptimizerDefaults.of(optimizer);
-        Set<String> allowed = allowedNames(optimizer);
+    public static void check(OptimizerRegistry optimizers, String optimizer, Set<String> names) {
+        Map<String, Double> defaults = OptimizerDefaults.of(optimizers, optimizer);
+        Set<String> allowed = allowedNames(optimizers, optimizer);
         List<String> unknown = new ArrayList<>();
         for (String n : names) {
             if (!allowed.contains(n)) {
@@ -143,8 +144,8 @@ public final class Hyperparameters {
     }
 
     /** Every name a space for this optimizer may contain, sorted. */
-    public static Set<String> allowedNames(String optimizer) {
-        Map<String, Double> defaults = OptimizerDefaults.of(optimizer);
+    public static Set<String> allowedNames(OptimizerRegistry optimizers, String optimizer) {
+        Map<String, Double> defaults = OptimizerDefaults.of(optimizers, optimizer);
         String rule = OptimizerAliases.rule(optimizer);
         Set<String> allowed = new TreeSet<>(defaults.keySet());
         allowed.addAll(TRAINING);

@@ -4,6 +4,7 @@ import dev.optbench.InputException;
 import dev.optbench.Messages;
 import dev.optbench.optim.HyperparameterSpec;
 import dev.optbench.optim.OptimizerAliases;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.optim.Optimizers;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,19 +14,19 @@ import java.util.Map;
 final class OptimizerDefaults {
     private OptimizerDefaults() {}
 
-    static List<String> names() {
-        return Optimizers.names();
+    static List<String> names(OptimizerRegistry optimizers) {
+        return optimizers.names();
     }
 
     /** Also for an alias (adamw, nadamw): the defaults of the rule it names. */
-    static Map<String, Double> of(String optimizer) {
+    static Map<String, Double> of(OptimizerRegistry optimizers, String optimizer) {
         String rule = OptimizerAliases.rule(optimizer);
-        if (!Optimizers.names().contains(rule)) {
+        if (!optimizers.knows(rule)) {
             throw new InputException("unknown optimizer '" + Messages.quote(optimizer) + "' (known: "
-                    + String.join(", ", names()) + ", adamw, nadamw; list them with 'optbench optimizers')");
+                    + String.join(", ", names(optimizers)) + ", adamw, nadamw; list them with 'optbench optimizers')");
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        for (HyperparameterSpec spec : Optimizers.hyperparameters(rule)) {
+        for (HyperparameterSpec spec : optimizers.hyperparameters(rule)) {
             if (spec.name().equals(Optimizers.WEIGHT_DECAY)) {
                 continue; // searched like l2, not filled in: a trial without it has none
             }

@@ -58,10 +58,10 @@ public enum Protocol {
                 + "; see 'optbench protocols')");
     }
 
-    /** Optimizers with a default space for this protocol. */
+    /** Optimizers with a default space for this protocol (built-ins: a plug-in brings its own space). */
     public List<String> optimizers() {
         List<String> out = new ArrayList<>();
-        for (String o : OptimizerDefaults.names()) {
+        for (String o : OptimizerDefaults.names(dev.optbench.optim.OptimizerRegistry.BUILT_IN)) {
             if (resource(o, null) != null) {
                 out.add(o);
             }
@@ -70,8 +70,8 @@ public enum Protocol {
     }
 
     /** The default space for this optimizer on this workload (null workload: the general one). */
-    public SearchSpace defaultSpace(String optimizer, String workload) {
-        OptimizerDefaults.of(optimizer); // unknown optimizer → its own clear error
+    public SearchSpace defaultSpace(dev.optbench.optim.OptimizerRegistry optimizers, String optimizer, String workload) {
+        OptimizerDefaults.of(optimizers, optimizer); // unknown optimizer → its own clear error
         String path = resource(optimizer, workload);
         if (path == null) {
             throw new InputException("protocol " + id() + " has no default space for optimizer " + optimizer
@@ -79,7 +79,7 @@ public enum Protocol {
         }
         try (InputStream in = Protocol.class.getResourceAsStream(path)) {
             SearchSpace space = SearchSpace.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), path);
-            Hyperparameters.check(optimizer, space.names().stream().collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
+            Hyperparameters.check(optimizers, optimizer, space.names().stream().collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
             return space;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,6 +3,7 @@ package dev.optbench.space;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.optbench.InputException;
+import dev.optbench.optim.OptimizerRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,29 +21,32 @@ import java.util.Map;
 public final class SpaceFile {
     private SpaceFile() {}
 
-    public static Map<String, SearchSpace> load(Path file, List<String> optimizers) {
-        return load(file, optimizers, false);
+    public static Map<String, SearchSpace> load(OptimizerRegistry registry, Path file, List<String> optimizers) {
+        return load(registry, file, optimizers, false);
     }
 
     /**
      * {@code labels}: with {@code anyLabel} (external studies), labels optbench does not know as
      * optimizers are allowed and their names go unchecked; known optimizers are checked as usual.
      */
-    public static Map<String, SearchSpace> load(Path file, List<String> labels, boolean anyLabel) {
+    public static Map<String, SearchSpace> load(OptimizerRegistry registry, Path file, List<String> labels,
+            boolean anyLabel) {
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
             throw new InputException("cannot read space file " + file + ": " + e.getMessage());
         }
-        return parse(text, file.toString(), labels, anyLabel);
+        return parse(registry, text, file.toString(), labels, anyLabel);
     }
 
-    public static Map<String, SearchSpace> parse(String text, String source, List<String> optimizers) {
-        return parse(text, source, optimizers, false);
+    public static Map<String, SearchSpace> parse(OptimizerRegistry registry, String text, String source,
+            List<String> optimizers) {
+        return parse(registry, text, source, optimizers, false);
     }
 
-    static Map<String, SearchSpace> parse(String text, String source, List<String> optimizers, boolean anyLabel) {
+    static Map<String, SearchSpace> parse(OptimizerRegistry registry, String text, String source, List<String> optimizers,
+            boolean anyLabel) {
         JsonNode root;
         try {
             root = SearchSpace.JSON.readTree(text);
@@ -70,7 +74,7 @@ public final class SpaceFile {
         if (perOptimizer) {
             for (Iterator<String> keys = root.fieldNames(); keys.hasNext(); ) {
                 String key = keys.next();
-                if (!optimizers.contains(key) && !Hyperparameters.knows(key)) {
+                if (!optimizers.contains(key) && !Hyperparameters.knows(registry, key)) {
                     throw new InputException(source + ": unknown key '" + dev.optbench.Messages.quote(key)
                             + "': neither an optimizer of the study (" + String.join(", ", optimizers)
                             + ") nor a known optimizer; fix or remove it");
@@ -90,11 +94,11 @@ public final class SpaceFile {
             }
         }
         out.forEach((o, s) -> {
-            if (anyLabel && !Hyperparameters.knows(o)) {
+            if (anyLabel && !Hyperparameters.knows(registry, o)) {
                 return;
             }
             try {
-                Hyperparameters.check(o, s.names().stream().collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
+                Hyperparameters.check(registry, o, s.names().stream().collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
             } catch (InputException e) {
                 throw new InputException(source + ": " + e.getMessage());
             }

@@ -3,7 +3,7 @@ package dev.optbench.space;
 import dev.optbench.InputException;
 import dev.optbench.optim.HyperparameterSpec;
 import dev.optbench.optim.OptimizerAliases;
-import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.OptimizerRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,11 +42,11 @@ public final class SpaceRanges {
      * range and the allowed range when {@code space} can give {@code optimizer} a value outside it.
      * The names must already be searchable ({@link Hyperparameters#check}).
      */
-    public static void check(String optimizer, SearchSpace space, boolean maxSampled) {
-        Map<String, HyperparameterSpec> specs = specs(optimizer);
+    public static void check(OptimizerRegistry optimizers, String optimizer, SearchSpace space, boolean maxSampled) {
+        Map<String, HyperparameterSpec> specs = specs(optimizers, optimizer);
         if (space.isDiscrete()) {
             for (int p = 0; p < space.points().size(); p++) {
-                Map<String, Double> values = Hyperparameters.resolve(optimizer, space.points().get(p));
+                Map<String, Double> values = Hyperparameters.resolve(optimizers, optimizer, space.points().get(p));
                 for (Map.Entry<String, Double> e : values.entrySet()) {
                     HyperparameterSpec spec = specs.get(e.getKey());
                     if (spec != null && !spec.allows(e.getValue())) {
@@ -92,8 +92,8 @@ public final class SpaceRanges {
     }
 
     /** Whether {@code value} of {@code name} is allowed for {@code optimizer}; null if so, else the allowed range. */
-    public static String outside(String optimizer, String name, double value) {
-        HyperparameterSpec spec = specs(optimizer).get(name);
+    public static String outside(OptimizerRegistry optimizers, String optimizer, String name, double value) {
+        HyperparameterSpec spec = specs(optimizers, optimizer).get(name);
         return spec == null || spec.allows(value) ? null : spec.rangeText();
     }
 
@@ -141,9 +141,9 @@ public final class SpaceRanges {
     }
 
     /** Every name with a range for {@code optimizer}: its rule's, weight_decay, the training-level ones. */
-    private static Map<String, HyperparameterSpec> specs(String optimizer) {
+    private static Map<String, HyperparameterSpec> specs(OptimizerRegistry optimizers, String optimizer) {
         Map<String, HyperparameterSpec> out = new LinkedHashMap<>();
-        for (HyperparameterSpec s : Optimizers.hyperparameters(OptimizerAliases.rule(optimizer))) {
+        for (HyperparameterSpec s : optimizers.hyperparameters(OptimizerAliases.rule(optimizer))) {
             out.put(s.name(), s);
         }
         TRAINING.forEach(s -> out.putIfAbsent(s.name(), s));

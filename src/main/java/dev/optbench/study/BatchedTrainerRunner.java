@@ -19,17 +19,19 @@ public final class BatchedTrainerRunner implements TrialRunner {
     private final Path dataDir;
     private final String device;
     private final int batchTrials;
+    private final dev.optbench.optim.OptimizerRegistry optimizers;
 
-    /** Built-in workloads only; see {@link #BatchedTrainerRunner(TrialRunner, Path, String, int)}. */
+    /** Built-in workloads and optimizers only; see {@link #BatchedTrainerRunner(TrialRunner, Path, String, int, dev.optbench.optim.OptimizerRegistry)}. */
     public BatchedTrainerRunner(Path dataDir, String device, int batchTrials) {
-        this(new TrainerRunner(dataDir, device), dataDir, device, batchTrials);
+        this(new TrainerRunner(dataDir, device, dev.optbench.optim.OptimizerRegistry.BUILT_IN), dataDir, device, batchTrials, dev.optbench.optim.OptimizerRegistry.BUILT_IN);
     }
 
     /**
      * @param single runs every trial that is not batched (external studies, workloads without a stacked form)
      * @param batchTrials K ≥ 1, or {@link #AUTO}
+     * @param optimizers the rules a batched claim's optimizer is looked up in (the worker's plug-ins too)
      */
-    public BatchedTrainerRunner(TrialRunner single, Path dataDir, String device, int batchTrials) {
+    public BatchedTrainerRunner(TrialRunner single, Path dataDir, String device, int batchTrials, dev.optbench.optim.OptimizerRegistry optimizers) {
         if (batchTrials < 0) {
             throw new IllegalArgumentException("batch trials must be auto or at least 1, not " + batchTrials);
         }
@@ -37,6 +39,7 @@ public final class BatchedTrainerRunner implements TrialRunner {
         this.dataDir = dataDir;
         this.device = device;
         this.batchTrials = batchTrials;
+        this.optimizers = optimizers;
     }
 
     @Override
@@ -54,7 +57,8 @@ public final class BatchedTrainerRunner implements TrialRunner {
         }
         List<TrainRequest> requests = new ArrayList<>();
         for (Claim c : claims) {
-            requests.add(new TrainRequest(c.workload(), c.optimizer(), c.hparams(), c.seed(), 0, dataDir, device));
+            requests.add(new TrainRequest(c.workload(), c.optimizer(), c.hparams(), c.seed(), 0, dataDir, device)
+                    .withOptimizers(optimizers));
         }
         return BatchedTrainer.train(requests);
     }

@@ -1,5 +1,6 @@
 package dev.optbench.study;
 
+import dev.optbench.optim.OptimizerRegistry;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
@@ -14,17 +15,20 @@ import java.util.TreeSet;
  * appears after the gate last looked is left alone until the gate has checked it. Refused trials
  * are never claimed, so they stay pending with their attempt count unchanged.
  * {@link #ANY} filters nothing (tools and tests that run trials of their own making).
+ *
+ * @param optimizers the worker's rules: a fitted study's stage-2 point is resolved by them when claimed
  */
-public record ClaimFilter(Map<String, Set<String>> runnable) {
-    /** No filter: every trial may be claimed. */
-    public static final ClaimFilter ANY = new ClaimFilter(null);
+public record ClaimFilter(Map<String, Set<String>> runnable, OptimizerRegistry optimizers) {
+    /** No filter: every trial may be claimed (stage-2 points resolved by the built-in rules). */
+    public static final ClaimFilter ANY = new ClaimFilter(null, OptimizerRegistry.BUILT_IN);
 
     public ClaimFilter {
+        java.util.Objects.requireNonNull(optimizers, "optimizers");
         if (runnable != null) {
             Map<String, Set<String>> copy = new TreeMap<>();
-            runnable.forEach((study, optimizers) -> {
-                if (!optimizers.isEmpty()) {
-                    copy.put(study, Set.copyOf(new TreeSet<>(optimizers)));
+            runnable.forEach((study, names) -> {
+                if (!names.isEmpty()) {
+                    copy.put(study, Set.copyOf(new TreeSet<>(names)));
                 }
             });
             runnable = java.util.Collections.unmodifiableMap(copy);

@@ -2,7 +2,7 @@ package dev.optbench.study;
 
 import dev.optbench.Messages;
 import dev.optbench.optim.OptimizerAliases;
-import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.OptimizerRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,18 +27,26 @@ import java.util.function.Consumer;
 public final class ClaimGate {
     private final SqlStudyStore store;
     private final CommandPolicy policy;
+    private final OptimizerRegistry optimizers;
     private final Consumer<String> notices;
     private final Map<String, StudyDefinition> admitted = new ConcurrentHashMap<>();
     private volatile Map<String, List<String>> refused = Map.of();
 
-    public ClaimGate(SqlStudyStore store, CommandPolicy policy, Consumer<String> notices) {
+    /** @param optimizers the rules this worker has loaded: trials of any other optimizer are left to others */
+    public ClaimGate(SqlStudyStore store, CommandPolicy policy, OptimizerRegistry optimizers, Consumer<String> notices) {
         this.store = store;
         this.policy = policy;
+        this.optimizers = optimizers;
         this.notices = notices;
     }
 
     public CommandPolicy policy() {
         return policy;
+    }
+
+    /** The rules this worker runs: the built-ins and the plug-ins it loaded. */
+    public OptimizerRegistry optimizers() {
+        return optimizers;
     }
 
     /** Reads the unfinished studies ({@code study} only, unless null) again and returns what may be claimed now. */
@@ -53,12 +61,12 @@ public final class ClaimGate {
                 continue;
             }
             StudyDefinition def = s.definition();
-            Set<String> optimizers = new LinkedHashSet<>();
+            Set<String> runs = new LinkedHashSet<>();
             for (String o : def.optimizers()) {
                 if (def.isOptimizerClass(o)) {
                     String cls = def.torch().optimizerClass(o);
                     if (policy.allowsClass(cls)) {
-                        optimizers.add(o);
+                        runs.add(o);
                     } else {
                         String q = shellQuote(Messages.quote(cls));
                         notices.accept("optbench: refused to run study " + def.name() + "'s optimizer class " + q + " (label "
@@ -67,8 +75,8 @@ public final class ClaimGate {
                                 + " FILE or $OPTBENCH_ALLOW_COMMANDS); its " + o + " trials are left pending");
                         why.computeIfAbsent(def.name(), k -> new ArrayList<>()).add("optimizer class " + o + " not allowed");
                     }
-                } else if (def.isExternal() || def.isTorch() || Optimizers.names().contains(OptimizerAliases.rule(o))) {
-                    optimizers.add(o);
+                } else if (def.isExternal() || def.isTorch() || optimizers.knows(OptimizerAliases.rule(o))) {
+                    runs.add(o);
                 } else {
                     notices.accept("optbench: study " + def.name() + " needs optimizer '" + o + "', which this worker has not"
                             + " loaded: its " + o + " trials are left pending (load its plug-in with --plugins DIR or"
@@ -77,10 +85,10 @@ public final class ClaimGate {
                 }
             }
             admitted.put(def.name(), def);
-            runnable.put(def.name(), optimizers);
+            runnable.put(def.name(), runs);
         }
         refused = Map.copyOf(why);
-        return new ClaimFilter(runnable);
+        return new ClaimFilter(runnable, optimizers);
     }
 
     /** Why study {@code s} may not run here at all (told through the notices); empty when it may. */

@@ -68,7 +68,8 @@ public final class FittedStage {
      * Inside the claim's transaction: the fitted space of (study, optimizer), computed and stored
      * if absent, and the point of every seed of {@code point} set. Returns the resolved hparams.
      */
-    static Map<String, Double> assign(Connection c, StudyDefinition def, String optimizer, int point) throws SQLException {
+    static Map<String, Double> assign(Connection c, StudyDefinition def, String optimizer, int point,
+            dev.optbench.optim.OptimizerRegistry optimizers) throws SQLException {
         String stored = storedSpace(c, def.name(), optimizer);
         if (stored == null) {
             List<Trial> stage1 = new ArrayList<>();
@@ -94,7 +95,7 @@ public final class FittedStage {
         }
         SearchSpace fitted = SearchSpace.fromJson(stored, "fitted space of " + optimizer);
         Map<String, Double> searched = point(def, fitted, point);
-        Map<String, Double> hparams = Hyperparameters.resolve(optimizer, searched);
+        Map<String, Double> hparams = Hyperparameters.resolve(optimizers, optimizer, searched);
         try (PreparedStatement ps = c.prepareStatement("UPDATE trials SET searched = ?, hparams = ?"
                 + " WHERE study = ? AND optimizer = ? AND point_index = ? AND stage = 2")) {
             ps.setString(1, Json.write(searched));

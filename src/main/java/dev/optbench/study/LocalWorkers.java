@@ -31,7 +31,7 @@ public final class LocalWorkers {
      * rest is named on stderr, see {@link dev.optbench.study.ClaimGate}); returns the final summary.
      */
     public static StudySummary run(SqlStudyStore monitor, String name, int workers, CommandPolicy policy,
-            WorkerFactory factory, Bar progress) throws InterruptedException {
+            dev.optbench.optim.OptimizerRegistry optimizers, WorkerFactory factory, Bar progress) throws InterruptedException {
         if (workers < 1) {
             throw new dev.optbench.InputException("--workers must be at least 1, not " + workers);
         }
@@ -90,7 +90,7 @@ public final class LocalWorkers {
         if (error.get() != null) {
             throw error.get();
         }
-        String left = new ClaimGate(monitor, policy, notices).remaining(name);
+        String left = new ClaimGate(monitor, policy, optimizers, notices).remaining(name);
         if (left != null) {
             System.err.println("optbench: study " + name + ": " + left + " (see above)");
         }

@@ -67,10 +67,10 @@ public final class SqlStudyStore implements StudyStore {
     // ---------------------------------------------------------------- studies
 
     @Override
-    public synchronized void createStudy(StudyDefinition def) {
+    public synchronized void createStudy(StudyDefinition def, dev.optbench.optim.OptimizerRegistry registry) {
         checkName(def);
         tx(() -> {
-            createIn(def);
+            createIn(def, registry);
             return null;
         });
     }
@@ -82,7 +82,7 @@ public final class SqlStudyStore implements StudyStore {
     public synchronized void createStudyWithTrials(StudyDefinition def, List<Trial> trials) {
         checkName(def);
         tx(() -> {
-            createIn(def);
+            createIn(def, dev.optbench.optim.OptimizerRegistry.BUILT_IN); // imported: no trial to resolve
             importIn(def.name(), trials);
             return null;
         });
@@ -94,8 +94,8 @@ public final class SqlStudyStore implements StudyStore {
         }
     }
 
-    private void createIn(StudyDefinition def) throws SQLException {
-        List<Trial> trials = StudyPlan.pendingTrials(def);
+    private void createIn(StudyDefinition def, dev.optbench.optim.OptimizerRegistry registry) throws SQLException {
+        List<Trial> trials = StudyPlan.pendingTrials(def, registry);
         if (findStudyIn(def.name()).isPresent()) {
             throw new InputException("study '" + def.name() + "' already exists in " + url.masked()
                     + " (resume it with 'optbench study run " + def.name() + "', or choose another name)");
@@ -520,7 +520,8 @@ public final class SqlStudyStore implements StudyStore {
                 }
             }
             if (stage == 2 && hparams.isEmpty()) { // the first claim of this stage-2 point: fit, then sample it
-                hparams = FittedStage.assign(connection, findStudyIn(study0).orElseThrow(), optimizer, point);
+                hparams = FittedStage.assign(connection, findStudyIn(study0).orElseThrow(), optimizer, point,
+                        filter.optimizers());
             }
             try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET state = 'running', worker = ?, attempt = ?,"
                     + " lease_expires_ms = " + dialect.now() + " + ?, started_ms = " + dialect.now() + ", finished_ms = NULL"

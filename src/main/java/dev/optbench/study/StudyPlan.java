@@ -23,7 +23,8 @@ public final class StudyPlan {
     /** Sampler id of a study made by 'optbench import': its trials come from elsewhere, none is pending. */
     public static final String IMPORTED = "imported";
 
-    public static List<Trial> pendingTrials(StudyDefinition def) {
+    /** The study's trials before any has run, their points resolved by {@code optimizers}' rules. */
+    public static List<Trial> pendingTrials(StudyDefinition def, dev.optbench.optim.OptimizerRegistry optimizers) {
         if (IMPORTED.equals(def.sampler())) {
             return List.of();
         }
@@ -41,8 +42,8 @@ public final class StudyPlan {
                 // point p of the space (in a discrete space point p mod n); every repeat of it shares it
                 Map<String, Double> searched = stage2 ? Map.of() : sampler.point(space, def.seed(), p, n1);
                 Map<String, Double> hparams = stage2 ? Map.of()
-                        : def.isExternal() || def.isOptimizerClass(optimizer) ? Hyperparameters.resolveLabel(optimizer, searched)
-                        : Hyperparameters.resolve(optimizer, searched);
+                        : def.isExternal() || def.isOptimizerClass(optimizer) ? Hyperparameters.resolveLabel(optimizers, optimizer, searched)
+                        : Hyperparameters.resolve(optimizers, optimizer, searched);
                 for (int r = 0; r < def.seeds(); r++) {
                     out.add(new Trial(def.name(), optimizer, p * def.seeds() + r, TrialState.PENDING, searched, hparams,
                             Seeds.repeatSeed(def.seed(), p, r), null, null, null, 0, 0.0, null, null, null,

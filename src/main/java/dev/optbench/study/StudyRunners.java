@@ -20,7 +20,7 @@ public final class StudyRunners implements TrialRunner {
 
     /** Built-in workloads on {@code device} with data in {@code dataDir}; external studies by their command. */
     public static TrialRunner forGate(ClaimGate gate, Path dataDir, String device) {
-        return new StudyRunners(gate, new TrainerRunner(dataDir, device));
+        return new StudyRunners(gate, new TrainerRunner(dataDir, device, gate.optimizers()));
     }
 
     private StudyDefinition definition(Claim claim) {

@@ -3,6 +3,7 @@ package dev.optbench.study;
 import dev.optbench.InputException;
 import dev.optbench.Limits;
 import dev.optbench.Messages;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.space.Protocol;
 import dev.optbench.space.Sampler;
 import dev.optbench.space.SearchSpace;
@@ -20,21 +21,23 @@ public final class StudySetup {
     private StudySetup() {}
 
     /**
+     * @param registry the optimizers the names may be (built-ins and the run's plug-ins)
      * @param sampler halton, random or grid; null for the protocol's default
      * @param spaceFile the user's own space; null for the protocol's default spaces for this workload
      */
-    public static StudyDefinition define(String name, String workload, String protocol, List<String> optimizers,
-            int trials, long seed, String sampler, Path spaceFile) {
-        return define(name, workload, protocol, optimizers, trials, seed, sampler, spaceFile, 1, null);
+    public static StudyDefinition define(OptimizerRegistry registry, String name, String workload, String protocol,
+            List<String> optimizers, int trials, long seed, String sampler, Path spaceFile) {
+        return define(registry, name, workload, protocol, optimizers, trials, seed, sampler, spaceFile, 1, null);
     }
 
     /**
      * @param seeds seeds per point (seed repeats, SPEC section 10)
      * @param fit the fitted protocol's settings; null for its defaults (ignored by the other protocols)
      */
-    public static StudyDefinition define(String name, String workload, String protocol, List<String> optimizers,
-            int trials, long seed, String sampler, Path spaceFile, int seeds, dev.optbench.space.FitOptions fit) {
-        return define(name, workload, protocol, optimizers, trials, seed, sampler, spaceFile, seeds, fit, null);
+    public static StudyDefinition define(OptimizerRegistry registry, String name, String workload, String protocol,
+            List<String> optimizers, int trials, long seed, String sampler, Path spaceFile, int seeds,
+            dev.optbench.space.FitOptions fit) {
+        return define(registry, name, workload, protocol, optimizers, trials, seed, sampler, spaceFile, seeds, fit, null);
     }
 
     /** The torch engine's built-in rules (docs/external-trials.md): a torch study's other labels need --optimizer-class. */
@@ -45,9 +48,9 @@ public final class StudySetup {
      * @param torch null: the DJL engine; else the torch engine, whose optimizer classes (labels of
      *     {@code optimizers}, searched in {@code spaceFile}) are users' Python optimizers
      */
-    public static StudyDefinition define(String name, String workload, String protocol, List<String> optimizers,
-            int trials, long seed, String sampler, Path spaceFile, int seeds, dev.optbench.space.FitOptions fit,
-            TorchEngine torch) {
+    public static StudyDefinition define(OptimizerRegistry registry, String name, String workload, String protocol,
+            List<String> optimizers, int trials, long seed, String sampler, Path spaceFile, int seeds,
+            dev.optbench.space.FitOptions fit, TorchEngine torch) {
         Workloads.get(workload);
         boolean classes = torch != null && !torch.optimizerClasses().isEmpty();
         if (torch != null) {
@@ -57,7 +60,7 @@ public final class StudySetup {
         checkCounts(optimizers, trials);
         checkSize(optimizers, trials, seeds);
         Sampler s = sampler == null ? p.defaultSampler() : Sampler.fromId(sampler);
-        Map<String, SearchSpace> spaces = spaceFile != null ? SpaceFile.load(spaceFile, optimizers, classes)
+        Map<String, SearchSpace> spaces = spaceFile != null ? SpaceFile.load(registry, spaceFile, optimizers, classes)
                 : new LinkedHashMap<>();
         Map<String, String> json = new LinkedHashMap<>();
         for (String o : optimizers) {
@@ -65,9 +68,9 @@ public final class StudySetup {
                 json.put(o, spaces.get(o).toJson());
                 continue;
             }
-            SearchSpace space = spaceFile != null ? spaces.get(o) : p.defaultSpace(o, workload);
+            SearchSpace space = spaceFile != null ? spaces.get(o) : p.defaultSpace(registry, o, workload);
             try { // a value out of range would fail its trials at run time: refuse the space now
-                dev.optbench.space.SpaceRanges.check(o, space, s == Sampler.GRID);
+                dev.optbench.space.SpaceRanges.check(registry, o, space, s == Sampler.GRID);
             } catch (InputException e) {
                 throw new InputException((spaceFile != null ? spaceFile + ": " : "protocol " + p.id() + ": ")
                         + e.getMessage());
@@ -92,7 +95,7 @@ public final class StudySetup {
         }
         StudyDefinition def = new StudyDefinition(name, workload, p.id(), optimizers, trials, seed, s.id(), json,
                 Instant.ofEpochMilli(System.currentTimeMillis()), seeds, fitting).withTorch(torch);
-        StudyPlan.pendingTrials(def); // resolves every point now, so a bad space fails before the store is touched
+        StudyPlan.pendingTrials(def, registry); // resolves every point now, so a bad space fails before the store is touched
         return def;
     }
 
@@ -103,9 +106,9 @@ public final class StudySetup {
      *
      * @param protocol a label for the analyses, e.g. the protocol the space follows; null: "custom"
      */
-    public static StudyDefinition defineExternal(String name, ExternalCommand command, String protocol, List<String> labels,
-            int trials, long seed, String sampler, Path spaceFile) {
-        return defineExternal(name, command, protocol, labels, trials, seed, sampler, spaceFile, 1);
+    public static StudyDefinition defineExternal(OptimizerRegistry registry, String name, ExternalCommand command,
+            String protocol, List<String> labels, int trials, long seed, String sampler, Path spaceFile) {
+        return defineExternal(registry, name, command, protocol, labels, trials, seed, sampler, spaceFile, 1);
     }
 
     /**
@@ -113,8 +116,8 @@ public final class StudySetup {
      * OPTBENCH_SEED). The fitted protocol is refused: its stage 2 resolves optbench's own
      * hyperparameters, which an external command's labels need not be.
      */
-    public static StudyDefinition defineExternal(String name, ExternalCommand command, String protocol, List<String> labels,
-            int trials, long seed, String sampler, Path spaceFile, int seeds) {
+    public static StudyDefinition defineExternal(OptimizerRegistry registry, String name, ExternalCommand command,
+            String protocol, List<String> labels, int trials, long seed, String sampler, Path spaceFile, int seeds) {
         if (Protocol.FITTED.id().equals(protocol)) {
             throw new InputException("--protocol fitted needs a built-in --workload; with --command give another label, e.g. --protocol custom");
         }
@@ -129,12 +132,12 @@ public final class StudySetup {
             }
         }
         Sampler s = Sampler.fromId(sampler == null ? "halton" : sampler);
-        Map<String, SearchSpace> spaces = SpaceFile.load(spaceFile, labels, true);
+        Map<String, SearchSpace> spaces = SpaceFile.load(registry, spaceFile, labels, true);
         Map<String, String> json = new LinkedHashMap<>();
         labels.forEach(l -> json.put(l, spaces.get(l).toJson()));
         StudyDefinition def = new StudyDefinition(name, ExternalCommand.WORKLOAD, protocol == null ? "custom" : protocol,
                 labels, trials, seed, s.id(), json, Instant.ofEpochMilli(System.currentTimeMillis()), command, seeds, null);
-        StudyPlan.pendingTrials(def);
+        StudyPlan.pendingTrials(def, registry);
         return def;
     }
 

@@ -9,8 +9,16 @@ import java.util.Optional;
  * the study package's own business. Implementations are opened from a URL by the study package.
  */
 public interface StudyStore extends AutoCloseable {
-    /** Creates the study and its pending trials; InputException if the name is taken. */
-    void createStudy(StudyDefinition definition);
+    /**
+     * Creates the study and its pending trials, their points resolved by {@code optimizers}' rules;
+     * InputException if the name is taken.
+     */
+    void createStudy(StudyDefinition definition, dev.optbench.optim.OptimizerRegistry optimizers);
+
+    /** {@link #createStudy(StudyDefinition, dev.optbench.optim.OptimizerRegistry)} of a study of built-in optimizers. */
+    default void createStudy(StudyDefinition definition) {
+        createStudy(definition, dev.optbench.optim.OptimizerRegistry.BUILT_IN);
+    }
 
     Optional<StudyDefinition> findStudy(String name);
 

@@ -17,23 +17,28 @@ import java.util.List;
 public final class TrainerRunner implements TrialRunner {
     private final Path dataDir;
     private final String device;
+    private final dev.optbench.optim.OptimizerRegistry optimizers;
 
-    /** On the CPU; {@code dataDir} is where the data sets are, null for their default locations. */
+    /** Built-in optimizers on the CPU; {@code dataDir} is where the data sets are, null for their default locations. */
     public TrainerRunner(Path dataDir) {
-        this(dataDir, "cpu");
+        this(dataDir, "cpu", dev.optbench.optim.OptimizerRegistry.BUILT_IN);
     }
 
-    /** @param device "cpu" or "gpu" */
-    public TrainerRunner(Path dataDir, String device) {
+    /**
+     * @param device "cpu" or "gpu"
+     * @param optimizers the rules a claim's optimizer is looked up in (the worker's plug-ins too)
+     */
+    public TrainerRunner(Path dataDir, String device, dev.optbench.optim.OptimizerRegistry optimizers) {
         this.dataDir = dataDir;
         this.device = device;
+        this.optimizers = optimizers;
     }
 
     @Override
     public TrainResult run(Claim claim) {
         // a batch of one: on the native passes (MLPs, 2c2d, 3c3d) where they suit, else Trainer itself
         return BatchedTrainer.train(List.of(new TrainRequest(claim.workload(), claim.optimizer(), claim.hparams(),
-                claim.seed(), 0, dataDir, device)), List.of(TrainListener.NONE)).get(0);
+                claim.seed(), 0, dataDir, device).withOptimizers(optimizers)), List.of(TrainListener.NONE)).get(0);
     }
 
     @Override

@@ -55,9 +55,13 @@ public final class Worker {
     private volatile boolean stopping;
     private volatile boolean done;
 
-    /** A worker that runs no external command (and so no external study's trial): for tests and tools. */
+    /**
+     * A worker of the built-in optimizers that runs no external command (and so no external
+     * study's trial): for tests and tools.
+     */
     public Worker(SqlStudyStore store, TrialRunner runner, String study, String id, long leaseMillis, Listener listener) {
-        this(store, new ClaimGate(store, CommandPolicy.NONE, new Notices(System.err::println)), runner, study, id,
+        this(store, new ClaimGate(store, CommandPolicy.NONE, dev.optbench.optim.OptimizerRegistry.BUILT_IN,
+                new Notices(System.err::println)), runner, study, id,
                 leaseMillis, listener);
     }
 
@@ -234,7 +238,7 @@ public final class Worker {
     }
 
     /** What is recorded with every trial: versions, the workload's definition, its data, the worker, a plug-in's jar. */
-    static Map<String, String> provenance(TrialRunner runner, String id, Claim claim) {
+    Map<String, String> provenance(TrialRunner runner, String id, Claim claim) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("optbench_version", Version.version());
         p.put("git_commit", Version.gitCommit());
@@ -253,7 +257,7 @@ public final class Worker {
         p.put("java", System.getProperty("java.version"));
         p.put("native", nativeSettings());
         p.put("native_libraries", dev.optbench.train.NativeLibraries.describe());
-        dev.optbench.optim.Plugins.Source plugin = dev.optbench.optim.Optimizers.pluginSource(
+        dev.optbench.optim.Plugins.Source plugin = gate.optimizers().pluginSource(
                 dev.optbench.optim.OptimizerAliases.rule(claim.optimizer()));
         if (plugin != null) { // the jar and its hash, so a study's workers can be checked to run the same rule
             p.put("plugin", plugin.toString());

@@ -87,6 +87,6 @@ public final class BatchedTrainer {
      */
     static boolean aloneOnNative(TrainRequest r) {
         return TrialLoop.kindFor(Workloads.get(r.workload()), Trainer.device(r.device()),
-                List.of(TrainConfig.of(r.optimizer(), r.hparams())), 1, r.backend(), true) == Backend.Kind.NATIVE;
+                List.of(TrainConfig.of(r.optimizers(), r.optimizer(), r.hparams())), 1, r.backend(), true) == Backend.Kind.NATIVE;
     }
 }

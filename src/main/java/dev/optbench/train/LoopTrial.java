@@ -28,7 +28,7 @@ final class LoopTrial {
     /** Its configuration and schedule over {@code total} steps; an InputException for bad values. */
     LoopTrial(TrainRequest request, long total, TrainListener listener) {
         this.request = request;
-        this.config = TrainConfig.of(request.optimizer(), request.hparams());
+        this.config = TrainConfig.of(request.optimizers(), request.optimizer(), request.hparams());
         this.schedule = Schedules.create(config.scheduleKind(), config.learningRate(), config.scheduleHparams(),
                 total);
         this.listener = listener;

@@ -10,7 +10,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import dev.optbench.optim.Optimizer;
-import dev.optbench.optim.Optimizers;
 import dev.optbench.workload.Models;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +30,7 @@ final class PerOpBackend implements Backend {
         this.s = s;
         this.trial = trial;
         TrainConfig config = trial.config;
-        this.optimizer = Optimizers.create(config.optimizer(), config.optimizerHparams());
+        this.optimizer = trial.request.optimizers().create(config.optimizer(), config.optimizerHparams());
         this.block = s.net().block(s.data().classes(), config.dropoutRate());
         block.setInitializer(Initializer.ZEROS, p -> true);
         block.initialize(s.manager(), DataType.FLOAT32, Models.inputShape(s.w().batchSize(), s.data().featureShape()));

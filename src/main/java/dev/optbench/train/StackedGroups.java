@@ -10,7 +10,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import dev.optbench.optim.BatchedOptimizer;
-import dev.optbench.optim.Optimizers;
 import dev.optbench.workload.Models;
 import dev.optbench.workload.StackedModels;
 import java.util.ArrayList;
@@ -78,15 +77,16 @@ abstract class StackedGroups implements Backend {
     StackedGroups(BackendSetup s, List<LoopTrial> trials) {
         this.s = s;
         for (LoopTrial t : trials) {
-            if (groups.isEmpty() || !groups.get(groups.size() - 1).trials.get(0).config.optimizer()
-                    .equals(t.config.optimizer())) {
+            LoopTrial last = groups.isEmpty() ? null : groups.get(groups.size() - 1).trials.get(0);
+            if (last == null || !last.config.optimizer().equals(t.config.optimizer())
+                    || last.request.optimizers() != t.request.optimizers()) { // same name, another plug-in
                 groups.add(new Group());
             }
             groups.get(groups.size() - 1).trials.add(t);
         }
         for (Group g : groups) {
             stackInitialWeights(g);
-            g.optimizer = Optimizers.createBatched(g.trials.get(0).config.optimizer(),
+            g.optimizer = g.trials.get(0).request.optimizers().createBatched(g.trials.get(0).config.optimizer(),
                     g.trials.stream().map(t -> t.config.optimizerHparams()).toList());
         }
     }

@@ -58,7 +58,7 @@ public final class StepBenchmark {
     /** Whether {@link #timeTrials} times K trials of {@code w} as a batch: as a study trains them. */
     static boolean timesBatched(Workload w, int trials) {
         return TrialLoop.kindFor(w, ai.djl.Device.cpu(), java.util.Collections.nCopies(trials,
-                TrainConfig.of("sgd", PLAIN_SGD)), trials, null, true) != Backend.Kind.PER_OP;
+                TrainConfig.of(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", PLAIN_SGD)), trials, null, true) != Backend.Kind.PER_OP;
     }
 
     static DataSplits synthetic(Workload w, int examples) {

@@ -3,6 +3,7 @@ package dev.optbench.train;
 import dev.optbench.InputException;
 import dev.optbench.Messages;
 import dev.optbench.optim.OptimizerAliases;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.optim.Optimizers;
 import dev.optbench.optim.Schedules;
 import java.util.LinkedHashMap;
@@ -31,11 +32,11 @@ public record TrainConfig(String optimizer, Map<String, Double> optimizerHparams
 
     /**
      * Splits and checks {@code hparams}; unknown names and out-of-range values are InputExceptions.
-     * An alias (adamw, nadamw) becomes the rule it names.
+     * An alias (adamw, nadamw) becomes the rule it names, looked up in {@code optimizers}.
      */
-    public static TrainConfig of(String name, Map<String, Double> hparams) {
+    public static TrainConfig of(OptimizerRegistry optimizers, String name, Map<String, Double> hparams) {
         String optimizer = OptimizerAliases.rule(name);
-        Set<String> own = new java.util.LinkedHashSet<>(Optimizers.hyperparameterNames(optimizer));
+        Set<String> own = new java.util.LinkedHashSet<>(optimizers.hyperparameterNames(optimizer));
         Map<String, Double> opt = new LinkedHashMap<>();
         Map<String, Double> sched = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : hparams.entrySet()) {

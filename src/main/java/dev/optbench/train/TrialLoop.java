@@ -3,7 +3,7 @@ package dev.optbench.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.optim.Schedules;
 import dev.optbench.platform.NativeSetup;
 import dev.optbench.workload.DataSplits;
@@ -88,8 +88,8 @@ public final class TrialLoop {
             TrainRequest r = requests.get(k);
             long begin = System.nanoTime();
             try { // a bad value fails here, alone, before anything is built
-                TrainConfig config = TrainConfig.of(r.optimizer(), r.hparams());
-                Optimizers.check(config.optimizer(), config.optimizerHparams());
+                TrainConfig config = TrainConfig.of(r.optimizers(), r.optimizer(), r.hparams());
+                r.optimizers().check(config.optimizer(), config.optimizerHparams());
                 LoopTrial t = new LoopTrial(r, stepsOf(r), listeners.get(k)); // and its schedule
                 valid.add(t);
                 positions.add(k);
@@ -202,7 +202,7 @@ public final class TrialLoop {
      * {@code warmup} untimed steps, then {@code repeats} timed blocks of about {@code blockSeconds}.
      */
     static double[] timeTrialSteps(Workload w, DataSplits data, int k, int warmup, double blockSeconds, int repeats) {
-        TrainConfig sgd = TrainConfig.of("sgd", StepBenchmark.PLAIN_SGD);
+        TrainConfig sgd = TrainConfig.of(OptimizerRegistry.BUILT_IN, "sgd", StepBenchmark.PLAIN_SGD);
         Backend.Kind kind = kindFor(w, Device.cpu(), java.util.Collections.nCopies(k, sgd), k, null, true);
         int trials = kind == Backend.Kind.PER_OP ? 1 : k;
         List<LoopTrial> runs = new ArrayList<>();

@@ -17,7 +17,7 @@ class TrialCsvTest {
 
     @Test
     void readsTrialsHyperparametersAndStepsToTarget() {
-        TrialCsv csv = TrialCsv.parse(GOOD, "f.csv", "imp");
+        TrialCsv csv = TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, GOOD, "f.csv", "imp");
         assertThat(csv.trials()).hasSize(3);
         assertThat(csv.optimizers()).containsExactly("sgd", "adam");
         assertThat(csv.hyperparameters()).containsExactly("learning_rate", "odd, \"name\"");
@@ -39,23 +39,23 @@ class TrialCsvTest {
     @Test
     void badRowsAreRejectedWithTheirLineNumber() {
         String header = "optimizer,trial,validation_error,test_error\n";
-        assertThatThrownBy(() -> TrialCsv.parse(header + "sgd,0,0.2,0.2\nsgd,1,,0.2\n", "f.csv", "s"))
+        assertThatThrownBy(() -> TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, header + "sgd,0,0.2,0.2\nsgd,1,,0.2\n", "f.csv", "s"))
                 .isInstanceOf(InputException.class).hasMessage(
                         "f.csv line 3: missing validation_error; every trial needs both errors (remove the row if the trial did not finish)");
-        assertThatThrownBy(() -> TrialCsv.parse(header + "sgd,0,0.2,0.2\n\nsgd,1,0.2,abc\n", "f.csv", "s"))
+        assertThatThrownBy(() -> TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, header + "sgd,0,0.2,0.2\n\nsgd,1,0.2,abc\n", "f.csv", "s"))
                 .hasMessage("f.csv line 4: test_error 'abc' is not a finite number; fix the value");
-        assertThatThrownBy(() -> TrialCsv.parse(header + "sgd,0,0.2,NaN\n", "f.csv", "s"))
+        assertThatThrownBy(() -> TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, header + "sgd,0,0.2,NaN\n", "f.csv", "s"))
                 .hasMessageStartingWith("f.csv line 2: test_error 'NaN' is not a finite number");
-        assertThatThrownBy(() -> TrialCsv.parse(header + "sgd,x,0.2,0.2\n", "f.csv", "s"))
+        assertThatThrownBy(() -> TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, header + "sgd,x,0.2,0.2\n", "f.csv", "s"))
                 .hasMessageStartingWith("f.csv line 2: trial 'x' is not a trial number");
-        assertThatThrownBy(() -> TrialCsv.parse(header + "sgd,0,0.2,0.2\nsgd,0,0.3,0.3\n", "f.csv", "s"))
+        assertThatThrownBy(() -> TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, header + "sgd,0,0.2,0.2\nsgd,0,0.3,0.3\n", "f.csv", "s"))
                 .hasMessageStartingWith("f.csv line 3: trial 0 of sgd appears twice");
-        assertThatThrownBy(() -> TrialCsv.parse(header + "sgd,0,0.2\n", "f.csv", "s"))
+        assertThatThrownBy(() -> TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, header + "sgd,0,0.2\n", "f.csv", "s"))
                 .hasMessageStartingWith("f.csv line 2: 3 fields but the header has 4");
-        assertThatThrownBy(() -> TrialCsv.parse("optimizer,trial,test_error\nsgd,0,0.2\n", "f.csv", "s"))
+        assertThatThrownBy(() -> TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "optimizer,trial,test_error\nsgd,0,0.2\n", "f.csv", "s"))
                 .hasMessageStartingWith("f.csv line 1: missing column 'validation_error'");
         // hyperparameters must be numbers too; a cell with a line break is shown on one line
-        assertThatThrownBy(() -> TrialCsv.parse(header.replace("\n", ",note\n") + "sgd,0,0.2,0.2,\"a\nb\"\n",
+        assertThatThrownBy(() -> TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, header.replace("\n", ",note\n") + "sgd,0,0.2,0.2,\"a\nb\"\n",
                 "f.csv", "s")).hasMessage("f.csv line 2: note 'a\\nb' is not a finite number; fix the value");
     }
 
@@ -100,7 +100,7 @@ class TrialCsvTest {
                 i++;
             }
             String first = dev.optbench.study.TrialExport.csv(trials);
-            TrialCsv back = TrialCsv.parse(first, "e.csv", "s");
+            TrialCsv back = TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, first, "e.csv", "s");
             assertThat(back.optimizers()).as("case %d: %s", c, first).containsExactlyElementsOf(optimizers);
             for (int k = 0; k < trials.size(); k++) {
                 Trial before = trials.get(k);
@@ -124,7 +124,7 @@ class TrialCsvTest {
         assertThat(lines[2]).isEqualTo("'+1,1,completed,-3.0,0.5,0.51,100,1.500,50.0,4,\"\"\"q\"\"");
         assertThat(lines[3]).isEqualTo("line\",1,0,1");
         // a file written by hand: a quoted cell keeps its spaces and line breaks, an unquoted one is trimmed
-        TrialCsv read = TrialCsv.parse("optimizer,trial,validation_error,test_error\n\" sgd\r\n\", 0 ,0.1, 0.2\n", "h.csv", "s");
+        TrialCsv read = TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "optimizer,trial,validation_error,test_error\n\" sgd\r\n\", 0 ,0.1, 0.2\n", "h.csv", "s");
         assertThat(read.optimizers()).containsExactly(" sgd\r\n");
         assertThat(read.trials().get(0).testError()).isEqualTo(0.2);
         // a label of quotes before a formula start keeps its own quotes; a plain leading quote is left alone
@@ -132,7 +132,7 @@ class TrialCsvTest {
         assertThat(dev.optbench.study.CsvText.restore("''=x")).isEqualTo("'=x");
         assertThat(dev.optbench.study.CsvText.text("'plain")).isEqualTo("'plain");
         assertThat(dev.optbench.study.CsvText.restore("'plain")).isEqualTo("'plain");
-        assertThatThrownBy(() -> TrialCsv.parse("optimizer,trial,validation_error,test_error\n\"\",0,0.1,0.2\n", "h.csv", "s"))
+        assertThatThrownBy(() -> TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "optimizer,trial,validation_error,test_error\n\"\",0,0.1,0.2\n", "h.csv", "s"))
                 .hasMessageStartingWith("h.csv line 2: missing optimizer");
     }
 
@@ -140,19 +140,19 @@ class TrialCsvTest {
     void overlongCellsAndLinesAreOneShortError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path cell = dir.resolve("cell.csv");
         java.nio.file.Files.writeString(cell, "optimizer,trial,validation_error,test_error\nsgd,0,0.1," + "9".repeat(50_000_000) + "\n");
-        assertThatThrownBy(() -> TrialCsv.read(cell, "s")).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> TrialCsv.read(dev.optbench.optim.OptimizerRegistry.BUILT_IN, cell, "s")).isInstanceOf(InputException.class)
                 .hasMessage(cell + " line 2: a cell longer than 65536 characters (starting '" + "9".repeat(80)
                         + "…'); optbench imports cells up to that length");
         java.nio.file.Path line = dir.resolve("line.csv");
         java.nio.file.Files.writeString(line, "optimizer,trial,validation_error,test_error\n" + "1,".repeat(600_000) + "\n");
-        assertThatThrownBy(() -> TrialCsv.read(line, "s"))
+        assertThatThrownBy(() -> TrialCsv.read(dev.optbench.optim.OptimizerRegistry.BUILT_IN, line, "s"))
                 .hasMessage(line + " line 2: a line (record) longer than 1048576 characters; optbench imports lines up to that length");
         java.nio.file.Path rows = dir.resolve("rows.csv");
         java.nio.file.Files.writeString(rows, "optimizer,trial,validation_error,test_error\n" + "\n".repeat(1_000_001));
-        assertThatThrownBy(() -> TrialCsv.read(rows, "s")).hasMessageContaining("more than 1000000 rows");
+        assertThatThrownBy(() -> TrialCsv.read(dev.optbench.optim.OptimizerRegistry.BUILT_IN, rows, "s")).hasMessageContaining("more than 1000000 rows");
         java.nio.file.Path latin = dir.resolve("latin1.csv");
         java.nio.file.Files.write(latin, "optimizer,trial,validation_error,test_error\nsgd\u00e9,0,0.1,0.2\n"
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        assertThatThrownBy(() -> TrialCsv.read(latin, "s")).hasMessage(latin + " is not UTF-8 text; save it as UTF-8 CSV");
+        assertThatThrownBy(() -> TrialCsv.read(dev.optbench.optim.OptimizerRegistry.BUILT_IN, latin, "s")).hasMessage(latin + " is not UTF-8 text; save it as UTF-8 CSV");
     }
 }

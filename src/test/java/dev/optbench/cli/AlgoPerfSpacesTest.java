@@ -65,7 +65,7 @@ class AlgoPerfSpacesTest {
         ObjectMapper json = new ObjectMapper();
         for (Case c : CASES) {
             Path file = ROOT.resolve(c.file());
-            SpaceFile.load(file, List.of(c.optimizer())); // loads as it is
+            SpaceFile.load(dev.optbench.optim.OptimizerRegistry.BUILT_IN, file, List.of(c.optimizer())); // loads as it is
             String name = c.optimizer() + "-algoperf";
             CliRun created = CliRun.of("study", "create", name, "--workload", "fmnist_mlp-tiny", "--protocol", "full",
                     "--optimizers", c.optimizer(), "--trials", Integer.toString(c.trials()), "--space", file.toString(),

@@ -12,7 +12,7 @@ class HelpTest {
     @Test
     void everyCommandsHelpPrintsWithoutWarnings() {
         List<List<String>> paths = new ArrayList<>();
-        walk(new CommandLine(new Main()), new ArrayList<>(), paths);
+        walk(new CommandLine(new Main(dev.optbench.optim.OptimizerRegistry.BUILT_IN)), new ArrayList<>(), paths);
         assertThat(paths.size()).as("commands found").isGreaterThan(20);
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);

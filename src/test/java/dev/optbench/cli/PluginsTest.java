@@ -1,15 +1,17 @@
 package dev.optbench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.optbench.InputException;
 import dev.optbench.optim.BatchedOptimizer;
 import dev.optbench.optim.Optimizer;
-import dev.optbench.optim.Optimizers;
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.optim.Plugins;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +26,6 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,11 +65,6 @@ class PluginsTest {
         jar(classes, lionDir.resolve("optbench-lion.jar"));
     }
 
-    @AfterEach
-    void builtInsOnly() {
-        Optimizers.usePlugins(Plugins.Loaded.NONE);
-    }
-
     @Test
     void lionsFirstThreeStepsAreTheHandDerivedOnes() {
         Plugins.Loaded loaded = Plugins.load(lionDir);
@@ -77,7 +73,12 @@ class PluginsTest {
             assertThat(s.jar()).isEqualTo("optbench-lion.jar");
             assertThat(s.sha256()).hasSize(64);
         });
-        Optimizers.usePlugins(loaded);
+        OptimizerRegistry withLion = OptimizerRegistry.withPlugins(loaded);
+        assertThat(withLion.names()).endsWith("lion");
+        assertThat(withLion.pluginSource("lion")).isEqualTo(loaded.sources().get(0));
+        assertThat(OptimizerRegistry.BUILT_IN.names()).doesNotContain("lion"); // the registries coexist
+        assertThatThrownBy(() -> OptimizerRegistry.BUILT_IN.create("lion", Map.of("learning_rate", 0.1)))
+                .isInstanceOf(InputException.class).hasMessageStartingWith("unknown optimizer 'lion': choose one of sgd,");
         // β1 = 0.9, β2 = 0.99, λ = 0.5; rates 0.1, 0.05, 0.02.
         // Element 0: θ0 = 1, g = 0.5, 0.2, −0.3.
         //   t0: c = 0.1·0.5 = 0.05 > 0; θ = 1 − 0.1(1 + 0.5·1) = 0.85; m = 0.01·0.5 = 0.005
@@ -91,8 +92,8 @@ class PluginsTest {
         double[] rates = {0.1, 0.05, 0.02};
         double[][] want = {{0.85, 1.8}, {0.77875, 1.705}, {0.7909625, 1.66795}};
         Map<String, Double> h = Map.of("learning_rate", 0.1, "weight_decay", 0.5);
-        try (NDManager m = NDManager.newBaseManager("PyTorch"); Optimizer lion = Optimizers.create("lion", h);
-                BatchedOptimizer batched = Optimizers.createBatched("lion", List.of(h, Map.of("learning_rate", 0.1)))) {
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); Optimizer lion = withLion.create("lion", h);
+                BatchedOptimizer batched = withLion.createBatched("lion", List.of(h, Map.of("learning_rate", 0.1)))) {
             assertThat(lion.hyperparameters()).containsEntry("beta1", 0.9).containsEntry("beta2", 0.99);
             NDArray theta = m.create(new double[] {1.0, 2.0});
             // Batched: trial 0 as above, trial 1 without weight decay; trial 0 must match the single run.
@@ -260,10 +261,12 @@ class PluginsTest {
                 .anySatisfy(l -> assertThat(l).startsWith("sgd ⊆ heavyball").endsWith("ok"));
         assertThat(r.out()).contains("same γ, same η (declared by the plug-in)");
         // The analyses' inclusion check (N's median ≤ M's 95th percentile) covers the declared relation too.
-        Optimizers.usePlugins(Plugins.load(plugins));
-        assertThat(dev.optbench.optim.InclusionRelation.all()).contains(
+        OptimizerRegistry withHeavyBall = OptimizerRegistry.withPlugins(Plugins.load(plugins));
+        assertThat(dev.optbench.optim.InclusionRelation.all(withHeavyBall)).contains(
                 new dev.optbench.optim.InclusionRelation("momentum", "heavyball"),
                 new dev.optbench.optim.InclusionRelation("sgd", "heavyball"));
+        assertThat(dev.optbench.optim.InclusionRelation.all(OptimizerRegistry.BUILT_IN))
+                .noneMatch(rel -> rel.superset().equals("heavyball"));
     }
 
     /** A rule named {@code name} with one hyperparameter "beta" (default {@code dflt}) and this update body. */

@@ -88,7 +88,7 @@ class SpaceRangeCheckTest {
     /** Only a grid reaches a range's max: full's one_minus_rho in [1e-3, 1] gives ρ = 0 there, which RMSProp refuses. */
     @Test
     void aMaxThatOnlyAGridReachesIsCheckedForTheGrid() {
-        StudySetup.define("x", "fmnist_mlp-tiny", "full", java.util.List.of("rmsprop"), 4, 0, "halton", null);
+        StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "x", "fmnist_mlp-tiny", "full", java.util.List.of("rmsprop"), 4, 0, "halton", null);
         CliRun grid = CliRun.of("study", "create", "bad", "--workload", "fmnist_mlp-tiny", "--protocol", "full",
                 "--optimizers", "rmsprop", "--trials", "4", "--sampler", "grid", "--store", store());
         assertRefused(grid, "protocol full: space for rmsprop: one_minus_rho log [0.001, 1] gives rho = 0, outside"
@@ -100,7 +100,7 @@ class SpaceRangeCheckTest {
     void everyShippedSpacePasses() {
         for (Protocol p : Protocol.values()) {
             for (var w : Workloads.all()) {
-                StudySetup.define("x", w.name(), p.id(), p.optimizers(), 4, 0, null, null);
+                StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "x", w.name(), p.id(), p.optimizers(), 4, 0, null, null);
             }
         }
     }

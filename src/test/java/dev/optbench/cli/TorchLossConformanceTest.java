@@ -122,7 +122,7 @@ public class TorchLossConformanceTest {
         Workload w = Workloads.get(name);
         Path dataDir = data(w.dataset());
         long seed = 12345;
-        Map<String, Double> hparams = Hyperparameters.resolve("momentum", Map.of("learning_rate", 0.002));
+        Map<String, Double> hparams = Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "momentum", Map.of("learning_rate", 0.002));
 
         List<Double> java = new ArrayList<>();
         Trainer.train(new TrainRequest(name, "momentum", hparams, seed, STEPS, dataDir), new TrainListener() {

@@ -12,8 +12,8 @@ class InclusionCheckTest {
     @Test
     void everyRelationConvergesOnEveryStandardProblem() {
         for (InclusionCheck.Case c : InclusionCheck.standardCases()) {
-            for (Map.Entry<InclusionRelation, Route> e : InclusionCheck.standardRelations()) {
-                InclusionCheck check = InclusionCheck.run(e.getKey(), e.getValue(), c);
+            for (Map.Entry<InclusionRelation, Route> e : InclusionCheck.standardRelations(dev.optbench.optim.OptimizerRegistry.BUILT_IN)) {
+                InclusionCheck check = InclusionCheck.run(dev.optbench.optim.OptimizerRegistry.BUILT_IN, e.getKey(), e.getValue(), c);
                 String what = check.relation() + " " + check.route() + " on " + check.problem()
                         + ": " + Arrays.toString(check.gaps());
                 assertThat(check.passed()).as(what).isTrue();
@@ -29,7 +29,7 @@ class InclusionCheckTest {
 
     @Test
     void allEightRelationsAreChecked() {
-        assertThat(InclusionCheck.standardRelations()).extracting(e -> e.getKey().toString()).containsOnly(
+        assertThat(InclusionCheck.standardRelations(dev.optbench.optim.OptimizerRegistry.BUILT_IN)).extracting(e -> e.getKey().toString()).containsOnly(
                 "sgd ⊆ momentum", "sgd ⊆ nesterov", "momentum ⊆ rmsprop", "momentum ⊆ adam",
                 "nesterov ⊆ nadam", "sgd ⊆ rmsprop", "sgd ⊆ adam", "sgd ⊆ nadam");
     }
@@ -53,12 +53,12 @@ class InclusionCheckTest {
         assertThat(InclusionLimits.adamRate(0.1, 1, 0.5, 0.75, 100))
                 .isCloseTo(0.1 * 100 * 0.75 / (0.5 * Math.sqrt(0.4375)), within(1e-12));
         assertThat(InclusionLimits.rmspropRate(0.1, 1e4)).isCloseTo(10.0, within(1e-12));
-        InclusionLimits.Setting s = InclusionLimits.realize(new InclusionRelation("momentum", "rmsprop"),
+        InclusionLimits.Setting s = InclusionLimits.realize(dev.optbench.optim.OptimizerRegistry.BUILT_IN, new InclusionRelation("momentum", "rmsprop"),
                 Route.EXACT, Map.of("learning_rate", 0.1, "momentum", 0.7),
                 Schedules.create("constant", 0.1, Map.of(), 10), Double.NaN);
         assertThat(s.hyperparameters()).containsEntry("rho", 1.0).containsEntry("epsilon", 0.0)
                 .containsEntry("momentum", 0.7).containsEntry("learning_rate", 0.1);
-        InclusionLimits.Setting a = InclusionLimits.realize(new InclusionRelation("sgd", "nadam"),
+        InclusionLimits.Setting a = InclusionLimits.realize(dev.optbench.optim.OptimizerRegistry.BUILT_IN, new InclusionRelation("sgd", "nadam"),
                 Route.EPSILON_LIMIT, Map.of("learning_rate", 0.1),
                 Schedules.create("linear_decay", 0.1, Map.of("decay_factor", 0.5), 10), 1e6);
         assertThat(a.hyperparameters()).containsEntry("beta1", 0.0).containsEntry("epsilon", 1e6);

@@ -17,15 +17,11 @@ public final class ThrowingRule implements UpdateRule {
         this.boom = boom;
     }
 
-    /** Makes {@code rules} known as plug-ins (from a jar that does not exist); {@link #forget} undoes it. */
-    public static void use(ThrowingRule... rules) {
+    /** The built-ins plus {@code rules} as plug-ins (from a jar that does not exist). */
+    public static OptimizerRegistry registry(ThrowingRule... rules) {
         List<Plugins.Source> sources = java.util.Arrays.stream(rules)
                 .map(r -> new Plugins.Source(r.name(), "test-rules.jar", "0")).toList();
-        Optimizers.usePlugins(new Plugins.Loaded(List.of(rules), sources));
-    }
-
-    public static void forget() {
-        Optimizers.usePlugins(Plugins.Loaded.NONE);
+        return OptimizerRegistry.withPlugins(new Plugins.Loaded(List.of(rules), sources));
     }
 
     @Override

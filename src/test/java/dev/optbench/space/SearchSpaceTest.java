@@ -52,7 +52,7 @@ class SearchSpaceTest {
             assertThat(p.optimizers()).containsExactly("sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam");
             for (String o : p.optimizers()) {
                 for (String w : new String[] {null, "fmnist_mlp-tiny", "cifar10_vgg16"}) {
-                    SearchSpace s = p.defaultSpace(o, w);
+                    SearchSpace s = p.defaultSpace(dev.optbench.optim.OptimizerRegistry.BUILT_IN, o, w);
                     assertThat(SearchSpace.fromJson(s.toJson(), "x")).isEqualTo(s);
                     assertThat(s.names()).contains(o.equals("rmsprop") && p == Protocol.FULL && "cifar10_vgg16".equals(w)
                             ? "learning_rate_over_sqrt_epsilon" : (p == Protocol.FULL && w != null && w.startsWith("cifar")
@@ -63,15 +63,15 @@ class SearchSpaceTest {
                 }
             }
         }
-        assertThat(Protocol.LR_ONLY.defaultSpace("adam", null).ranges())
+        assertThat(Protocol.LR_ONLY.defaultSpace(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "adam", null).ranges())
                 .isEqualTo(Map.of("learning_rate", new Range.Log(1e-5, 1e2)));
-        assertThat(Protocol.FULL.defaultSpace("momentum", null).names())
+        assertThat(Protocol.FULL.defaultSpace(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "momentum", null).names())
                 .containsExactly("learning_rate", "one_minus_momentum", "decay_steps_factor", "decay_factor");
         assertThat(Protocol.LR_GRID.defaultSampler()).isEqualTo(Sampler.GRID);
         // fitted's wide stage-1 space: full's names, lr-only's learning-rate range, wide log ranges elsewhere
         for (String o : Protocol.FITTED.optimizers()) {
-            SearchSpace wide = Protocol.FITTED.defaultSpace(o, null);
-            assertThat(wide.names()).isEqualTo(Protocol.FULL.defaultSpace(o, null).names());
+            SearchSpace wide = Protocol.FITTED.defaultSpace(dev.optbench.optim.OptimizerRegistry.BUILT_IN, o, null);
+            assertThat(wide.names()).isEqualTo(Protocol.FULL.defaultSpace(dev.optbench.optim.OptimizerRegistry.BUILT_IN, o, null).names());
             assertThat(wide.ranges().get("learning_rate")).isEqualTo(new Range.Log(1e-5, 1e2));
             wide.ranges().forEach((h, r) -> {
                 if (h.startsWith("one_minus_")) {
@@ -82,8 +82,8 @@ class SearchSpaceTest {
             });
         }
         // A -tiny workload uses its full-size workload's file when one exists.
-        assertThat(Protocol.LR_GRID.defaultSpace("sgd", "cifar10_vgg16-tiny"))
-                .isEqualTo(Protocol.LR_GRID.defaultSpace("sgd", "cifar10_vgg16"));
+        assertThat(Protocol.LR_GRID.defaultSpace(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", "cifar10_vgg16-tiny"))
+                .isEqualTo(Protocol.LR_GRID.defaultSpace(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", "cifar10_vgg16"));
     }
 
     @Test
@@ -95,12 +95,12 @@ class SearchSpaceTest {
                 .hasMessageContaining("unknown scaling 'cubic'");
         assertThatThrownBy(() -> SearchSpace.fromJson("{oops", "f.json")).hasMessageStartingWith("f.json is not valid JSON");
         assertThatThrownBy(() -> Protocol.fromId("lr-magic")).hasMessageContaining("lr-grid, lr-only, lr-schedule, full, fitted");
-        assertThat(SpaceFile.parse(ALGOPERF, "algoperf.json", List.of("nadamw", "adam"))).containsOnlyKeys("nadamw", "adam");
-        assertThatThrownBy(() -> SpaceFile.parse(ALGOPERF, "algoperf.json", List.of("sgd")))
+        assertThat(SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, ALGOPERF, "algoperf.json", List.of("nadamw", "adam"))).containsOnlyKeys("nadamw", "adam");
+        assertThatThrownBy(() -> SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, ALGOPERF, "algoperf.json", List.of("sgd")))
                 .isInstanceOf(InputException.class).hasMessageContaining("optimizer sgd cannot search one_minus_beta1, beta2")
                 .hasMessageNotContaining("\n");
         // warmup_factor picks warmup_cosine, which takes no decay_factor
-        assertThatThrownBy(() -> SpaceFile.parse("{\"warmup_factor\": {\"feasible_points\": [0.05]},"
+        assertThatThrownBy(() -> SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "{\"warmup_factor\": {\"feasible_points\": [0.05]},"
                 + " \"decay_factor\": {\"feasible_points\": [0.1]}}", "w.json", List.of("sgd")))
                 .hasMessage("w.json: the space for sgd names decay_factor, which schedule warmup_cosine (chosen by"
                         + " decay_factor, warmup_factor) does not take; warmup_cosine takes warmup_factor");
@@ -112,22 +112,22 @@ class SearchSpaceTest {
     @Test
     void duplicateAndUnknownKeysInASpaceFileAreRefusedByName() {
         String lr = "{\"min\": 0.001, \"max\": 0.1, \"scaling\": \"log\"}";
-        assertThatThrownBy(() -> SpaceFile.parse("{\"learning_rate\": " + lr + ",\n \"learning_rate\": " + lr + "}", "d.json",
+        assertThatThrownBy(() -> SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "{\"learning_rate\": " + lr + ",\n \"learning_rate\": " + lr + "}", "d.json",
                 List.of("sgd"))).isInstanceOf(InputException.class)
                 .hasMessage("d.json line 2: key 'learning_rate' is given twice; give each key once");
-        assertThatThrownBy(() -> SpaceFile.parse("{\"sgd\": {\"learning_rate\": " + lr + "}, \"sgd\": {\"learning_rate\": " + lr
+        assertThatThrownBy(() -> SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "{\"sgd\": {\"learning_rate\": " + lr + "}, \"sgd\": {\"learning_rate\": " + lr
                 + "}}", "p.json", List.of("sgd"))).hasMessageContaining("key 'sgd' is given twice");
-        assertThatThrownBy(() -> SpaceFile.parse("{\"learning_rate\": {\"min\": 0.001, \"max\": 0.1, \"scaling\": \"log\","
+        assertThatThrownBy(() -> SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "{\"learning_rate\": {\"min\": 0.001, \"max\": 0.1, \"scaling\": \"log\","
                 + " \"scailng\": \"linear\"}}", "u.json", List.of("sgd")))
                 .hasMessage("u.json: hyperparameter 'learning_rate': unknown key 'scailng': a range has \"min\", \"max\","
                         + " \"scaling\" or \"feasible_points\"");
-        assertThatThrownBy(() -> SpaceFile.parse("{\"sgd\": {\"learning_rate\": " + lr + "}, \"adma\": {\"learning_rate\": "
+        assertThatThrownBy(() -> SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "{\"sgd\": {\"learning_rate\": " + lr + "}, \"adma\": {\"learning_rate\": "
                 + lr + "}}", "p.json", List.of("sgd"))).hasMessage("p.json: unknown key 'adma': neither an optimizer of the study"
                         + " (sgd) nor a known optimizer; fix or remove it");
-        assertThatThrownBy(() -> SpaceFile.parse("{\"learning_rate\": {\"min\": 0.1, \"max\": 1, \"feasible_points\": [0.5]}}",
+        assertThatThrownBy(() -> SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "{\"learning_rate\": {\"min\": 0.1, \"max\": 1, \"feasible_points\": [0.5]}}",
                 "b.json", List.of("sgd"))).hasMessageContaining("not both");
         // a per-optimizer file may hold spaces of optimizers the study does not compare
-        assertThat(SpaceFile.parse("{\"sgd\": {\"learning_rate\": " + lr + "}, \"adam\": {\"learning_rate\": " + lr + "}}",
+        assertThat(SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "{\"sgd\": {\"learning_rate\": " + lr + "}, \"adam\": {\"learning_rate\": " + lr + "}}",
                 "p.json", List.of("sgd"))).containsOnlyKeys("sgd");
     }
 
@@ -143,30 +143,30 @@ class SearchSpaceTest {
             assertThat(sampler.point(d, 7, 4, 5)).isEqualTo(Map.of("learning_rate", 0.1, "one_minus_beta_1", 0.5));
         }
         assertThat(SearchSpace.fromJson(d.toJson(), "again")).isEqualTo(d);
-        assertThat(SpaceFile.parse("{\"adam\": " + json + "}", "p.json", List.of("adam")).get("adam")).isEqualTo(d);
+        assertThat(SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "{\"adam\": " + json + "}", "p.json", List.of("adam")).get("adam")).isEqualTo(d);
         // a point without a name takes the optimizer's default
-        assertThat(Hyperparameters.resolve("adam", d.discretePoint(1))).containsEntry("beta1", 0.9);
-        assertThat(Hyperparameters.resolve("adam", d.discretePoint(0)).get("beta1")).isEqualTo(0.5);
+        assertThat(Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "adam", d.discretePoint(1))).containsEntry("beta1", 0.9);
+        assertThat(Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "adam", d.discretePoint(0)).get("beta1")).isEqualTo(0.5);
     }
 
     @Test
     void userSpaceFileIsPerOptimizerOrSharedByAll() {
         String shared = "{\"learning_rate\": {\"min\": 0.001, \"max\": 0.1, \"scaling\": \"log\"}}";
-        Map<String, SearchSpace> s = SpaceFile.parse(shared, "s.json", List.of("sgd", "adam"));
+        Map<String, SearchSpace> s = SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, shared, "s.json", List.of("sgd", "adam"));
         assertThat(s.get("sgd")).isEqualTo(s.get("adam"));
         String per = "{\"sgd\": " + shared + ", \"adam\": {\"learning_rate_over_epsilon\": {\"feasible_points\": [10]},"
                 + " \"epsilon\": {\"min\": 1e-3, \"max\": 1, \"scaling\": \"log\"}}}";
-        Map<String, SearchSpace> p = SpaceFile.parse(per, "p.json", List.of("sgd", "adam"));
+        Map<String, SearchSpace> p = SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, per, "p.json", List.of("sgd", "adam"));
         assertThat(p.get("adam").names()).containsExactly("learning_rate_over_epsilon", "epsilon");
-        assertThatThrownBy(() -> SpaceFile.parse(per, "p.json", List.of("sgd", "rmsprop")))
+        assertThatThrownBy(() -> SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, per, "p.json", List.of("sgd", "rmsprop")))
                 .hasMessageContaining("no space for optimizer rmsprop");
-        assertThat(SpaceFile.parse(per, "p.json", List.of("adam", "sgd"))).containsOnlyKeys("adam", "sgd");
+        assertThat(SpaceFile.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, per, "p.json", List.of("adam", "sgd"))).containsOnlyKeys("adam", "sgd");
     }
 
     @Test
     void derivedNamesResolveToCanonicalValues() {
         // Adam: beta1 = 1 - 0.1 = 0.9, beta2 = 1 - 0.001 = 0.999, lr = (α0/ε) · ε = 200 · 0.01 = 2.
-        Map<String, Double> adam = Hyperparameters.resolve("adam", Map.of(
+        Map<String, Double> adam = Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "adam", Map.of(
                 "learning_rate_over_epsilon", 200.0, "epsilon", 0.01, "one_minus_beta1", 0.1, "one_minus_beta2", 0.001));
         assertThat(adam.get("learning_rate")).isCloseTo(2.0, within(1e-12));
         assertThat(adam.get("beta1")).isCloseTo(0.9, within(1e-15));
@@ -174,38 +174,38 @@ class SearchSpaceTest {
         assertThat(adam.get("epsilon")).isEqualTo(0.01);
         assertThat(adam).doesNotContainKeys("one_minus_beta1", "learning_rate_over_epsilon");
         // Adam with ε not searched: its default 1e-8, so lr = 5e5 · 1e-8 = 5e-3.
-        assertThat(Hyperparameters.resolve("nadam", Map.of("learning_rate_over_epsilon", 5e5)).get("learning_rate"))
+        assertThat(Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "nadam", Map.of("learning_rate_over_epsilon", 5e5)).get("learning_rate"))
                 .isCloseTo(5e-3, within(1e-15));
         // RMSProp: lr = (η0/√ε) · √ε = 0.3 · √0.04 = 0.06; rho = 1 - 0.25; momentum default 0.9.
-        Map<String, Double> rms = Hyperparameters.resolve("rmsprop", Map.of(
+        Map<String, Double> rms = Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "rmsprop", Map.of(
                 "learning_rate_over_sqrt_epsilon", 0.3, "epsilon", 0.04, "one_minus_rho", 0.25));
         assertThat(rms.get("learning_rate")).isCloseTo(0.06, within(1e-15));
         assertThat(rms.get("rho")).isEqualTo(0.75);
         assertThat(rms.get("momentum")).isEqualTo(0.9);
         // Momentum: one_minus_momentum 0.01 → 0.99; schedule names pass through.
-        Map<String, Double> mom = Hyperparameters.resolve("momentum", Map.of(
+        Map<String, Double> mom = Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "momentum", Map.of(
                 "learning_rate", 0.1, "one_minus_momentum", 0.01, "decay_factor", 0.05));
         assertThat(mom).containsEntry("momentum", 0.99).containsEntry("learning_rate", 0.1).containsEntry("decay_factor", 0.05);
         // Not applicable or doubled names are refused.
-        assertThatThrownBy(() -> Hyperparameters.resolve("sgd", Map.of("one_minus_momentum", 0.1)))
+        assertThatThrownBy(() -> Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", Map.of("one_minus_momentum", 0.1)))
                 .hasMessageContaining("optimizer sgd cannot search one_minus_momentum");
-        assertThatThrownBy(() -> Hyperparameters.resolve("adam", Map.of("learning_rate_over_sqrt_epsilon", 0.1)))
+        assertThatThrownBy(() -> Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "adam", Map.of("learning_rate_over_sqrt_epsilon", 0.1)))
                 .hasMessageContaining("cannot search learning_rate_over_sqrt_epsilon");
-        assertThatThrownBy(() -> Hyperparameters.resolve("adam", Map.of("beta1", 0.9, "one_minus_beta1", 0.1)))
+        assertThatThrownBy(() -> Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "adam", Map.of("beta1", 0.9, "one_minus_beta1", 0.1)))
                 .hasMessageContaining("sets beta1 more than once");
-        assertThatThrownBy(() -> Hyperparameters.resolve("adamx", Map.of())).hasMessageContaining("unknown optimizer 'adamx'");
+        assertThatThrownBy(() -> Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "adamx", Map.of())).hasMessageContaining("unknown optimizer 'adamx'");
         // adamw, nadamw: adam's and nadam's names, and weight_decay must be searched
-        assertThat(Hyperparameters.resolve("adamw", Map.of("learning_rate", 1e-3, "weight_decay", 0.1)))
+        assertThat(Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "adamw", Map.of("learning_rate", 1e-3, "weight_decay", 0.1)))
                 .containsEntry("beta1", 0.9).containsEntry("weight_decay", 0.1);
-        assertThatThrownBy(() -> Hyperparameters.resolve("nadamw", Map.of("learning_rate", 1e-3)))
+        assertThatThrownBy(() -> Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "nadamw", Map.of("learning_rate", 1e-3)))
                 .hasMessage("nadamw is nadam with decoupled weight decay searched: its space must name weight_decay"
                         + " (or use nadam)");
         // AlgoPerf's momentum / Nesterov spaces: beta1 and one_minus_beta1 are the momentum γ
-        assertThat(Hyperparameters.resolve("nesterov", Map.of("learning_rate", 0.1, "one_minus_beta1", 0.25)))
+        assertThat(Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "nesterov", Map.of("learning_rate", 0.1, "one_minus_beta1", 0.25)))
                 .containsEntry("momentum", 0.75).doesNotContainKey("beta1");
-        assertThat(Hyperparameters.resolve("momentum", Map.of("learning_rate", 0.1, "beta1", 0.8)))
+        assertThat(Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "momentum", Map.of("learning_rate", 0.1, "beta1", 0.8)))
                 .containsEntry("momentum", 0.8).doesNotContainKey("beta1");
-        assertThatThrownBy(() -> Hyperparameters.resolve("momentum", Map.of("momentum", 0.9, "one_minus_beta1", 0.1)))
+        assertThatThrownBy(() -> Hyperparameters.resolve(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "momentum", Map.of("momentum", 0.9, "one_minus_beta1", 0.1)))
                 .hasMessageContaining("sets momentum more than once");
     }
 }

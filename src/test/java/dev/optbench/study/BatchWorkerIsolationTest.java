@@ -2,13 +2,13 @@ package dev.optbench.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.optim.ThrowingRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,14 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchWorkerIsolationTest {
     @TempDir Path dir;
 
-    @AfterEach
-    void noPlugins() {
-        ThrowingRule.forget();
-    }
-
     @Test
     void theBrokenTrialIsStoredFailedInWordsAndTheOthersCompleted() throws Exception {
-        ThrowingRule.use(new ThrowingRule("boom_error", () -> new StackOverflowError("late boom")));
+        OptimizerRegistry rules = ThrowingRule.registry(new ThrowingRule("boom_error", () -> new StackOverflowError("late boom")));
         Path space = Files.writeString(dir.resolve("space.json"), """
                 {"sgd": {"learning_rate": {"feasible_points": [0.05]}},
                  "adam": {"learning_rate": {"feasible_points": [0.002]}},
@@ -37,9 +32,11 @@ class BatchWorkerIsolationTest {
         String url = "sqlite:" + dir.resolve("s.db");
         List<String> failures = new ArrayList<>();
         try (SqlStudyStore store = StudyStores.open(url)) {
-            store.createStudy(StudySetup.define("iso", "fmnist_mlp-tiny", "full",
-                    List.of("sgd", "boom_error", "adam", "momentum"), 1, 3, null, space));
-            Worker worker = new Worker(store, new BatchedTrainerRunner(null, "cpu", 4), "iso", "w", 60_000,
+            store.createStudy(StudySetup.define(rules, "iso", "fmnist_mlp-tiny", "full",
+                    List.of("sgd", "boom_error", "adam", "momentum"), 1, 3, null, space), rules);
+            ClaimGate gate = new ClaimGate(store, CommandPolicy.NONE, rules, new Notices(System.err::println));
+            Worker worker = new Worker(store, gate, new BatchedTrainerRunner(new TrainerRunner(null, "cpu", rules), null,
+                    "cpu", 4, rules), "iso", "w", 60_000,
                     new Worker.Listener() {
                         @Override
                         public void failed(Claim claim, String message) {

@@ -67,11 +67,16 @@ class ClaimGateTest {
         try (SqlStudyStore store = StudyStores.open(url())) {
             createWithLion(store, "plug");
             assertThat(store.study("plug").optimizers()).containsExactly("sgd", "lion");
-            ClaimGate gate = new ClaimGate(store, CommandPolicy.NONE, new Notices(said::add));
+            ClaimGate gate = new ClaimGate(store, CommandPolicy.NONE, dev.optbench.optim.OptimizerRegistry.BUILT_IN, new Notices(said::add));
             int stored = new Worker(store, gate, new QuadraticRunner(5), "plug", "w", 5_000, new Worker.Listener() {}).run();
             assertThat(stored).isEqualTo(3);
             assertThat(gate.remaining("plug")).isEqualTo("3 trials remain that this worker may not run: study plug"
                     + " (optimizer lion not loaded)");
+            // in the same JVM, a gate whose registry has a lion plug-in admits the lion trials, silently
+            ClaimGate withLion = new ClaimGate(store, CommandPolicy.NONE, dev.optbench.optim.ThrowingRule.registry(
+                    new dev.optbench.optim.ThrowingRule("lion", IllegalStateException::new)), new Notices(said::add));
+            assertThat(withLion.refresh("plug").runnable()).containsExactly(Map.entry("plug", Set.of("sgd", "lion")));
+            assertThat(withLion.remaining("plug")).isNull();
         }
         assertThat(statesAndAttempts("plug")).containsExactlyEntriesOf(new TreeMap<>(Map.of(
                 "lion#0", "pending/0", "lion#1", "pending/0", "lion#2", "pending/0",
@@ -87,7 +92,7 @@ class ClaimGateTest {
         try (SqlStudyStore store = StudyStores.open(url())) {
             store.createStudy(StoreContract.definition("victim", List.of("sgd"), 2));
             store.createStudy(StoreContract.definition("other", List.of("adam"), 2));
-            ClaimGate strict = new ClaimGate(store, CommandPolicy.NONE, new Notices(said::add));
+            ClaimGate strict = new ClaimGate(store, CommandPolicy.NONE, dev.optbench.optim.OptimizerRegistry.BUILT_IN, new Notices(said::add));
             assertThat(strict.refresh(null).runnable()).containsOnlyKeys("victim", "other");
             StudyDefinition before = strict.definition("victim");
             sql("UPDATE studies SET workload = 'external', external = ? WHERE name = 'victim'",
@@ -112,7 +117,7 @@ class ClaimGateTest {
 
             // where the operator allowed that exact command, it runs, and the worker still says the row changed
             said.clear();
-            ClaimGate allowing = new ClaimGate(store, new CommandPolicy(Set.of(command), Set.of()), new Notices(said::add));
+            ClaimGate allowing = new ClaimGate(store, new CommandPolicy(Set.of(command), Set.of()), dev.optbench.optim.OptimizerRegistry.BUILT_IN, new Notices(said::add));
             assertThat(allowing.refresh(null).runnable()).containsOnlyKeys("victim");
             assertThat(allowing.definition("victim").external().command()).isEqualTo(command);
             assertThat(said).hasSize(2).contains("optbench: warning: study victim: its definition in the store no longer"
@@ -132,8 +137,8 @@ class ClaimGateTest {
     @Test
     void theFilterNamesEachAdmittedStudyWithItsOptimizers() {
         assertThat(ClaimFilter.ANY.sql()).isEmpty();
-        assertThat(new ClaimFilter(Map.of()).sql()).isEqualTo(" AND 1 = 0");
-        assertThat(new ClaimFilter(Map.of("a", Set.of("sgd", "adam"), "b", Set.of("x"), "c", Set.of())).sql())
+        assertThat(new ClaimFilter(Map.of(), dev.optbench.optim.OptimizerRegistry.BUILT_IN).sql()).isEqualTo(" AND 1 = 0");
+        assertThat(new ClaimFilter(Map.of("a", Set.of("sgd", "adam"), "b", Set.of("x"), "c", Set.of()), dev.optbench.optim.OptimizerRegistry.BUILT_IN).sql())
                 .isEqualTo(" AND ((study = ? AND optimizer IN (?, ?)) OR (study = ? AND optimizer IN (?)))");
     }
 

@@ -15,7 +15,7 @@ class LeaseWatchTest {
     @Test
     void theStoreReportsWhoHoldsEachRunningTrialAndForHowLong() {
         try (SqlStudyStore s = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
-            s.createStudy(StudySetup.define("st", "fmnist_mlp-tiny", "full", List.of("sgd", "adam"), 2, 1, null, null));
+            s.createStudy(StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "st", "fmnist_mlp-tiny", "full", List.of("sgd", "adam"), 2, 1, null, null));
             assertThat(s.claim("st", "deadhost:4242-1", 60_000)).isPresent(); // a worker that will never come back
             List<Lease> leases = s.leases("st");
             assertThat(leases).hasSize(1);

@@ -196,7 +196,7 @@ class PostgresOutageTest {
                     .append("\": {\"learning_rate\": {\"min\": 0.01, \"max\": 1.0, \"scaling\": \"log\"}}");
         }
         Files.writeString(space, json.append('}').toString());
-        return StudySetup.defineExternal(name, new ExternalCommand(command, 10, 0), "custom", labels, trials, 3, null, space);
+        return StudySetup.defineExternal(dev.optbench.optim.OptimizerRegistry.BUILT_IN, name, new ExternalCommand(command, 10, 0), "custom", labels, trials, 3, null, space);
     }
 
     /** The test's own view of the store, which rides out the restarts too (silently). */

@@ -27,7 +27,7 @@ abstract class RealTrialsContract extends StoreFixture {
 
     private void create(String name, List<String> optimizers, int trials) {
         try (SqlStudyStore store = StudyStores.open(url)) {
-            store.createStudy(StudySetup.define(name, WORKLOAD, "lr-schedule", optimizers, trials, 3, null, null));
+            store.createStudy(StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, name, WORKLOAD, "lr-schedule", optimizers, trials, 3, null, null));
         }
     }
 

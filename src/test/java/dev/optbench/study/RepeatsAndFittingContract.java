@@ -123,7 +123,7 @@ abstract class RepeatsAndFittingContract extends StoreFixture {
 
         // export → import keeps seed, point and repeat
         String csv = TrialExport.csv(trials);
-        TrialCsv back = TrialCsv.parse(csv, "export.csv", "again");
+        TrialCsv back = TrialCsv.parse(dev.optbench.optim.OptimizerRegistry.BUILT_IN, csv, "export.csv", "again");
         assertThat(back.trials()).hasSize(30);
         for (int i = 0; i < trials.size(); i++) {
             Trial x = trials.get(i);

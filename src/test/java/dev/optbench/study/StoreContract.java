@@ -42,7 +42,7 @@ abstract class StoreContract extends StoreFixture {
             assertThat(trials).extracting(t -> t.optimizer() + "#" + t.index())
                     .containsExactly("adam#0", "adam#1", "adam#2", "sgd#0", "sgd#1", "sgd#2");
             assertThat(trials).allSatisfy(t -> assertThat(t.state()).isEqualTo(TrialState.PENDING));
-            List<Trial> planned = StudyPlan.pendingTrials(def);
+            List<Trial> planned = StudyPlan.pendingTrials(def, dev.optbench.optim.OptimizerRegistry.BUILT_IN);
             for (Trial t : trials) {
                 Trial p = planned.stream().filter(x -> x.optimizer().equals(t.optimizer()) && x.index() == t.index())
                         .findFirst().orElseThrow();

@@ -40,14 +40,14 @@ public class TorchRunnerTest {
     }
 
     private Worker worker(SqlStudyStore store, CommandPolicy policy, List<String> notices, int k) throws Exception {
-        ClaimGate gate = new ClaimGate(store, policy, new Notices(notices::add));
+        ClaimGate gate = new ClaimGate(store, policy, dev.optbench.optim.OptimizerRegistry.BUILT_IN, new Notices(notices::add));
         EngineRunner runner = new EngineRunner(gate, new TrainerRunner(null),
                 new TorchRunner(fakePython().toString(), Set.of(), null, k));
         return new Worker(store, gate, runner, null, "w1", 30_000, new Worker.Listener() {});
     }
 
     private static StudyDefinition torchStudy(String name, List<String> optimizers) {
-        return StudySetup.define(name, "fmnist_mlp-tiny", "lr-only", optimizers, 1, 7, null, null, 1, null,
+        return StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, name, "fmnist_mlp-tiny", "lr-only", optimizers, 1, 7, null, null, 1, null,
                 new TorchEngine("cpu", Map.of()));
     }
 
@@ -150,7 +150,7 @@ public class TorchRunnerTest {
         Files.writeString(space, "{\"sgd\": {\"learning_rate\": {\"feasible_points\": [0.1]}},"
                 + " \"lion\": {\"learning_rate\": {\"feasible_points\": [0.001]}, \"beta1\": {\"feasible_points\": [0.9]}}}");
         try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
-            store.createStudy(StudySetup.define("o", "fmnist_mlp-tiny", "lr-only", List.of("sgd", "lion"), 1, 7, null, space,
+            store.createStudy(StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "o", "fmnist_mlp-tiny", "lr-only", List.of("sgd", "lion"), 1, 7, null, space,
                     1, null, new TorchEngine("cpu", Map.of("lion", "my_optim.lion:Lion"))));
             List<String> notices = new ArrayList<>();
             worker(store, CommandPolicy.NONE, notices, 2).run();
@@ -159,7 +159,7 @@ public class TorchRunnerTest {
             assertThat(t.get("lion").state()).isEqualTo(TrialState.PENDING); // never given to the engine
             assertThat(notices).anySatisfy(n -> assertThat(n).contains("refused to run study o's optimizer class"
                     + " 'my_optim.lion:Lion'").contains("--allow-optimizer-class 'my_optim.lion:Lion'"));
-            assertThat(new ClaimGate(store, CommandPolicy.NONE, x -> { }).remaining("o"))
+            assertThat(new ClaimGate(store, CommandPolicy.NONE, dev.optbench.optim.OptimizerRegistry.BUILT_IN, x -> { }).remaining("o"))
                     .contains("optimizer class lion not allowed");
 
             CommandPolicy allowed = new CommandPolicy(Set.of(), Set.of(), Set.of("my_optim.lion:Lion"));
@@ -192,7 +192,7 @@ public class TorchRunnerTest {
     @Test
     void aTorchStudysEngineIsStoredAndFingerprintedAndOldFingerprintsStayValid() throws Exception {
         try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
-            store.createStudy(StudySetup.define("g", "fmnist_mlp-tiny", "lr-only", List.of("adam"), 1, 7, null, null, 1,
+            store.createStudy(StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "g", "fmnist_mlp-tiny", "lr-only", List.of("adam"), 1, 7, null, null, 1,
                     null, new TorchEngine("cuda", Map.of())));
             assertThat(store.study("g").torch()).isEqualTo(new TorchEngine("cuda", Map.of()));
             assertThat(store.study("g").engine()).isEqualTo("torch");

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.optbench.optim.OptimizerRegistry;
 import dev.optbench.optim.ThrowingRule;
 import dev.optbench.workload.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,20 +35,14 @@ class BatchIsolationTest {
         fashion = TestData.fashion(dir.resolve("fashion"), 2400, 1200);
     }
 
-    @BeforeEach
-    void plugins() {
-        ThrowingRule.use(new ThrowingRule("boom_error", () -> new StackOverflowError("late boom")),
-                new ThrowingRule("boom_exception", () -> new IllegalStateException("early boom")),
-                new ThrowingRule("boom_oom", () -> new OutOfMemoryError("Java heap space")));
-    }
-
-    @AfterEach
-    void noPlugins() {
-        ThrowingRule.forget();
-    }
+    /** The built-ins and three broken plug-ins, passed with each request (no process-wide plug-in state). */
+    static final OptimizerRegistry RULES = ThrowingRule.registry(
+            new ThrowingRule("boom_error", () -> new StackOverflowError("late boom")),
+            new ThrowingRule("boom_exception", () -> new IllegalStateException("early boom")),
+            new ThrowingRule("boom_oom", () -> new OutOfMemoryError("Java heap space")));
 
     static TrainRequest request(String optimizer, Map<String, Double> h, long seed) {
-        return new TrainRequest(W, optimizer, h, seed, STEPS, fashion);
+        return new TrainRequest(W, optimizer, h, seed, STEPS, fashion).withOptimizers(RULES);
     }
 
     /** Three good trials: two rules, two groups. */
@@ -165,6 +158,37 @@ class BatchIsolationTest {
         }
     }
 
+    /**
+     * Registries are values, not process state: in one batch, the same optimizer name resolves to
+     * the rule of each request's own registry, and the built-in registry does not see either. Were
+     * the two "custom" trials stacked into one group, the group would throw with one rule and both
+     * would rerun alone (0 steps kept); in groups of their own each fails at its own step 3.
+     */
+    @Test
+    void twoRegistriesWithDifferentPluginsOfOneNameCoexistInOneBatch() {
+        OptimizerRegistry a = ThrowingRule.registry(new ThrowingRule("custom", () -> new IllegalStateException("rule of a")));
+        OptimizerRegistry b = ThrowingRule.registry(new ThrowingRule("custom", () -> new IllegalStateException("rule of b")));
+        Map<String, Double> h = Map.of("learning_rate", 0.05, "boom_step", 3.0);
+        TrainRequest custom = new TrainRequest(W, "custom", h, 4, STEPS, fashion);
+        List<TrainRequest> requests = List.of(custom.withOptimizers(a), custom.withOptimizers(b), custom,
+                request("sgd", Map.of("learning_rate", 0.05), 1));
+        assertThat(custom.optimizers()).isSameAs(OptimizerRegistry.BUILT_IN);
+        List<Heard> heard = new ArrayList<>();
+        List<TrainResult> r = batch(requests, heard);
+        assertThat(r.get(0).failure()).isEqualTo("rule of a");
+        assertThat(r.get(1).failure()).isEqualTo("rule of b");
+        for (int k : new int[] {0, 1}) {
+            assertThat(r.get(k).status()).isEqualTo(RunStatus.FAILED);
+            assertThat(r.get(k).stepsRun()).as("trial %d ran steps 1-2 in its own group", k).isEqualTo(2);
+            assertThat(heard.get(k).starts).isEqualTo(1);
+        }
+        assertThat(r.get(2).status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.get(2).failure()).startsWith("unknown optimizer 'custom': choose one of sgd, momentum, nesterov,"
+                + " rmsprop, adam, nadam");
+        assertThat(r.get(3).status()).isEqualTo(RunStatus.COMPLETED);
+        assertSameAsSolo(requests.get(3), r.get(3), heard.get(3));
+    }
+
     @Test
     void aTrialThatDivergesIsDivergedAloneAndTheOthersAreTheirSoloRuns() {
         List<TrainRequest> requests = new ArrayList<>(good());
@@ -187,7 +211,7 @@ class BatchIsolationTest {
         List<TrainRequest> requests = List.of(
                 new TrainRequest("char_lstm-tiny", "sgd", Map.of("learning_rate", 0.1), 1, 12, text),
                 new TrainRequest("char_lstm-tiny", "boom_error", Map.of("learning_rate", 0.1, "boom_step", 5.0), 2, 12,
-                        text),
+                        text).withOptimizers(RULES),
                 new TrainRequest("char_lstm-tiny", "sgd", Map.of("learning_rate", 0.1, "momentum", 0.5), 3, 12, text),
                 new TrainRequest("char_lstm-tiny", "adam", Map.of("learning_rate", 0.01), 4, 12, text));
         List<TrainResult> r = BatchedTrainer.train(requests);

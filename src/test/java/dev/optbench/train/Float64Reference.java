@@ -40,7 +40,7 @@ final class Float64Reference {
 
     static ConformanceBackends.Trajectory train(TrainRequest r) {
         Workload w = Workloads.get(r.workload());
-        TrainConfig config = TrainConfig.of(r.optimizer(), r.hparams());
+        TrainConfig config = TrainConfig.of(r.optimizers(), r.optimizer(), r.hparams());
         long total = r.steps();
         Schedule schedule = Schedules.create(config.scheduleKind(), config.learningRate(), config.scheduleHparams(),
                 total);

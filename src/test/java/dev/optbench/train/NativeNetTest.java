@@ -90,7 +90,7 @@ class NativeNetTest {
                 new TrainRequest(w, "nadam", Map.of("learning_rate", 0.0005 * scale, "label_smoothing", 0.05), 5,
                         steps, data));
         assertThat(NativeNet.suits(Workloads.get(w), Device.cpu(),
-                requests.stream().map(r -> TrainConfig.of(r.optimizer(), r.hparams())).toList())).isTrue();
+                requests.stream().map(r -> TrainConfig.of(dev.optbench.optim.OptimizerRegistry.BUILT_IN, r.optimizer(), r.hparams())).toList())).isTrue();
         List<BatchedTrainerTest.Losses> nativeLosses = listeners(requests.size());
         List<BatchedTrainerTest.Losses> ndLosses = listeners(requests.size());
         List<TrainResult> onNative = BatchedTrainer.train(requests, List.copyOf(nativeLosses), true);
@@ -198,9 +198,9 @@ class NativeNetTest {
 
     @Test
     void whatTheNativePassesDoNotCoverStaysOnNDArrayOps() {
-        List<TrainConfig> plain = List.of(TrainConfig.of("sgd", Map.of("learning_rate", 0.1)));
-        List<TrainConfig> dropout = List.of(TrainConfig.of("sgd", Map.of("learning_rate", 0.1)),
-                TrainConfig.of("sgd", Map.of("learning_rate", 0.1, "dropout_rate", 0.5)));
+        List<TrainConfig> plain = List.of(TrainConfig.of(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", Map.of("learning_rate", 0.1)));
+        List<TrainConfig> dropout = List.of(TrainConfig.of(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", Map.of("learning_rate", 0.1)),
+                TrainConfig.of(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", Map.of("learning_rate", 0.1, "dropout_rate", 0.5)));
         assertThat(NativeNet.suits(Workloads.get("fmnist_mlp"), Device.cpu(), plain)).isEqualTo(NativeNet.available());
         assertThat(NativeNet.suits(Workloads.get("fmnist_mlp"), Device.cpu(), dropout)).isFalse();
         assertThat(NativeNet.suits(Workloads.get("fmnist_2c2d"), Device.cpu(), plain)).isEqualTo(NativeNet.available());

@@ -128,7 +128,7 @@ class TrainerTest {
 
     @Test
     void configSortsHyperparametersByWhoUsesThem() {
-        TrainConfig c = TrainConfig.of("momentum", Map.of("learning_rate", 0.1, "momentum", 0.5,
+        TrainConfig c = TrainConfig.of(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "momentum", Map.of("learning_rate", 0.1, "momentum", 0.5,
                 "decay_steps_factor", 0.5, "l2", 1e-4, "weight_decay", 0.01, "label_smoothing", 0.1));
         assertThat(c.optimizerHparams()).isEqualTo(Map.of("learning_rate", 0.1, "momentum", 0.5, "weight_decay", 0.01));
         assertThat(c.scheduleKind()).isEqualTo("linear_decay");
@@ -136,6 +136,6 @@ class TrainerTest {
         assertThat(c.l2()).isEqualTo(1e-4);
         assertThat(c.weightDecay()).isEqualTo(0.01);
         assertThat(c.labelSmoothing()).isEqualTo(0.1);
-        assertThat(TrainConfig.of("sgd", Map.of("learning_rate", 0.1)).scheduleKind()).isEqualTo("constant");
+        assertThat(TrainConfig.of(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", Map.of("learning_rate", 0.1)).scheduleKind()).isEqualTo("constant");
     }
 }

@@ -78,8 +78,8 @@ class TrialLoopTest {
 
     @Test
     void theAutomaticChoiceIsNativeWhereItSuitsStackedForSeveralAndPerOpOtherwise() {
-        TrainConfig plain = TrainConfig.of("sgd", Map.of("learning_rate", 0.1));
-        TrainConfig dropout = TrainConfig.of("sgd", Map.of("learning_rate", 0.1, "dropout_rate", 0.5));
+        TrainConfig plain = TrainConfig.of(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", Map.of("learning_rate", 0.1));
+        TrainConfig dropout = TrainConfig.of(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "sgd", Map.of("learning_rate", 0.1, "dropout_rate", 0.5));
         Backend.Kind mlpAlone = NativeNet.available() ? Backend.Kind.NATIVE : Backend.Kind.PER_OP;
         Backend.Kind mlpBatch = NativeNet.available() ? Backend.Kind.NATIVE : Backend.Kind.STACKED;
         var mlp = Workloads.get("fmnist_mlp");

@@ -39,9 +39,14 @@ public final class EngineRunner implements TrialRunner {
 
     @Override
     public List<TrainResult> runBatch(List<Claim> claims) {
+        return runBatch(claims, TrialProgress.NONE);
+    }
+
+    @Override
+    public List<TrainResult> runBatch(List<Claim> claims, TrialProgress progress) {
         StudyDefinition def = torchStudy(claims.get(0));
         if (def == null) {
-            return djl.runBatch(claims);
+            return djl.runBatch(claims, progress);
         }
         for (Claim c : claims) { // the gate admitted these labels; never import a class it did not
             if (def.isOptimizerClass(c.optimizer()) && !gate.policy().allowsClass(def.torch().optimizerClass(c.optimizer()))) {

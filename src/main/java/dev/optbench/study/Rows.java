@@ -32,8 +32,11 @@ final class Rows {
 
     static Map<String, List<Measurement>> curves(Connection connection, String study) throws SQLException {
         Map<String, List<Measurement>> out = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, step, split, loss, error"
-                + " FROM measurements WHERE study = ? ORDER BY optimizer, trial_index, step")) {
+        // Only trials that ended: a running trial's stored progress is the dashboard's alone.
+        try (PreparedStatement ps = connection.prepareStatement("SELECT m.optimizer, m.trial_index, m.step, m.split, m.loss,"
+                + " m.error FROM measurements m JOIN trials t ON t.study = m.study AND t.optimizer = m.optimizer"
+                + " AND t.trial_index = m.trial_index WHERE m.study = ? AND t.state NOT IN ('running', 'pending')"
+                + " ORDER BY m.optimizer, m.trial_index, m.step")) {
             ps.setString(1, study);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -103,6 +106,19 @@ final class Rows {
                 }
             }
             ps.executeBatch();
+        }
+    }
+
+    /** Deletes the trial's measurements from step {@code fromStep} on. */
+    static void deleteMeasurements(Connection connection, String study, String optimizer, int index, long fromStep)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM measurements"
+                + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND step >= ?")) {
+            ps.setString(1, study);
+            ps.setString(2, optimizer);
+            ps.setInt(3, index);
+            ps.setLong(4, fromStep);
+            ps.executeUpdate();
         }
     }
 

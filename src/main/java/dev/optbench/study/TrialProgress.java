@@ -19,29 +19,34 @@ public interface TrialProgress {
     void record(Claim claim, List<Measurement> evaluations);
 
     /**
-     * A listener that passes {@code claim}'s evaluations on one evaluation step at a time: when
-     * the step's test split arrives, or when a later step begins (a step without a test split).
-     * Never one store write per training step.
+     * A listener that passes {@code claim}'s measurements on one evaluation step at a time: when
+     * the step's test split arrives, or when a later step begins after an evaluated split
+     * (validation, train_eval: a step without a test split). Training-loss-only steps (an
+     * external command may print one per step) wait for the next evaluation, so there is never
+     * one store write per training step.
      */
     default TrainListener listener(Claim claim) {
         TrialProgress sink = this;
         return new TrainListener() {
-            private final List<Measurement> step = new ArrayList<>();
+            private final List<Measurement> pending = new ArrayList<>();
+            private boolean evaluated;
 
             @Override
             public void onEvaluation(Measurement m) {
-                if (!step.isEmpty() && step.get(0).step() != m.step()) {
+                if (evaluated && pending.get(pending.size() - 1).step() != m.step()) {
                     flush();
                 }
-                step.add(m);
+                pending.add(m);
+                evaluated |= m.split() != Split.TRAIN;
                 if (m.split() == Split.TEST) {
                     flush();
                 }
             }
 
             private void flush() {
-                sink.record(claim, List.copyOf(step));
-                step.clear();
+                sink.record(claim, List.copyOf(pending));
+                pending.clear();
+                evaluated = false;
             }
         };
     }

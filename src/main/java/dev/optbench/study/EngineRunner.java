@@ -54,7 +54,7 @@ public final class EngineRunner implements TrialRunner {
                         + " is not allowed on this worker");
             }
         }
-        return torch.runBatch(def, claims);
+        return torch.runBatch(def, claims, progress);
     }
 
     @Override

@@ -251,6 +251,56 @@ class WorkerTest {
         }
     }
 
+    @Test
+    void aProgressWriteThatFailsIsSaidOnceAndTheTrialsAreStoredWhole() {
+        TrialRunner runner = new TrialRunner() { // stores its curve as progress in two parts, then completes
+            @Override
+            public TrainResult run(Claim claim) {
+                throw new AssertionError("the worker hands progress on through runBatch");
+            }
+
+            @Override
+            public List<TrainResult> runBatch(List<Claim> claims, TrialProgress progress) {
+                List<TrainResult> out = new ArrayList<>();
+                for (Claim c : claims) {
+                    progress.record(c, CURVE.subList(0, 2));
+                    progress.record(c, CURVE.subList(2, 4));
+                    out.add(new TrainResult(RunStatus.COMPLETED, 300, CURVE, 1, 300));
+                }
+                return out;
+            }
+
+            @Override
+            public String workloadDefinition(String workload) {
+                return "q";
+            }
+
+            @Override
+            public double targetError(String workload) {
+                return Double.NaN;
+            }
+        };
+        List<String> notices = Collections.synchronizedList(new ArrayList<>());
+        try (SqlStudyStore store = open()) {
+            store.createStudy(StoreContract.definition("hiccup", List.of("sgd"), 2));
+            store.commitHook(c -> { // every write from the trial thread (progress only) fails
+                if (Thread.currentThread().getName().endsWith("-trials")) {
+                    throw new java.sql.SQLException("disk I/O error");
+                }
+            });
+            Worker worker = new Worker(store, new ClaimGate(store, CommandPolicy.NONE, notices::add), runner, "hiccup",
+                    "w", 5_000, new Worker.Listener() {});
+            assertThat(worker.run()).isEqualTo(2);
+            assertThat(notices).hasSize(1);
+            assertThat(notices.get(0)).startsWith("optbench: warning: worker w could not store hiccup/sgd#")
+                    .contains("disk I/O error").contains("train on");
+            assertThat(store.trials("hiccup", true)).allSatisfy(t -> {
+                assertThat(t.state()).isEqualTo(TrialState.COMPLETED);
+                assertThat(t.curve()).containsExactlyInAnyOrderElementsOf(CURVE);
+            });
+        }
+    }
+
     private static Worker.Listener recorder(List<String> events) {
         return recorder(events, e -> { });
     }

@@ -32,11 +32,8 @@ final class Rows {
 
     static Map<String, List<Measurement>> curves(Connection connection, String study) throws SQLException {
         Map<String, List<Measurement>> out = new HashMap<>();
-        // Only trials that ended: a running trial's stored progress is the dashboard's alone.
-        try (PreparedStatement ps = connection.prepareStatement("SELECT m.optimizer, m.trial_index, m.step, m.split, m.loss,"
-                + " m.error FROM measurements m JOIN trials t ON t.study = m.study AND t.optimizer = m.optimizer"
-                + " AND t.trial_index = m.trial_index WHERE m.study = ? AND t.state NOT IN ('running', 'pending')"
-                + " ORDER BY m.optimizer, m.trial_index, m.step")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT optimizer, trial_index, step, split, loss, error"
+                + " FROM measurements WHERE study = ? ORDER BY optimizer, trial_index, step")) {
             ps.setString(1, study);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

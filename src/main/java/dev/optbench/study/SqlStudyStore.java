@@ -228,7 +228,10 @@ public final class SqlStudyStore implements StudyStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String key = rs.getString("optimizer") + "#" + rs.getInt("trial_index");
-                        out.add(Rows.trial(rs, curves.getOrDefault(key, List.of())));
+                        // a running trial's stored progress is the dashboard's (curve()); analyses see only ended trials'
+                        String state = rs.getString("state");
+                        boolean ended = !"running".equals(state) && !"pending".equals(state);
+                        out.add(Rows.trial(rs, ended ? curves.getOrDefault(key, List.of()) : List.of()));
                     }
                 }
             }

@@ -58,7 +58,7 @@ final class DashboardPage {
                         + "<h3>Running trials</h3><table id=\"running\"><thead><tr><th>trial</th><th>worker</th>"
                         + "<th class=\"num\">elapsed</th></tr></thead><tbody></tbody></table>\n"
                         + "<h3>Live curves</h3><p class=\"muted\">Validation error against step of the running trials"
-                        + " (a trial's curve is stored when it finishes) and of the latest finished ones.</p>"
+                        + " (thick, as their workers store each evaluation) and of the latest finished ones.</p>"
                         + "<canvas id=\"curves\" width=\"900\" height=\"320\"></canvas><div id=\"curve-legend\"></div></section>\n")
                 .append("<section id=\"figures\" hidden><h2>Figures</h2><p id=\"figures-line\" class=\"muted\"></p>"
                         + "<div id=\"figure-list\"></div></section>\n")

@@ -1,6 +1,7 @@
 package dev.optbench.study;
 
 import dev.optbench.train.BatchedTrainer;
+import dev.optbench.train.TrainListener;
 import dev.optbench.train.TrainRequest;
 import dev.optbench.train.TrainResult;
 import java.nio.file.Path;
@@ -52,15 +53,22 @@ public final class BatchedTrainerRunner implements TrialRunner {
 
     @Override
     public List<TrainResult> runBatch(List<Claim> claims) {
+        return runBatch(claims, TrialProgress.NONE);
+    }
+
+    @Override
+    public List<TrainResult> runBatch(List<Claim> claims, TrialProgress progress) {
         if (claims.size() == 1 && batchLimit(claims.get(0).workload()) == 1) {
-            return List.of(single.run(claims.get(0)));
+            return single.runBatch(claims, progress);
         }
         List<TrainRequest> requests = new ArrayList<>();
+        List<TrainListener> listeners = new ArrayList<>();
         for (Claim c : claims) {
             requests.add(new TrainRequest(c.workload(), c.optimizer(), c.hparams(), c.seed(), 0, dataDir, device)
                     .withOptimizers(optimizers));
+            listeners.add(progress.listener(c));
         }
-        return BatchedTrainer.train(requests);
+        return BatchedTrainer.train(requests, listeners);
     }
 
     @Override

@@ -40,6 +40,11 @@ public final class ClaimGate {
         this.notices = notices;
     }
 
+    /** Says {@code line} through the worker's notices (once per process for the same line). */
+    void notice(String line) {
+        notices.accept(line);
+    }
+
     public CommandPolicy policy() {
         return policy;
     }

@@ -39,9 +39,14 @@ public final class EngineRunner implements TrialRunner {
 
     @Override
     public List<TrainResult> runBatch(List<Claim> claims) {
+        return runBatch(claims, TrialProgress.NONE);
+    }
+
+    @Override
+    public List<TrainResult> runBatch(List<Claim> claims, TrialProgress progress) {
         StudyDefinition def = torchStudy(claims.get(0));
         if (def == null) {
-            return djl.runBatch(claims);
+            return djl.runBatch(claims, progress);
         }
         for (Claim c : claims) { // the gate admitted these labels; never import a class it did not
             if (def.isOptimizerClass(c.optimizer()) && !gate.policy().allowsClass(def.torch().optimizerClass(c.optimizer()))) {
@@ -49,7 +54,7 @@ public final class EngineRunner implements TrialRunner {
                         + " is not allowed on this worker");
             }
         }
-        return torch.runBatch(def, claims);
+        return torch.runBatch(def, claims, progress);
     }
 
     @Override

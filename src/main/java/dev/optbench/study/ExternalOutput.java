@@ -25,6 +25,8 @@ final class ExternalOutput {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private final List<Measurement> measurements = new ArrayList<>();
+    /** Hears each measurement as its line is read (a running trial's live curve). */
+    private final dev.optbench.train.TrainListener listener;
     private long lastStep = -1;
     private int lines;
     private volatile boolean diverged;
@@ -35,6 +37,14 @@ final class ExternalOutput {
      * {@code line} as a JSON object, NaN and ±Infinity read as numbers (as Python's json writes
      * them); null when it is not one. Shared with {@link TaggedOutput}.
      */
+    ExternalOutput() {
+        this(dev.optbench.train.TrainListener.NONE);
+    }
+
+    ExternalOutput(dev.optbench.train.TrainListener listener) {
+        this.listener = listener;
+    }
+
     static JsonNode objectOf(String line) {
         try {
             JsonNode n = LENIENT.readTree(line);
@@ -83,6 +93,7 @@ final class ExternalOutput {
         double valError = value(n, "validation_error");
         double valLoss = value(n, "validation_loss");
         double testError = value(n, "test_error");
+        int before = measurements.size();
         if (n.has("train_loss")) {
             measurements.add(new Measurement(t, Split.TRAIN, finite(trainLoss), Double.NaN));
         }
@@ -95,6 +106,7 @@ final class ExternalOutput {
         if (n.has("test_error")) {
             measurements.add(new Measurement(t, Split.TEST, Double.NaN, finite(testError)));
         }
+        measurements.subList(before, measurements.size()).forEach(listener::onEvaluation);
         if (nonFinite(n, "train_loss", trainLoss) || nonFinite(n, "validation_loss", valLoss)) {
             diverged = true;
             return false;

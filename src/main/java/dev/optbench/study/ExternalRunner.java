@@ -108,7 +108,12 @@ public final class ExternalRunner {
 
     /** Runs the claim's trial; throws CancellationException when the calling thread is interrupted. */
     public TrainResult run(Claim claim) {
-        ExternalOutput output = new ExternalOutput();
+        return run(claim, dev.optbench.train.TrainListener.NONE);
+    }
+
+    /** As {@link #run(Claim)}, telling {@code listener} each measurement as its line is read. */
+    public TrainResult run(Claim claim, dev.optbench.train.TrainListener listener) {
+        ExternalOutput output = new ExternalOutput(listener);
         Ended ended = runProcess(command.command(), environment(System.getenv(), passEnv, claim, command),
                 command.timeoutSeconds(), output::accept, () -> output.diverged() || output.malformed() != null,
                 claim.label());

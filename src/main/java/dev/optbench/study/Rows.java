@@ -106,6 +106,19 @@ final class Rows {
         }
     }
 
+    /** Deletes the trial's measurements from step {@code fromStep} on. */
+    static void deleteMeasurements(Connection connection, String study, String optimizer, int index, long fromStep)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM measurements"
+                + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND step >= ?")) {
+            ps.setString(1, study);
+            ps.setString(2, optimizer);
+            ps.setInt(3, index);
+            ps.setLong(4, fromStep);
+            ps.executeUpdate();
+        }
+    }
+
     static void insertMeasurements(Connection connection, String study, String optimizer, int index, List<Measurement> curve) throws SQLException {
         if (curve.isEmpty()) {
             return;

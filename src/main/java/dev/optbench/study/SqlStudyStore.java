@@ -228,7 +228,10 @@ public final class SqlStudyStore implements StudyStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String key = rs.getString("optimizer") + "#" + rs.getInt("trial_index");
-                        out.add(Rows.trial(rs, curves.getOrDefault(key, List.of())));
+                        // a running trial's stored progress is the dashboard's (curve()); analyses see only ended trials'
+                        String state = rs.getString("state");
+                        boolean ended = !"running".equals(state) && !"pending".equals(state);
+                        out.add(Rows.trial(rs, ended ? curves.getOrDefault(key, List.of()) : List.of()));
                     }
                 }
             }
@@ -238,7 +241,7 @@ public final class SqlStudyStore implements StudyStore {
 
 
 
-    /** One trial's stored curve (empty while it runs: curves are written when it finishes), steps in order. */
+    /** One trial's stored curve (while it runs, the evaluations its worker stored so far), steps in order. */
     public synchronized List<Measurement> curve(String study, String optimizer, int index) {
         return call(() -> {
             List<Measurement> out = new ArrayList<>();
@@ -536,6 +539,7 @@ public final class SqlStudyStore implements StudyStore {
                     throw new IllegalStateException("claimed trial " + study0 + "/" + optimizer + "#" + index + " changed under its lock");
                 }
             }
+            Rows.deleteMeasurements(connection, study0, optimizer, index, Long.MIN_VALUE); // an earlier attempt's progress
             return Optional.of(new Claim(study0, workload(study0), optimizer, index, attempt, worker, hparams, seed));
         });
     }
@@ -664,6 +668,8 @@ public final class SqlStudyStore implements StudyStore {
                     return rerun && finishedBy(claim, state);
                 }
             }
+            // the progress stored while it ran gives way to the whole curve: one copy of each measurement
+            Rows.deleteMeasurements(connection, claim.study(), claim.optimizer(), claim.index(), Long.MIN_VALUE);
             Rows.insertMeasurements(connection, claim.study(), claim.optimizer(), claim.index(), curve);
             return true;
         });
@@ -689,8 +695,40 @@ public final class SqlStudyStore implements StudyStore {
                 ps.setString(1, message);
                 ps.setString(2, Json.write(provenance));
                 Rows.bindClaim(ps, 3, claim);
-                return ps.executeUpdate() == 1 || rerun && finishedBy(claim, TrialState.FAILED);
+                if (ps.executeUpdate() != 1) {
+                    return rerun && finishedBy(claim, TrialState.FAILED);
+                }
             }
+            Rows.deleteMeasurements(connection, claim.study(), claim.optimizer(), claim.index(), Long.MIN_VALUE); // no curve, as before
+            return true;
+        });
+    }
+
+    /**
+     * Stores evaluations of a running trial (its live curve, for the dashboard) in one short
+     * transaction, only while the claim still holds the trial (the WHERE of {@link #renew});
+     * returns whether it did. Rows from {@code evaluations}' first step on are replaced, so a
+     * batch stored twice is stored once. {@link #complete} later replaces them with the whole
+     * curve. A lost connection fails this at once (StoreException) instead of waiting for the
+     * store to come back: the caller logs it and trains on.
+     */
+    public synchronized boolean recordProgress(Claim claim, List<Measurement> evaluations) {
+        if (evaluations.isEmpty()) {
+            return true;
+        }
+        long from = evaluations.stream().mapToLong(Measurement::step).min().getAsLong();
+        return txOnce(() -> {
+            relaxedCommit(); // losing progress in a crash is harmless: complete() writes the curve
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE trials SET worker = worker"
+                    + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
+                Rows.bindClaim(ps, 1, claim); // also locks the row until commit (PostgreSQL): no claim slips in between
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            Rows.deleteMeasurements(connection, claim.study(), claim.optimizer(), claim.index(), from);
+            Rows.insertMeasurements(connection, claim.study(), claim.optimizer(), claim.index(), evaluations);
+            return true;
         });
     }
 
@@ -701,8 +739,12 @@ public final class SqlStudyStore implements StudyStore {
                     + " lease_expires_ms = NULL, started_ms = NULL"
                     + " WHERE study = ? AND optimizer = ? AND trial_index = ? AND attempt = ? AND state = 'running'")) {
                 Rows.bindClaim(ps, 1, claim);
-                return ps.executeUpdate() == 1;
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
             }
+            Rows.deleteMeasurements(connection, claim.study(), claim.optimizer(), claim.index(), Long.MIN_VALUE); // its progress
+            return true;
         });
     }
 
@@ -785,6 +827,7 @@ public final class SqlStudyStore implements StudyStore {
                     del.setInt(3, t.index());
                     del.executeUpdate();
                 }
+                Rows.deleteMeasurements(connection, study, t.optimizer(), t.index(), Long.MIN_VALUE); // progress of an expired attempt
             }
             existing.put(key, t.state());
             fresh.add(new Trial(study, t.optimizer(), t.index(), t.state(), t.searched(), t.hparams(), t.seed(),
@@ -823,35 +866,49 @@ public final class SqlStudyStore implements StudyStore {
      * transient conflict (SQLite busy past its timeout, PostgreSQL deadlock or serialization failure).
      */
     private <T> T tx(SqlWork<T> work) {
-        return retried(() -> {
-            for (int attempt = 1; ; attempt++) {
+        return retried(() -> transaction(work));
+    }
+
+    /**
+     * One write transaction that never waits out a lost connection: for writes a later one
+     * supersedes (progress), so a store outage costs the trial nothing. Busy is still retried briefly.
+     */
+    private <T> T txOnce(SqlWork<T> work) {
+        try {
+            return transaction(work);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private <T> T transaction(SqlWork<T> work) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                T result;
+                connection.setAutoCommit(false);
                 try {
-                    T result;
-                    connection.setAutoCommit(false);
-                    try {
-                        result = work.run();
-                        connection.commit();
-                        commitHook.afterCommit(connection);
-                    } catch (SQLException | RuntimeException e) {
-                        quietly(e, () -> connection.rollback()); // on a lost connection, report the first error
-                        quietly(e, () -> connection.setAutoCommit(true));
-                        throw e;
-                    }
-                    connection.setAutoCommit(true);
-                    return result;
-                } catch (SQLException e) {
-                    if (attempt >= 5 || !StoreRetry.isBusy(e)) {
-                        throw e;
-                    }
-                    try {
-                        Thread.sleep(20L * attempt * attempt);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        throw e;
-                    }
+                    result = work.run();
+                    connection.commit();
+                    commitHook.afterCommit(connection);
+                } catch (SQLException | RuntimeException e) {
+                    quietly(e, () -> connection.rollback()); // on a lost connection, report the first error
+                    quietly(e, () -> connection.setAutoCommit(true));
+                    throw e;
+                }
+                connection.setAutoCommit(true);
+                return result;
+            } catch (SQLException e) {
+                if (attempt >= 5 || !StoreRetry.isBusy(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L * attempt * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
                 }
             }
-        });
+        }
     }
 
     /**

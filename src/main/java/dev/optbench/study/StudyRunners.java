@@ -29,14 +29,23 @@ public final class StudyRunners implements TrialRunner {
 
     @Override
     public TrainResult run(Claim claim) {
+        return run(claim, TrialProgress.NONE);
+    }
+
+    @Override
+    public java.util.List<TrainResult> runBatch(java.util.List<Claim> claims, TrialProgress progress) {
+        return claims.stream().map(c -> run(c, progress)).toList();
+    }
+
+    private TrainResult run(Claim claim, TrialProgress progress) {
         StudyDefinition def = definition(claim);
         if (!def.isExternal()) {
-            return trainer.run(claim);
+            return trainer.runBatch(java.util.List.of(claim), progress).get(0);
         }
         if (!gate.policy().allows(def.external())) { // the gate admits no such study; never run one regardless
             throw new IllegalStateException("study " + def.name() + "'s command is not allowed on this worker");
         }
-        return new ExternalRunner(def.external(), gate.policy().passEnv()).run(claim);
+        return new ExternalRunner(def.external(), gate.policy().passEnv()).run(claim, progress.listener(claim));
     }
 
     @Override

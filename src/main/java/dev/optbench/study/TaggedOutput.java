@@ -35,6 +35,8 @@ final class TaggedOutput {
         volatile Status status;
         String message;
         boolean divergedByLoss;
+        /** Hears each measurement as its line is read (a running trial's live curve). */
+        dev.optbench.train.TrainListener listener = dev.optbench.train.TrainListener.NONE;
 
         long stepsRun() {
             return Math.max(0, lastStep);
@@ -49,7 +51,13 @@ final class TaggedOutput {
 
     /** A reader for the trials {@code ids} (the batch given to the process, in order). */
     TaggedOutput(Collection<String> ids) {
+        this(ids, id -> dev.optbench.train.TrainListener.NONE);
+    }
+
+    /** As {@link #TaggedOutput(Collection)}; {@code listeners} gives the listener that hears each trial's measurements. */
+    TaggedOutput(Collection<String> ids, java.util.function.Function<String, dev.optbench.train.TrainListener> listeners) {
         ids.forEach(id -> trials.put(id, new TrialOutput()));
+        trials.forEach((id, t) -> t.listener = listeners.apply(id));
         open = trials.size();
     }
 
@@ -108,12 +116,14 @@ final class TaggedOutput {
         }
         long s = step.asLong();
         t.lastStep = Math.max(t.lastStep, s);
+        int before = t.measurements.size();
         if (n.has("train_loss")) {
             t.measurements.add(new Measurement(s, Split.TRAIN, finite(value(n, "train_loss")), Double.NaN));
         }
         add(t, n, s, Split.TRAIN_EVAL, "train_eval_loss", "train_eval_error");
         add(t, n, s, Split.VALIDATION, "validation_loss", "validation_error");
         add(t, n, s, Split.TEST, "test_loss", "test_error");
+        t.measurements.subList(before, t.measurements.size()).forEach(t.listener::onEvaluation);
         if (n.has("validation_error") && Double.isFinite(value(n, "validation_error"))) {
             t.reportedValidationError = true;
         }

@@ -82,9 +82,16 @@ public final class TorchRunner {
 
     /** Runs {@code claims} of torch study {@code def} in one process; result k is claim k's, null: back to pending. */
     List<TrainResult> runBatch(StudyDefinition def, List<Claim> claims) {
+        return runBatch(def, claims, TrialProgress.NONE);
+    }
+
+    /** As {@link #runBatch(StudyDefinition, List)}, handing each trial's measurements to {@code progress} as they are read. */
+    List<TrainResult> runBatch(StudyDefinition def, List<Claim> claims, TrialProgress progress) {
         Workload w = Workloads.get(def.workload());
         TorchJob job = TorchJob.of(def, w, Datasets.dataPath(w.data(), dataDir), claims, 1);
-        Outcome out = run(job, claims.get(0).label());
+        Map<String, dev.optbench.train.TrainListener> listeners = new java.util.HashMap<>();
+        claims.forEach(c -> listeners.put(c.label(), progress.listener(c))); // a trial's id in the job is its label
+        Outcome out = run(job, claims.get(0).label(), id -> listeners.getOrDefault(id, dev.optbench.train.TrainListener.NONE));
         List<TrainResult> results = new ArrayList<>();
         for (Claim c : claims) {
             TaggedOutput.TrialOutput t = out.output().trial(c.label());
@@ -102,6 +109,11 @@ public final class TorchRunner {
 
     /** Runs {@code job} as one engine process and returns its output (for tests: any job). */
     Outcome run(TorchJob job, String label) {
+        return run(job, label, id -> dev.optbench.train.TrainListener.NONE);
+    }
+
+    private Outcome run(TorchJob job, String label,
+            java.util.function.Function<String, dev.optbench.train.TrainListener> listeners) {
         Path dir;
         try {
             dir = Files.createTempDirectory("optbench-torch-job");
@@ -118,7 +130,7 @@ public final class TorchRunner {
                 env.put("PYTHONPATH", pkg + (passed == null || passed.isBlank() ? "" : java.io.File.pathSeparator + passed));
             }
             env.put("OPTBENCH_JOB", file.toString());
-            TaggedOutput output = new TaggedOutput(job.trials().stream().map(TorchJob.Trial::id).toList());
+            TaggedOutput output = new TaggedOutput(job.trials().stream().map(TorchJob.Trial::id).toList(), listeners);
             ExternalRunner.Ended ended = ExternalRunner.runProcess("exec " + ClaimGate.shellQuote(python)
                     + " -m optbench_torch run", env, 0, output::accept, () -> output.malformed() != null, label);
             return new Outcome(output, ended);

@@ -36,9 +36,18 @@ public final class TrainerRunner implements TrialRunner {
 
     @Override
     public TrainResult run(Claim claim) {
+        return train(claim, TrainListener.NONE);
+    }
+
+    @Override
+    public List<TrainResult> runBatch(List<Claim> claims, TrialProgress progress) {
+        return claims.stream().map(c -> train(c, progress.listener(c))).toList();
+    }
+
+    private TrainResult train(Claim claim, TrainListener listener) {
         // a batch of one: on the native passes (MLPs, 2c2d, 3c3d) where they suit, else Trainer itself
         return BatchedTrainer.train(List.of(new TrainRequest(claim.workload(), claim.optimizer(), claim.hparams(),
-                claim.seed(), 0, dataDir, device).withOptimizers(optimizers)), List.of(TrainListener.NONE)).get(0);
+                claim.seed(), 0, dataDir, device).withOptimizers(optimizers)), List.of(listener)).get(0);
     }
 
     @Override

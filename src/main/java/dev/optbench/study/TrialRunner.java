@@ -42,6 +42,14 @@ public interface TrialRunner {
         return claims.stream().map(this::run).toList();
     }
 
+    /**
+     * As {@link #runBatch(List)}, handing each trial's evaluations to {@code progress} as they
+     * happen (its live curve). By default nothing is handed on: the curve arrives with the result.
+     */
+    default List<TrainResult> runBatch(List<Claim> claims, TrialProgress progress) {
+        return runBatch(claims);
+    }
+
     /** What the engine that ran {@code claim} reported about itself (torch, CUDA, GPU, layout), recorded as provenance. */
     default Map<String, String> runProvenance(Claim claim) {
         return Map.of();

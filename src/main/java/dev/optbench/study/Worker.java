@@ -54,6 +54,8 @@ public final class Worker {
     private final Heartbeat leases;
     private volatile boolean stopping;
     private volatile boolean done;
+    /** A failed progress write was said (once per worker). */
+    private volatile boolean progressWarned;
 
     /**
      * A worker of the built-in optimizers that runs no external command (and so no external
@@ -136,7 +138,7 @@ public final class Worker {
     /** Trains {@code claims} (just claimed, so all held) together and stores each result; returns how many it stored. */
     private int runBatch(List<Claim> claims, ExecutorService trialThread) {
         claims.forEach(listener::claimed);
-        Future<List<TrainResult>> future = trialThread.submit(() -> runner.runBatch(claims));
+        Future<List<TrainResult>> future = trialThread.submit(() -> runner.runBatch(claims, this::recordProgress));
         long poll = Math.min(leases.everyMillis(), 100);
         while (true) {
             try {
@@ -174,6 +176,24 @@ public final class Worker {
                 List<TrainResult> failed = new ArrayList<>();
                 claims.forEach(c -> failed.add(TrainResult.failed(message, 0, List.of(), 0)));
                 return storeEach(claims, failed);
+            }
+        }
+    }
+
+    /**
+     * Stores a running trial's evaluations (its live curve) while the claim holds it. A store
+     * that fails is said once and never fails the trial: {@link SqlStudyStore#complete} stores
+     * the whole curve at the end.
+     */
+    private void recordProgress(Claim claim, List<Measurement> evaluations) {
+        try {
+            store.recordProgress(claim, evaluations);
+        } catch (RuntimeException e) {
+            if (!progressWarned) {
+                progressWarned = true;
+                gate.notice("optbench: warning: worker " + id + " could not store " + claim.label()
+                        + "'s progress (" + Messages.describe(e) + "); its trials train on, and each curve is stored"
+                        + " when the trial finishes");
             }
         }
     }

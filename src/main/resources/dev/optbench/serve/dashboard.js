@@ -151,7 +151,8 @@ function drawCurves(live) {
     g.beginPath();
     s.pts.forEach((m, j) => (j ? g.lineTo(x(m.step), y(m.error)) : g.moveTo(x(m.step), y(m.error))));
     g.stroke();
-    const item = el('span', (s.running ? 'running ' : '') + s.t.optimizer + '#' + s.t.index, 'key');
+    const item = el('span', (s.running ? 'running ' : '') + s.t.optimizer + '#' + s.t.index
+      + (s.running ? ' at step ' + s.pts[s.pts.length - 1].step : ''), 'key');
     item.style.borderColor = c;
     legend.appendChild(item);
   });

@@ -118,7 +118,7 @@ class DashboardApiTest {
         JsonNode live = get("/api/live?study=live");
         assertThat(live.get("running")).hasSize(1);
         assertThat(live.get("running").get(0).get("index").asInt()).isEqualTo(running.index());
-        assertThat(live.get("running").get(0).get("curve")).isEmpty(); // stored when it finishes
+        assertThat(live.get("running").get(0).get("curve")).isEmpty(); // its worker stored no evaluation yet
         assertThat(live.get("recent")).hasSize(1);
         assertThat(live.get("recent").get(0).get("curve")).hasSize(DashboardFixture.CURVE.size());
         assertThat(live.get("recent").get(0).get("curve").get(1).get("error").asDouble()).isEqualTo(0.3);
@@ -133,6 +133,25 @@ class DashboardApiTest {
         assertThat(recent).hasSize(2);
         assertThat(recent.get(0).get("index").asInt()).as("latest first").isEqualTo(second.index());
         assertThat(recent.get(0).get("validationError").asDouble()).isEqualTo(0.22);
+    }
+
+    @Test
+    void aRunningTrialsCurveGrowsAsItsWorkerStoresProgressAndEndsWithOneCopy() throws Exception {
+        Claim running = store.claim("w1");
+        String curveUrl = "/api/curve?study=live&optimizer=" + running.optimizer() + "&index=" + running.index();
+        assertThat(store.writer.recordProgress(running, DashboardFixture.CURVE.subList(0, 2))).isTrue();
+        JsonNode live = get("/api/live?study=live").get("running").get(0).get("curve");
+        assertThat(live).hasSize(2);
+        assertThat(live.get(1).get("step").asLong()).isEqualTo(50);
+        assertThat(live.get(1).get("error").asDouble()).isEqualTo(0.3);
+        assertThat(store.writer.recordProgress(running, DashboardFixture.CURVE.subList(2, 4))).isTrue();
+        assertThat(get(curveUrl).get("curve")).hasSize(4);
+        assertThat(get(curveUrl).get("curve").get(3).get("split").asText()).isEqualTo("test");
+        store.complete(running, 3.0, 0.2); // the final curve replaces the progress: each point once
+        assertThat(get(curveUrl).get("curve")).hasSize(DashboardFixture.CURVE.size());
+        JsonNode after = get("/api/live?study=live");
+        assertThat(after.get("running")).isEmpty();
+        assertThat(after.get("recent").get(0).get("curve")).hasSize(DashboardFixture.CURVE.size());
     }
 
     @Test

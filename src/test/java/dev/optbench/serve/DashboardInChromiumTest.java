@@ -61,12 +61,18 @@ class DashboardInChromiumTest {
                             "return [...document.querySelectorAll('#studies a.open')].map(a => a.textContent)"))
                             .asList().contains(HOSTILE);
 
-                    store.claim("worker-b"); // one trial starts running, another finishes
+                    // one trial starts running and its worker stores its first evaluations; another finishes
+                    dev.optbench.study.Claim b = store.claim("worker-b");
+                    assertThat(store.writer.recordProgress(b, DashboardFixture.CURVE.subList(0, 2))).isTrue();
                     store.complete(store.claim("worker-c"), 4.0, 0.35);
+                    String runningKey = "running " + b.optimizer() + "#" + b.index() + " at step ";
 
                     wait.until(d -> cell(d, "finished").equals("2") && cell(d, "running").equals("1")
                             && cell(d, "pending").equals("3")
-                            && count(d, "#running tbody tr") == 1 && text(d, "#curve-legend").contains("#"));
+                            && count(d, "#running tbody tr") == 1 && text(d, "#curve-legend").contains(runningKey + "50"));
+                    // its curve grows without a reload as its worker stores the next evaluation
+                    assertThat(store.writer.recordProgress(b, DashboardFixture.CURVE.subList(2, 4))).isTrue();
+                    wait.until(d -> text(d, "#curve-legend").contains(runningKey + "100"));
                     assertThat(((JavascriptExecutor) driver).executeScript("return window.__sameDocument")).isEqualTo("yes");
                     assertThat(text(driver, "#running tbody tr")).contains("worker-b");
                     assertThat(cell(driver, "eta")).contains("from 2 finished trials and 1 running");

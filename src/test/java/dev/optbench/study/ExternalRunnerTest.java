@@ -56,6 +56,25 @@ public class ExternalRunnerTest {
     }
 
     @Test
+    void measurementLinesReachTheLiveCurveOneEvaluationStepAtATime() {
+        Claim claim = new Claim("s", ExternalCommand.WORKLOAD, "sgd", 0, 1, "w", Map.of(), 1);
+        List<List<String>> batches = new java.util.ArrayList<>();
+        TrialProgress progress = (c, evaluations) -> batches.add(evaluations.stream()
+                .map(m -> m.split().id() + "@" + m.step()).toList());
+        ExternalOutput out = new ExternalOutput(progress.listener(claim));
+        for (String line : List.of("{\"step\": 1, \"train_loss\": 0.9}", "{\"step\": 2, \"train_loss\": 0.8}",
+                "{\"step\": 2, \"validation_error\": 0.5}", "{\"step\": 3, \"train_loss\": 0.7}",
+                "{\"step\": 4, \"train_loss\": 0.6, \"validation_error\": 0.4, \"test_error\": 0.45}",
+                "{\"step\": 5, \"train_loss\": 0.5}")) {
+            assertThat(out.accept(line)).isTrue();
+        }
+        // training-loss-only steps wait for the next evaluation: one write per evaluation step, not per step
+        assertThat(batches).containsExactly(List.of("train@1", "train@2", "validation@2"),
+                List.of("train@3", "train@4", "validation@4", "test@4"));
+        assertThat(out.measurements()).hasSize(8); // the result keeps the whole curve, step 5 too
+    }
+
+    @Test
     void aCancelledTrialKillsItsWholeProcessTree() throws Exception {
         Path started = fifo("started");
         Path hold = fifo("hold"); // never written: the grandchild waits on it until killed

@@ -144,6 +144,49 @@ abstract class StoreContract extends StoreFixture {
     }
 
     @Test
+    void progressIsStoredOnlyWhileHeldAndEachMeasurementEndsUpStoredOnce() {
+        List<Measurement> at5 = List.of(new Measurement(5, Split.TRAIN, 0.9, Double.NaN),
+                new Measurement(5, Split.VALIDATION, 0.8, 0.4));
+        List<Measurement> at10 = List.of(new Measurement(10, Split.VALIDATION, 0.6, 0.3));
+        try (SqlStudyStore a = StudyStores.open(url); SqlStudyStore b = StudyStores.open(url)) {
+            a.createStudy(definition("live", List.of("sgd"), 2));
+            Claim first = a.claim("live", "A", 60_000).orElseThrow();
+            assertThat(a.recordProgress(first, at5)).isTrue();
+            assertThat(a.recordProgress(first, at5)).isTrue(); // a batch stored again (a retried commit) is stored once
+            assertThat(a.recordProgress(first, at10)).isTrue();
+            assertThat(b.curve("live", "sgd", first.index())).containsExactly(at5.get(0), at5.get(1), at10.get(0));
+            // analyses read only trials that ended: a running trial has no curve there
+            assertThat(b.trials("live", true).get(first.index()).curve()).isEmpty();
+
+            // its lease expires and B takes the trial: A may no longer write, and B starts from nothing
+            assertThat(a.renew(first, -60_000)).isTrue();
+            Claim second = b.claim("live", "B", 60_000).orElseThrow();
+            assertThat(second.index()).isEqualTo(first.index());
+            assertThat(b.curve("live", "sgd", second.index())).isEmpty();
+            assertThat(a.recordProgress(first, at10)).isFalse();
+            assertThat(b.curve("live", "sgd", second.index())).isEmpty();
+
+            assertThat(b.recordProgress(second, at5)).isTrue();
+            List<Measurement> whole = new ArrayList<>(at5);
+            whole.addAll(at10);
+            assertThat(b.complete(second, TrialState.COMPLETED, 10, 0.1, 0.3, 0.5, null, Map.of(), whole)).isTrue();
+            assertThat(a.curve("live", "sgd", second.index())).containsExactlyElementsOf(whole);
+            assertThat(a.trials("live", true).get(second.index()).curve()).containsExactlyElementsOf(whole);
+            assertThat(b.recordProgress(second, at10)).isFalse(); // finished: no more progress
+
+            // a failed trial keeps no curve (as before), and a released one keeps no progress
+            Claim other = a.claim("live", "A", 60_000).orElseThrow();
+            assertThat(a.recordProgress(other, at5)).isTrue();
+            assertThat(a.release(other)).isTrue();
+            assertThat(a.curve("live", "sgd", other.index())).isEmpty();
+            Claim again = a.claim("live", "A", 60_000).orElseThrow();
+            assertThat(a.recordProgress(again, at5)).isTrue();
+            assertThat(a.fail(again, "broke", Map.of())).isTrue();
+            assertThat(a.curve("live", "sgd", again.index())).isEmpty();
+        }
+    }
+
+    @Test
     void stoppingAWorkerReleasesItsRunningTrial() throws Exception {
         try (SqlStudyStore store = StudyStores.open(url)) {
             store.createStudy(definition("stop", List.of("adam"), 1));

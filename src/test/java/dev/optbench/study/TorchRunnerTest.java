@@ -190,6 +190,24 @@ public class TorchRunnerTest {
     }
 
     @Test
+    void eachTrialsTaggedMeasurementsReachItsOwnLiveCurve() {
+        Map<String, List<String>> heard = new java.util.TreeMap<>();
+        TrialProgress progress = (c, evaluations) -> evaluations.forEach(m -> heard.computeIfAbsent(c.optimizer(),
+                k -> new ArrayList<>()).add(m.split().id() + "@" + m.step()));
+        Map<String, dev.optbench.train.TrainListener> listeners = Map.of(
+                "a", progress.listener(new Claim("s", "w", "sgd", 0, 1, "w", Map.of(), 1)),
+                "b", progress.listener(new Claim("s", "w", "adam", 0, 1, "w", Map.of(), 1)));
+        TaggedOutput o = new TaggedOutput(List.of("a", "b"), listeners::get);
+        for (String line : List.of("{\"trial\": \"a\", \"step\": 10, \"train_loss\": 0.9, \"validation_error\": 0.5,"
+                + " \"test_error\": 0.6}", "{\"trial\": \"b\", \"step\": 10, \"train_loss\": 0.8}",
+                "{\"trial\": \"b\", \"step\": 10, \"validation_error\": 0.4, \"test_error\": 0.45}")) {
+            assertThat(o.accept(line)).isTrue();
+        }
+        assertThat(heard).containsEntry("sgd", List.of("train@10", "validation@10", "test@10"))
+                .containsEntry("adam", List.of("train@10", "validation@10", "test@10"));
+    }
+
+    @Test
     void aTorchStudysEngineIsStoredAndFingerprintedAndOldFingerprintsStayValid() throws Exception {
         try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
             store.createStudy(StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "g", "fmnist_mlp-tiny", "lr-only", List.of("adam"), 1, 7, null, null, 1,

@@ -192,6 +192,115 @@ class WorkerTest {
         return StudyStores.open("sqlite:" + dir.resolve("s.db"));
     }
 
+    @Test
+    void aRunningTrialsEvaluationsAreStoredAsTheyHappenAndOnceWhenItFinishes() throws Exception {
+        TrainerRunner trainer = new TrainerRunner(null);
+        CountDownLatch firstStored = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+        TrialRunner held = new TrialRunner() { // the real trial, held after its first evaluation step was stored
+            @Override
+            public TrainResult run(Claim claim) {
+                throw new AssertionError("the worker hands progress on through runBatch");
+            }
+
+            @Override
+            public List<TrainResult> runBatch(List<Claim> claims, TrialProgress progress) {
+                return trainer.runBatch(claims, (claim, evaluations) -> {
+                    progress.record(claim, evaluations);
+                    batchSizes.add(evaluations.size());
+                    firstStored.countDown();
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new CancellationException("interrupted");
+                    }
+                });
+            }
+
+            @Override
+            public String workloadDefinition(String workload) {
+                return trainer.workloadDefinition(workload);
+            }
+
+            @Override
+            public double targetError(String workload) {
+                return trainer.targetError(workload);
+            }
+        };
+        try (SqlStudyStore store = open(); SqlStudyStore reader = open()) {
+            store.createStudy(StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "live", "fmnist_mlp-tiny", "lr-only", List.of("sgd"), 1, 3, null, null));
+            Worker worker = new Worker(store, held, "live", "w", 60_000, new Worker.Listener() {});
+            Thread thread = new Thread(worker::run);
+            thread.start();
+            assertThat(firstStored.await(300, TimeUnit.SECONDS)).isTrue();
+            // running, and its first evaluation step (train, train_eval, validation, test at step 100) is there
+            assertThat(reader.trials("live", false).get(0).state()).isEqualTo(TrialState.RUNNING);
+            List<Measurement> live = reader.curve("live", "sgd", 0);
+            assertThat(live).extracting(Measurement::step).containsOnly(100L);
+            assertThat(live).extracting(Measurement::split)
+                    .containsExactly(Split.TRAIN, Split.TRAIN_EVAL, Split.VALIDATION, Split.TEST);
+            go.countDown();
+            thread.join(300_000);
+            assertThat(thread.isAlive()).isFalse();
+            assertThat(batchSizes).containsExactly(4, 4, 4); // one store write per evaluation step
+            Trial done = reader.trials("live", true).get(0);
+            assertThat(done.state()).isEqualTo(TrialState.COMPLETED);
+            assertThat(done.curve()).hasSize(12).containsAll(live); // 3 evaluation steps × 4 splits, each once
+            assertThat(done.curve().stream().map(m -> m.step() + "/" + m.split()).distinct()).hasSize(12);
+        }
+    }
+
+    @Test
+    void aProgressWriteThatFailsIsSaidOnceAndTheTrialsAreStoredWhole() {
+        TrialRunner runner = new TrialRunner() { // stores its curve as progress in two parts, then completes
+            @Override
+            public TrainResult run(Claim claim) {
+                throw new AssertionError("the worker hands progress on through runBatch");
+            }
+
+            @Override
+            public List<TrainResult> runBatch(List<Claim> claims, TrialProgress progress) {
+                List<TrainResult> out = new ArrayList<>();
+                for (Claim c : claims) {
+                    progress.record(c, CURVE.subList(0, 2));
+                    progress.record(c, CURVE.subList(2, 4));
+                    out.add(new TrainResult(RunStatus.COMPLETED, 300, CURVE, 1, 300));
+                }
+                return out;
+            }
+
+            @Override
+            public String workloadDefinition(String workload) {
+                return "q";
+            }
+
+            @Override
+            public double targetError(String workload) {
+                return Double.NaN;
+            }
+        };
+        List<String> notices = Collections.synchronizedList(new ArrayList<>());
+        try (SqlStudyStore store = open()) {
+            store.createStudy(StoreContract.definition("hiccup", List.of("sgd"), 2));
+            store.commitHook(c -> { // every write from the trial thread (progress only) fails
+                if (Thread.currentThread().getName().endsWith("-trials")) {
+                    throw new java.sql.SQLException("disk I/O error");
+                }
+            });
+            Worker worker = new Worker(store, new ClaimGate(store, CommandPolicy.NONE, dev.optbench.optim.OptimizerRegistry.BUILT_IN, notices::add), runner, "hiccup",
+                    "w", 5_000, new Worker.Listener() {});
+            assertThat(worker.run()).isEqualTo(2);
+            assertThat(notices).hasSize(1);
+            assertThat(notices.get(0)).startsWith("optbench: warning: worker w could not store hiccup/sgd#")
+                    .contains("disk I/O error").contains("train on");
+            assertThat(store.trials("hiccup", true)).allSatisfy(t -> {
+                assertThat(t.state()).isEqualTo(TrialState.COMPLETED);
+                assertThat(t.curve()).containsExactlyInAnyOrderElementsOf(CURVE);
+            });
+        }
+    }
+
     private static Worker.Listener recorder(List<String> events) {
         return recorder(events, e -> { });
     }

@@ -402,6 +402,7 @@ final class ReportHtml {
             }
         }
         h.append("</table>\n");
+        figures(10); // the wide and fitted range of each hyperparameter (FitFigures)
     }
 
     private void stepsTable() {

@@ -59,8 +59,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ±α whatever its sign, which a float32 rounding flips), and a ReLU or max-pool decision that a
  * rounding flips moves the parameters by little.
  *
- * <p><b>Steps.</b> 200 for the MLP; fewer for the others ({@link #CASES}), to keep one run of the
- * suite near 2 minutes on 2 cores: the float64 reference's convolutions have no oneDNN kernels
+ * <p><b>Steps.</b> In CI 200 for the MLP and fewer for the others ({@link #CASES}), to keep one run
+ * of the suite near 2 minutes on 2 cores (it runs twice); docs/conformance.md is written from 200
+ * steps of every case ({@code -Doptbench.conformance.steps=200}, bench/conformance.sh): the float64 reference's convolutions have no oneDNN kernels
  * and run 2–5× slower than float32 (per step on 2 cores: MLP 3 ms, 2c2d 49 ms, 3c3d 68 ms,
  * ResNet-8 58 ms, VGG 72 ms, ResNet-50 123 ms).
  */
@@ -129,6 +130,15 @@ class ConformanceTest {
         assertThat(NativeNet.available()).as("native passes: %s", NativeNet.status()).isEqualTo(expected);
     }
 
+    /**
+     * The case's steps, or {@code -Doptbench.conformance.steps=N} for every case: CI runs the
+     * short cases twice; bench/conformance.sh writes docs/conformance.md from 200 steps of each.
+     */
+    static int steps(Case c) {
+        String all = System.getProperty("optbench.conformance.steps");
+        return all == null || all.isBlank() ? c.steps() : Integer.parseInt(all.strip());
+    }
+
     private static boolean off(String env) {
         return "off".equalsIgnoreCase(System.getenv(env));
     }
@@ -145,7 +155,7 @@ class ConformanceTest {
             Map<String, Double> h = new LinkedHashMap<>(COMMON);
             h.putAll(e.getValue());
             h.put("learning_rate", h.get("learning_rate") * c.rateScale());
-            requests.add(new TrainRequest(c.workload(), e.getKey(), h, seed++, c.steps(), dir));
+            requests.add(new TrainRequest(c.workload(), e.getKey(), h, seed++, steps(c), dir));
         }
         DataSplits splits = Datasets.load(w.data(), dir);
         long fanIn = Float64Reference.fanInSum(w, splits);
@@ -164,7 +174,7 @@ class ConformanceTest {
             List<Trajectory> runs = ConformanceBackends.train(backend, requests);
             for (int i = 0; i < requests.size(); i++) {
                 ConformanceTable.Row row = ConformanceTable.Row.of(c.workload(), backend, requests.get(i).optimizer(),
-                        c.steps(), runs.get(i), references.get(i), bound);
+                        steps(c), runs.get(i), references.get(i), bound);
                 TABLE.add(row);
                 if (!row.within()) {
                     failures.add(row.describe());

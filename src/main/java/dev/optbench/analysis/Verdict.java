@@ -69,9 +69,12 @@ public record Verdict(String workload, List<Protocol> protocols, List<RankFlip> 
         if (clear) {
             b.append("Clear winner: ").append(leader.optimizer()).append(" (its 5–95% interval lies below every other "
                     + "optimizer's).");
-        } else if (leader.tiedWith().size() == ranking.size() - 1) {
+        } else if (ranking.stream().allMatch(e -> e.rank() == 1)) {
             b.append("No winner: all ").append(ranking.size()).append(" optimizers tie (").append(leader.optimizer())
                     .append(" has the lowest median, but its 5–95% interval overlaps every other optimizer's).");
+        } else if (leader.tiedWith().size() == ranking.size() - 1) { // overlap is not transitive: ranks can still differ
+            b.append("No clear winner: ").append(leader.optimizer()).append(" has the lowest median, but its 5–95% interval "
+                    + "overlaps every other optimizer's.");
         } else {
             b.append("No clear winner: ").append(leader.optimizer()).append(" has the lowest median, but its 5–95% interval "
                     + "overlaps those of ").append(and(leader.tiedWith())).append('.');

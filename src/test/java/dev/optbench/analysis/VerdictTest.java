@@ -108,4 +108,17 @@ class VerdictTest {
             assertThat(f.protocolB()).isEqualTo("full");
         });
     }
+
+    @Test
+    void aLeaderOverlappingEveryoneIsNoClearWinnerWhenTheRanksStillDiffer() {
+        // a overlaps b and c, but b and c do not overlap each other: c ranks below, so "all tie" would be false
+        RankEntry a = new RankEntry("a", 1, 0.10, 0.08, 0.20, List.of("b", "c"));
+        RankEntry b = new RankEntry("b", 1, 0.12, 0.09, 0.14, List.of("a"));
+        RankEntry c = new RankEntry("c", 2, 0.18, 0.15, 0.22, List.of("a"));
+        assertThat(Verdict.rankingSentence(List.of(a, b, c), a, false)).startsWith(
+                "No clear winner: a has the lowest median, but its 5–95% interval overlaps every other optimizer's."
+                        + " Ranks (optimizers whose intervals overlap share a rank): rank 1: a, b (tied); rank 2: c.");
+        RankEntry c1 = new RankEntry("c", 1, 0.13, 0.09, 0.22, List.of("a", "b"));
+        assertThat(Verdict.rankingSentence(List.of(a, b, c1), a, false)).startsWith("No winner: all 3 optimizers tie");
+    }
 }

@@ -77,7 +77,7 @@ final class ConformanceTable {
         b.append("| workload | backend | optimizer | steps | rel. diff at step 1 | at the middle step | at the last step "
                 + "| bound (1 / middle / last) |\n|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | 1 / %d / %d | %.1e | %.1e | %.1e | %.1e / %.1e / %.1e |%s\n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | 1 / %d / %d | %.1e | %.1e | %.1e | %.1e / %.1e / %.1e%s |\n",
                     r.workload(), r.backend().label(), r.optimizer(), r.steps()[1], r.steps()[2], r.diff()[0],
                     r.diff()[1], r.diff()[2], r.bound()[0], r.bound()[1], r.bound()[2], r.within() ? "" : " **over**"));
         }

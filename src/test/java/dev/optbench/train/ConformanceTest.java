@@ -60,8 +60,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * rounding flips moves the parameters by little.
  *
  * <p><b>Steps.</b> In CI 200 for the MLP and fewer for the others ({@link #CASES}), to keep one run
- * of the suite near 2 minutes on 2 cores (it runs twice); docs/conformance.md is written from 200
- * steps of every case ({@code -Doptbench.conformance.steps=200}, bench/conformance.sh): the float64 reference's convolutions have no oneDNN kernels
+ * of the suite near 2 minutes on 2 cores (it runs twice); docs/conformance.md also reports 200
+ * steps of every case ({@code -Doptbench.conformance.steps=200}, where 3c3d's momentum runs leave
+ * the bound after step 100): the float64 reference's convolutions have no oneDNN kernels
  * and run 2–5× slower than float32 (per step on 2 cores: MLP 3 ms, 2c2d 49 ms, 3c3d 68 ms,
  * ResNet-8 58 ms, VGG 72 ms, ResNet-50 123 ms).
  */
@@ -132,7 +133,8 @@ class ConformanceTest {
 
     /**
      * The case's steps, or {@code -Doptbench.conformance.steps=N} for every case: CI runs the
-     * short cases twice; bench/conformance.sh writes docs/conformance.md from 200 steps of each.
+     * short cases twice; docs/conformance.md also reports a run of 200 steps of each
+     * ({@code STEPS=200 bench/conformance.sh}).
      */
     static int steps(Case c) {
         String all = System.getProperty("optbench.conformance.steps");

@@ -36,7 +36,8 @@ final class StudyCreateCommand implements Callable<Integer> {
     String command;
 
     @Option(names = "--steps", paramLabel = "N", description = "With --command: OPTBENCH_STEPS, 1 to 10^8 (default "
-            + dev.optbench.study.ExternalCommand.DEFAULT_STEPS + ").")
+            + dev.optbench.study.ExternalCommand.DEFAULT_STEPS + "); with --engine torch: the trials' step budget instead of"
+            + " the workload's (evaluated at most every N steps and at the last).")
     Long steps;
 
     @Option(names = "--trial-timeout", paramLabel = "SECONDS",
@@ -109,8 +110,11 @@ final class StudyCreateCommand implements Callable<Integer> {
             return StudySetup.defineExternal(Main.optimizers(spec), name, external, protocol, optimizers, trials, seed, sampler,
                     space, seeds);
         }
-        if (steps != null || trialTimeout != null) {
-            throw new InputException("--steps and --trial-timeout apply to external trials: add --command, or drop them");
+        if (trialTimeout != null) {
+            throw new InputException("--trial-timeout applies to external trials: add --command, or drop it");
+        }
+        if (steps != null && !TorchEngine.TORCH.equals(engine)) {
+            throw new InputException("--steps applies to external trials and to --engine torch: add one, or drop it");
         }
         if (workload == null || protocol == null) {
             throw new InputException("study create needs --workload and --protocol (or --command with --space for external trials)");
@@ -122,7 +126,8 @@ final class StudyCreateCommand implements Callable<Integer> {
     /** The torch engine the options ask for; null for DJL (where --device and --optimizer-class are refused). */
     private TorchEngine torch() {
         if (dev.optbench.study.TorchEngine.TORCH.equals(engine)) {
-            return new TorchEngine(device == null ? "cpu" : device, optimizerClasses);
+            return new TorchEngine(device == null ? "cpu" : device, optimizerClasses,
+                    steps == null ? 0 : dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_STEPS));
         }
         if (!dev.optbench.study.TorchEngine.DJL.equals(engine)) {
             throw new InputException("--engine " + dev.optbench.Messages.quote(engine) + ": give djl or torch");

@@ -14,10 +14,11 @@ import java.util.TreeMap;
  * per claimed batch, docs/external-trials.md "The torch engine") instead of DJL: on {@code device}
  * (cpu or cuda), with {@code optimizerClasses} mapping a study label to the
  * {@code package.module:Class} of a user's {@code torch.optim.Optimizer} (imported code: run only
- * where the worker's operator allowed that exact string, see {@link CommandPolicy}). Stored with
- * the study; a study without one is a DJL study.
+ * where the worker's operator allowed that exact string, see {@link CommandPolicy}), and
+ * {@code steps} the trials' step budget (0: the workload's; {@code study create --steps}, e.g. to fit
+ * a study into one GPU session). Stored with the study; a study without one is a DJL study.
  */
-public record TorchEngine(String device, Map<String, String> optimizerClasses) {
+public record TorchEngine(String device, Map<String, String> optimizerClasses, long steps) {
     /** The engine names 'study create --engine' takes. */
     public static final String DJL = "djl";
     public static final String TORCH = "torch";
@@ -31,6 +32,23 @@ public record TorchEngine(String device, Map<String, String> optimizerClasses) {
         }
         optimizerClasses = Map.copyOf(optimizerClasses);
         optimizerClasses.forEach((label, cls) -> checkClass(cls, label));
+        if (steps != 0) {
+            dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_STEPS);
+        }
+    }
+
+    /** The workload's own step budget. */
+    public TorchEngine(String device, Map<String, String> optimizerClasses) {
+        this(device, optimizerClasses, 0);
+    }
+
+    /** {@code w} with this study's step budget, evaluated at most every {@code steps} (and at the last step). */
+    public dev.optbench.workload.Workload budgeted(dev.optbench.workload.Workload w) {
+        if (steps == 0 || steps == w.stepBudget()) {
+            return w;
+        }
+        return new dev.optbench.workload.Workload(w.name(), w.data(), w.architecture(), w.model(), w.loss(), w.errorMetric(),
+                w.batchSize(), steps, Math.min(w.evalInterval(), steps), w.targetError(), w.gpuOnly());
     }
 
     /** Checks {@code cls} is a {@code package.module:Class} string; {@code label} names it in the message. */
@@ -52,6 +70,9 @@ public record TorchEngine(String device, Map<String, String> optimizerClasses) {
         n.put("engine", TORCH).put("device", device);
         ObjectNode classes = n.putObject("optimizer_classes");
         new TreeMap<>(optimizerClasses).forEach(classes::put);
+        if (steps != 0) { // absent otherwise, so studies stored before --steps keep their fingerprints
+            n.put("steps", steps);
+        }
         return n.toString();
     }
 
@@ -73,7 +94,7 @@ public record TorchEngine(String device, Map<String, String> optimizerClasses) {
                     classes.put(e.getKey(), e.getValue().asText());
                 }
             }
-            return new TorchEngine(n.get("device").asText(), classes);
+            return new TorchEngine(n.get("device").asText(), classes, n.path("steps").asLong(0));
         } catch (JsonProcessingException | NullPointerException | InputException e) {
             throw new IllegalStateException("corrupt engine in store: " + json, e);
         }
@@ -81,7 +102,7 @@ public record TorchEngine(String device, Map<String, String> optimizerClasses) {
 
     /** What a trial's provenance records as its engine. */
     String describe() {
-        return "torch engine on " + device + (optimizerClasses.isEmpty() ? "" : ", optimizer classes "
-                + new TreeMap<>(optimizerClasses));
+        return "torch engine on " + device + (steps == 0 ? "" : ", " + steps + " steps") + (optimizerClasses.isEmpty() ? ""
+                : ", optimizer classes " + new TreeMap<>(optimizerClasses));
     }
 }

@@ -35,7 +35,7 @@ public record TorchJob(String device, Workload workload, Path dataPath, List<Tri
     static TorchJob of(StudyDefinition def, Workload workload, Path dataPath, List<Claim> claims, int threads) {
         List<Trial> trials = claims.stream().map(c -> new Trial(c.label(), c.optimizer(), c.seed(), c.hparams(),
                 def.torch().optimizerClass(c.optimizer()))).toList();
-        return new TorchJob(def.torch().device(), workload, dataPath, trials, threads, null, null, 0);
+        return new TorchJob(def.torch().device(), def.torch().budgeted(workload), dataPath, trials, threads, null, null, 0);
     }
 
     /** The job as the engine reads it. */

@@ -24,9 +24,13 @@ public class TorchCliTest {
             {"--engine", "torch", "--device", "gpu"},
             {"--engine", "torch", "--optimizer-class", "lion=my.lion:Lion"}, // not in --optimizers, no --space
             {"--engine", "torch", "--optimizer-class", "adam=my.lion:Lion"}, // a built-in's name
+            {"--steps", "50"}, // a DJL study trains the workload's budget
+            {"--engine", "torch", "--steps", "0"},
+            {"--engine", "torch", "--trial-timeout", "5"},
         };
         String[] expected = {"belong to --engine torch", "give djl or torch", "give --device cpu or --device cuda",
-            "lion is not in --optimizers", "adam is a built-in optimizer"};
+            "lion is not in --optimizers", "adam is a built-in optimizer", "--steps applies to external trials and to"
+            + " --engine torch", "--steps", "--trial-timeout applies to external trials"};
         for (int i = 0; i < bad.length; i++) {
             String[] args = new String[12 + bad[i].length];
             System.arraycopy(new String[] {"study", "create", "b" + i, "--workload", "fmnist_mlp-tiny", "--protocol",

@@ -226,4 +226,23 @@ public class TorchRunnerTest {
         assertThat(StudyFingerprint.of("n", "w", "p", "[]", 1, 2, "halton", "{}", 3, null, 1, null))
                 .isEqualTo(StudyFingerprint.of("n", "w", "p", "[]", 1, 2, "halton", "{}", 3, null, 1, null, null));
     }
+
+    @Test
+    void aStepBudgetOfTheStudyReplacesTheWorkloadsInTheJobAndIsStoredOnlyWhenGiven() {
+        dev.optbench.workload.Workload full = Workloads.get("fmnist_2c2d"); // 10,000 steps, evaluated every 1,000
+        TorchEngine short2000 = new TorchEngine("cuda", Map.of(), 2000);
+        assertThat(short2000.budgeted(full).stepBudget()).isEqualTo(2000);
+        assertThat(short2000.budgeted(full).evalInterval()).isEqualTo(1000);
+        assertThat(new TorchEngine("cuda", Map.of(), 50).budgeted(full).evalInterval()).isEqualTo(50);
+        assertThat(new TorchEngine("cuda", Map.of()).budgeted(full)).isSameAs(full);
+        assertThat(TorchEngine.fromJson(short2000.toJson())).isEqualTo(short2000);
+        // without --steps the stored form is what it was before the option, so old fingerprints hold
+        assertThat(new TorchEngine("cpu", Map.of()).toJson()).isEqualTo("{\"engine\":\"torch\",\"device\":\"cpu\","
+                + "\"optimizer_classes\":{}}");
+        TorchJob job = TorchJob.of(StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "b", "fmnist_2c2d", "lr-only",
+                List.of("sgd"), 1, 7, null, null, 1, null, short2000), full, dir, List.of(), 1);
+        assertThat(job.workload().stepBudget()).isEqualTo(2000);
+        assertThat(job.toJson()).contains("\"steps\":2000,\"eval_interval\":1000");
+        assertThat(short2000.describe()).contains("2000 steps");
+    }
 }

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.optbench.train.Measurement;
-import dev.optbench.train.Split;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -74,40 +71,17 @@ final class ExternalOutput {
             }
             return bad("has a status other than {\"status\": \"diverged\"}");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!FIELDS.contains(e.getKey())) {
-                return bad("has unknown field '" + dev.optbench.Messages.quote(e.getKey()) + "'");
-            }
-            if (!e.getValue().isNumber()) {
-                return bad("has a non-numeric " + e.getKey());
-            }
+        MeasurementLine m;
+        try {
+            m = MeasurementLine.parse(n, FIELDS, null);
+        } catch (MeasurementLine.Malformed e) {
+            return bad(e.getMessage());
         }
-        JsonNode step = n.get("step");
-        if (step == null || !step.canConvertToExactIntegral() || !step.canConvertToLong() || step.asLong() < 0) {
-            return bad("needs \"step\", a whole number ≥ 0");
-        }
-        long t = step.asLong();
-        lastStep = Math.max(lastStep, t);
-        double trainLoss = value(n, "train_loss");
-        double valError = value(n, "validation_error");
-        double valLoss = value(n, "validation_loss");
-        double testError = value(n, "test_error");
-        int before = measurements.size();
-        if (n.has("train_loss")) {
-            measurements.add(new Measurement(t, Split.TRAIN, finite(trainLoss), Double.NaN));
-        }
-        if (n.has("validation_error") && Double.isFinite(valError)) {
-            reportedValidationError = true;
-        }
-        if (n.has("validation_error") || n.has("validation_loss")) {
-            measurements.add(new Measurement(t, Split.VALIDATION, finite(valLoss), finite(valError)));
-        }
-        if (n.has("test_error")) {
-            measurements.add(new Measurement(t, Split.TEST, Double.NaN, finite(testError)));
-        }
-        measurements.subList(before, measurements.size()).forEach(listener::onEvaluation);
-        if (nonFinite(n, "train_loss", trainLoss) || nonFinite(n, "validation_loss", valLoss)) {
+        lastStep = Math.max(lastStep, m.step());
+        measurements.addAll(m.measurements());
+        reportedValidationError |= m.reportsValidationError();
+        m.measurements().forEach(listener::onEvaluation);
+        if (m.nonFiniteLoss()) {
             diverged = true;
             return false;
         }
@@ -118,19 +92,6 @@ final class ExternalOutput {
         malformed = "line " + lines + " of its output " + why + " (expected {\"step\": N, \"train_loss\": x,"
                 + " \"validation_error\": x, \"validation_loss\": x, \"test_error\": x}, any subset but step)";
         return false;
-    }
-
-    private static double value(JsonNode n, String key) {
-        return n.has(key) ? n.get(key).asDouble() : Double.NaN;
-    }
-
-    private static boolean nonFinite(JsonNode n, String key, double v) {
-        return n.has(key) && !Double.isFinite(v);
-    }
-
-    /** The store keeps no ±Infinity: a non-finite value is stored as missing (NaN). */
-    private static double finite(double v) {
-        return Double.isFinite(v) ? v : Double.NaN;
     }
 
     /** Whether some line gave a finite validation_error: a completed trial must report one. */

@@ -2,10 +2,8 @@ package dev.optbench.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.optbench.train.Measurement;
-import dev.optbench.train.Split;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,38 +99,19 @@ final class TaggedOutput {
         if (n.has("status")) {
             return status(t, n);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!FIELDS.contains(e.getKey())) {
-                return bad("has unknown field '" + dev.optbench.Messages.quote(e.getKey()) + "'");
-            }
-            if (!e.getKey().equals("trial") && !e.getValue().isNumber()) {
-                return bad("has a non-numeric " + e.getKey());
-            }
+        MeasurementLine m;
+        try {
+            m = MeasurementLine.parse(n, FIELDS, "trial");
+        } catch (MeasurementLine.Malformed e) {
+            return bad(e.getMessage());
         }
-        JsonNode step = n.get("step");
-        if (step == null || !step.canConvertToExactIntegral() || !step.canConvertToLong() || step.asLong() < 0) {
-            return bad("needs \"step\", a whole number ≥ 0");
-        }
-        long s = step.asLong();
-        t.lastStep = Math.max(t.lastStep, s);
-        int before = t.measurements.size();
-        if (n.has("train_loss")) {
-            t.measurements.add(new Measurement(s, Split.TRAIN, finite(value(n, "train_loss")), Double.NaN));
-        }
-        add(t, n, s, Split.TRAIN_EVAL, "train_eval_loss", "train_eval_error");
-        add(t, n, s, Split.VALIDATION, "validation_loss", "validation_error");
-        add(t, n, s, Split.TEST, "test_loss", "test_error");
-        t.measurements.subList(before, t.measurements.size()).forEach(t.listener::onEvaluation);
-        if (n.has("validation_error") && Double.isFinite(value(n, "validation_error"))) {
-            t.reportedValidationError = true;
-        }
-        for (String loss : List.of("train_loss", "train_eval_loss", "validation_loss", "test_loss")) {
-            if (n.has(loss) && !Double.isFinite(value(n, loss))) {
-                end(t, Status.DIVERGED, null); // SPEC section 7: a non-finite loss is divergence
-                t.divergedByLoss = true;
-                break;
-            }
+        t.lastStep = Math.max(t.lastStep, m.step());
+        t.measurements.addAll(m.measurements());
+        m.measurements().forEach(t.listener::onEvaluation);
+        t.reportedValidationError |= m.reportsValidationError();
+        if (m.nonFiniteLoss()) {
+            end(t, Status.DIVERGED, null); // SPEC section 7: a non-finite loss is divergence
+            t.divergedByLoss = true;
         }
         return true;
     }
@@ -178,25 +157,10 @@ final class TaggedOutput {
         open--;
     }
 
-    private static void add(TrialOutput t, JsonNode n, long step, Split split, String lossKey, String errorKey) {
-        if (n.has(lossKey) || n.has(errorKey)) {
-            t.measurements.add(new Measurement(step, split, finite(value(n, lossKey)), finite(value(n, errorKey))));
-        }
-    }
-
     private boolean bad(String why) {
         malformed = "line " + lines + " of the torch engine's output " + why + " (expected JSON lines {\"trial\": id, \"step\":"
                 + " N, ...}, {\"trial\": id, \"status\": ...} or {\"provenance\": {...}}, docs/external-trials.md)";
         return false;
-    }
-
-    private static double value(JsonNode n, String key) {
-        return n.has(key) ? n.get(key).asDouble() : Double.NaN;
-    }
-
-    /** The store keeps no ±Infinity: a non-finite value is stored as missing (NaN). */
-    private static double finite(double v) {
-        return Double.isFinite(v) ? v : Double.NaN;
     }
 
     /** Why the output is malformed, null if it is not. */

@@ -41,7 +41,9 @@ final class StudyCreateCommand implements Callable<Integer> {
     Long steps;
 
     @Option(names = "--trial-timeout", paramLabel = "SECONDS",
-            description = "With --command: kill a trial after this long and store it as failed (default: none).")
+            description = "With --command: kill a trial after this long and store it as failed; with --engine torch: kill a"
+                    + " claimed batch's process after this long (its trials train together) and store its unfinished"
+                    + " trials as failed (default: none).")
     Double trialTimeout;
 
     @Option(names = "--optimizers", required = true, split = ",", description = "Comma-separated, e.g. sgd,momentum,adam.")
@@ -110,8 +112,8 @@ final class StudyCreateCommand implements Callable<Integer> {
             return StudySetup.defineExternal(Main.optimizers(spec), name, external, protocol, optimizers, trials, seed, sampler,
                     space, seeds);
         }
-        if (trialTimeout != null) {
-            throw new InputException("--trial-timeout applies to external trials: add --command, or drop it");
+        if (trialTimeout != null && !TorchEngine.TORCH.equals(engine)) {
+            throw new InputException("--trial-timeout applies to external trials and to --engine torch: add one, or drop it");
         }
         if (steps != null && !TorchEngine.TORCH.equals(engine)) {
             throw new InputException("--steps applies to external trials and to --engine torch: add one, or drop it");
@@ -127,7 +129,8 @@ final class StudyCreateCommand implements Callable<Integer> {
     private TorchEngine torch() {
         if (dev.optbench.study.TorchEngine.TORCH.equals(engine)) {
             return new TorchEngine(device == null ? "cpu" : device, optimizerClasses,
-                    steps == null ? 0 : dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_STEPS));
+                    steps == null ? 0 : dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_STEPS),
+                    trialTimeout == null ? 0 : trialTimeout);
         }
         if (!dev.optbench.study.TorchEngine.DJL.equals(engine)) {
             throw new InputException("--engine " + dev.optbench.Messages.quote(engine) + ": give djl or torch");

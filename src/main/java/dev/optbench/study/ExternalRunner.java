@@ -125,7 +125,7 @@ public final class ExternalRunner {
             return result(RunStatus.DIVERGED, output, ended.seconds());
         }
         if (ended.timedOut()) {
-            throw new ExternalTrialException("timed out after " + Leases.seconds(command.timeoutSeconds())
+            throw new ExternalTrialException("timed out after " + seconds(command.timeoutSeconds())
                     + " s (--trial-timeout); its process was killed" + lastErr);
         }
         if (ended.exit() != 0) {
@@ -288,10 +288,8 @@ public final class ExternalRunner {
         }
     }
 
-    /** Formatting for messages: whole seconds without a fraction. */
-    private static final class Leases {
-        static String seconds(double s) {
-            return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
-        }
+    /** Seconds for messages: whole seconds without a fraction. */
+    static String seconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 }

@@ -56,7 +56,8 @@ public record StudySummary(StudyDefinition study, Map<String, Map<TrialState, In
         List<String> out = new ArrayList<>();
         StudyDefinition d = study;
         out.add("study " + d.name() + ": workload " + d.workload() + ", protocol " + d.protocol() + ", sampler "
-                + d.sampler() + ", seed " + d.seed() + ", " + d.trialsPerOptimizer() + " trials per optimizer");
+                + d.sampler() + ", seed " + d.seed() + ", " + d.trialsPerOptimizer() + " trials per optimizer"
+                + (d.isTorch() ? "; " + d.torch().describe() : ""));
         out.add(String.format(java.util.Locale.ROOT, "%-10s %7s %7s %9s %8s %6s  %-9s %-9s %s", "optimizer", "pending", "running",
                 "completed", "diverged", "failed", "best val", "its test", "best trial"));
         counts.forEach((o, c) -> {

@@ -16,9 +16,12 @@ import java.util.TreeMap;
  * {@code package.module:Class} of a user's {@code torch.optim.Optimizer} (imported code: run only
  * where the worker's operator allowed that exact string, see {@link CommandPolicy}), and
  * {@code steps} the trials' step budget (0: the workload's; {@code study create --steps}, e.g. to fit
- * a study into one GPU session). Stored with the study; a study without one is a DJL study.
+ * a study into one GPU session), and {@code timeoutSeconds} how long one claimed batch's process
+ * may run before it is killed and its unfinished trials fail (0: no limit; {@code study create
+ * --trial-timeout}, so that a hung GPU process cannot hold its trials for ever). Stored with the
+ * study; a study without one is a DJL study.
  */
-public record TorchEngine(String device, Map<String, String> optimizerClasses, long steps) {
+public record TorchEngine(String device, Map<String, String> optimizerClasses, long steps, double timeoutSeconds) {
     /** The engine names 'study create --engine' takes. */
     public static final String DJL = "djl";
     public static final String TORCH = "torch";
@@ -35,9 +38,17 @@ public record TorchEngine(String device, Map<String, String> optimizerClasses, l
         if (steps != 0) {
             dev.optbench.Limits.steps("--steps", steps, dev.optbench.Limits.MAX_STEPS);
         }
+        if (!(timeoutSeconds >= 0) || Double.isInfinite(timeoutSeconds)) {
+            throw new InputException("--trial-timeout must be a number of seconds ≥ 0 (0: none), not " + timeoutSeconds);
+        }
     }
 
-    /** The workload's own step budget. */
+    /** No time limit. */
+    public TorchEngine(String device, Map<String, String> optimizerClasses, long steps) {
+        this(device, optimizerClasses, steps, 0);
+    }
+
+    /** The workload's own step budget, no time limit. */
     public TorchEngine(String device, Map<String, String> optimizerClasses) {
         this(device, optimizerClasses, 0);
     }
@@ -73,6 +84,9 @@ public record TorchEngine(String device, Map<String, String> optimizerClasses, l
         if (steps != 0) { // absent otherwise, so studies stored before --steps keep their fingerprints
             n.put("steps", steps);
         }
+        if (timeoutSeconds != 0) { // likewise
+            n.put("timeout_seconds", timeoutSeconds);
+        }
         return n.toString();
     }
 
@@ -94,7 +108,8 @@ public record TorchEngine(String device, Map<String, String> optimizerClasses, l
                     classes.put(e.getKey(), e.getValue().asText());
                 }
             }
-            return new TorchEngine(n.get("device").asText(), classes, n.path("steps").asLong(0));
+            return new TorchEngine(n.get("device").asText(), classes, n.path("steps").asLong(0),
+                    n.path("timeout_seconds").asDouble(0));
         } catch (JsonProcessingException | NullPointerException | InputException e) {
             throw new IllegalStateException("corrupt engine in store: " + json, e);
         }
@@ -102,7 +117,9 @@ public record TorchEngine(String device, Map<String, String> optimizerClasses, l
 
     /** What a trial's provenance records as its engine. */
     String describe() {
-        return "torch engine on " + device + (steps == 0 ? "" : ", " + steps + " steps") + (optimizerClasses.isEmpty() ? ""
+        return "torch engine on " + device + (steps == 0 ? "" : ", " + steps + " steps")
+                + (timeoutSeconds == 0 ? "" : ", batches killed after " + ExternalRunner.seconds(timeoutSeconds) + " s")
+                + (optimizerClasses.isEmpty() ? ""
                 : ", optimizer classes " + new TreeMap<>(optimizerClasses));
     }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * lines ({@link TaggedOutput}). When the process crashes (non-zero exit), its trials without a
  * final status go back to pending (a null result), unless this was their {@value #MAX_ATTEMPTS}th
  * claim: then they fail with the crash's message, so a process that always crashes cannot hold a
- * study forever.
+ * study forever. A process that outlives the study's {@code --trial-timeout} is killed, and its
+ * trials without a final status fail at once.
  */
 public final class TorchRunner {
     /** {@code batchTrials} meaning "the engine's default for the device" ({@link #autoTrials}). */
@@ -91,7 +92,8 @@ public final class TorchRunner {
         TorchJob job = TorchJob.of(def, w, Datasets.dataPath(w.data(), dataDir), claims, 1);
         Map<String, dev.optbench.train.TrainListener> listeners = new java.util.HashMap<>();
         claims.forEach(c -> listeners.put(c.label(), progress.listener(c))); // a trial's id in the job is its label
-        Outcome out = run(job, claims.get(0).label(), id -> listeners.getOrDefault(id, dev.optbench.train.TrainListener.NONE));
+        Outcome out = run(job, claims.get(0).label(), def.torch().timeoutSeconds(),
+                id -> listeners.getOrDefault(id, dev.optbench.train.TrainListener.NONE));
         List<TrainResult> results = new ArrayList<>();
         for (Claim c : claims) {
             TaggedOutput.TrialOutput t = out.output().trial(c.label());
@@ -99,7 +101,7 @@ public final class TorchRunner {
             p.putIfAbsent("engine", TorchEngine.TORCH);
             p.put("engine_python", python);
             provenance.put(key(c), p);
-            results.add(result(t, out, c.attempt()));
+            results.add(result(t, out, c.attempt(), def.torch().timeoutSeconds()));
         }
         return results;
     }
@@ -109,10 +111,10 @@ public final class TorchRunner {
 
     /** Runs {@code job} as one engine process and returns its output (for tests: any job). */
     Outcome run(TorchJob job, String label) {
-        return run(job, label, id -> dev.optbench.train.TrainListener.NONE);
+        return run(job, label, 0, id -> dev.optbench.train.TrainListener.NONE);
     }
 
-    private Outcome run(TorchJob job, String label,
+    private Outcome run(TorchJob job, String label, double timeoutSeconds,
             java.util.function.Function<String, dev.optbench.train.TrainListener> listeners) {
         Path dir;
         try {
@@ -132,7 +134,7 @@ public final class TorchRunner {
             env.put("OPTBENCH_JOB", file.toString());
             TaggedOutput output = new TaggedOutput(job.trials().stream().map(TorchJob.Trial::id).toList(), listeners);
             ExternalRunner.Ended ended = ExternalRunner.runProcess("exec " + ClaimGate.shellQuote(python)
-                    + " -m optbench_torch run", env, 0, output::accept, () -> output.malformed() != null, label);
+                    + " -m optbench_torch run", env, timeoutSeconds, output::accept, () -> output.malformed() != null, label);
             return new Outcome(output, ended);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the torch engine's job file: " + e.getMessage(), e);
@@ -153,7 +155,7 @@ public final class TorchRunner {
         return files.isEmpty() ? null : dev.optbench.platform.ResourceCache.unpack("optbench_torch", files);
     }
 
-    private static TrainResult result(TaggedOutput.TrialOutput t, Outcome out, int attempt) {
+    private static TrainResult result(TaggedOutput.TrialOutput t, Outcome out, int attempt, double timeoutSeconds) {
         double s = out.ended().seconds();
         long steps = t.stepsRun();
         if (t.status == TaggedOutput.Status.COMPLETED) {
@@ -168,6 +170,9 @@ public final class TorchRunner {
         String why;
         if (out.output().malformed() != null) {
             why = out.output().malformed();
+        } else if (out.ended().timedOut()) { // not retried: the next claim would hang as long
+            why = "timed out: the torch engine's process was killed after " + ExternalRunner.seconds(timeoutSeconds)
+                    + " s (--trial-timeout) before this trial's end";
         } else if (out.ended().exit() != 0) {
             if (attempt < MAX_ATTEMPTS) {
                 return null; // crashed before this trial's end: back to pending, as a crashed worker's trial

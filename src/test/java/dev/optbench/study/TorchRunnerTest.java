@@ -145,6 +145,25 @@ public class TorchRunnerTest {
     }
 
     @Test
+    void aProcessOutlivingTheStudysTimeOutIsKilledAndItsUnfinishedTrialsFailWithoutARetry() throws Exception {
+        Files.createFile(dir.resolve("hang")); // the fake engine finishes sgd, then waits for ever
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
+            store.createStudy(StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "h", "fmnist_mlp-tiny",
+                    "lr-only", List.of("sgd", "momentum", "adam"), 1, 7, null, null, 1, null,
+                    new TorchEngine("cpu", Map.of(), 0, 0.5)));
+            worker(store, CommandPolicy.NONE, new ArrayList<>(), 3).run();
+            assertThat(runs()).hasSize(1);
+            Map<String, Trial> t = store.trials("h", false).stream().collect(Collectors.toMap(Trial::optimizer, Function.identity()));
+            assertThat(t.get("sgd").state()).isEqualTo(TrialState.COMPLETED);
+            for (String o : List.of("momentum", "adam")) {
+                assertThat(t.get(o).state()).isEqualTo(TrialState.FAILED);
+                assertThat(t.get(o).message()).contains("killed after 0.5 s (--trial-timeout)");
+            }
+            assertThat(store.study("h").torch().timeoutSeconds()).isEqualTo(0.5);
+        }
+    }
+
+    @Test
     void anOptimizerClassRunsOnlyWhereItsOperatorAllowedIt() throws Exception {
         Path space = dir.resolve("space.json");
         Files.writeString(space, "{\"sgd\": {\"learning_rate\": {\"feasible_points\": [0.1]}},"
@@ -244,5 +263,9 @@ public class TorchRunnerTest {
         assertThat(job.workload().stepBudget()).isEqualTo(2000);
         assertThat(job.toJson()).contains("\"steps\":2000,\"eval_interval\":1000");
         assertThat(short2000.describe()).contains("2000 steps");
+        TorchEngine timed = new TorchEngine("cuda", Map.of(), 0, 600);
+        assertThat(TorchEngine.fromJson(timed.toJson())).isEqualTo(timed);
+        assertThat(timed.toJson()).contains("\"timeout_seconds\":600");
+        assertThat(timed.describe()).contains("killed after 600 s");
     }
 }

@@ -35,6 +35,12 @@ public record ClaimFilter(Map<String, Set<String>> runnable, OptimizerRegistry o
         }
     }
 
+    /** This filter narrowed to {@code optimizer}'s trials of {@code study} (admitting none if this one does not admit them). */
+    ClaimFilter only(String study, String optimizer) {
+        boolean admitted = runnable == null || runnable.getOrDefault(study, Set.of()).contains(optimizer);
+        return new ClaimFilter(admitted ? Map.of(study, Set.of(optimizer)) : Map.of(), optimizers);
+    }
+
     /** " AND (...)" on table trials, or "" for {@link #ANY}; bind its values with {@link #bind}. */
     String sql() {
         if (runnable == null) {

@@ -32,6 +32,12 @@ public final class EngineRunner implements TrialRunner {
         return def != null ? torch.batchLimit(def) : djl.batchLimit(first);
     }
 
+    /** The torch engine runs a batch's trials as one stacked group per update rule, one group after another. */
+    @Override
+    public boolean batchesOneOptimizerFirst(Claim first) {
+        return torchStudy(first) != null;
+    }
+
     @Override
     public int batchLimit(String workload) {
         return djl.batchLimit(workload);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 /**
@@ -40,12 +41,20 @@ final class Heartbeat {
         return everyNanos / 1_000_000;
     }
 
+    /** As {@link #claim(String, ClaimFilter, ToIntFunction, Predicate, BooleanSupplier)}, optimizers in claim order. */
+    List<Claim> claim(String study, ClaimFilter filter, ToIntFunction<Claim> limit, BooleanSupplier more) {
+        return claim(study, filter, limit, first -> false, more);
+    }
+
     /**
      * Claims the next pending trial that {@code filter} admits (in {@code study}, or any study if
      * null), then more of its study until {@code limit} (of the first claim) are held or
-     * {@code more} says no; returns them, empty if none was pending.
+     * {@code more} says no; returns them, empty if none was pending. Where {@code oneOptimizerFirst}
+     * holds for the first claim, the batch takes that optimizer's pending trials before others
+     * (an engine that stacks trials per update rule trains one full group, not several small ones).
      */
-    List<Claim> claim(String study, ClaimFilter filter, ToIntFunction<Claim> limit, BooleanSupplier more) {
+    List<Claim> claim(String study, ClaimFilter filter, ToIntFunction<Claim> limit, Predicate<Claim> oneOptimizerFirst,
+            BooleanSupplier more) {
         List<Claim> claims = new ArrayList<>();
         Optional<Claim> first = store.claim(study, worker, leaseMillis, filter);
         if (first.isEmpty()) {
@@ -53,11 +62,19 @@ final class Heartbeat {
         }
         next = System.nanoTime() + everyNanos;
         int most = limit.applyAsInt(first.get());
-        for (Optional<Claim> c = first; c.isPresent(); c = store.claim(first.get().study(), worker, leaseMillis, filter)) {
-            claims.add(c.get());
-            held.add(c.get());
-            if (claims.size() >= most || !more.getAsBoolean()) {
-                break;
+        String in = first.get().study();
+        List<ClaimFilter> order = oneOptimizerFirst.test(first.get())
+                ? List.of(filter.only(in, first.get().optimizer()), filter) : List.of(filter);
+        claims.add(first.get());
+        held.add(first.get());
+        for (ClaimFilter f : order) {
+            while (claims.size() < most && more.getAsBoolean()) {
+                Optional<Claim> c = store.claim(in, worker, leaseMillis, f);
+                if (c.isEmpty()) {
+                    break;
+                }
+                claims.add(c.get());
+                held.add(c.get());
             }
         }
         return claims;

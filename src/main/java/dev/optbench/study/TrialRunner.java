@@ -31,6 +31,16 @@ public interface TrialRunner {
     }
 
     /**
+     * Whether a batch that starts with {@code first} should take its optimizer's trials before
+     * others': true where the runner trains one stacked group per update rule, one after another,
+     * so that a batch mixing six optimizers would run as six small groups. By default false: claim
+     * order.
+     */
+    default boolean batchesOneOptimizerFirst(Claim first) {
+        return false;
+    }
+
+    /**
      * Trains {@code claims} (one study, so one workload; at most {@link #batchLimit} of them)
      * together; result k belongs to claim k. A trial that fails alone is a
      * {@link dev.optbench.train.RunStatus#FAILED} result; a throw fails every trial of the batch. A

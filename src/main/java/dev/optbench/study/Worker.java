@@ -113,7 +113,8 @@ public final class Worker {
         try {
             ClaimFilter filter = gate.refresh(study);
             while (!stopping) {
-                List<Claim> claims = leases.claim(study, filter, c -> runner.batchLimit(c), () -> !stopping);
+                List<Claim> claims = leases.claim(study, filter, c -> runner.batchLimit(c),
+                        c -> runner.batchesOneOptimizerFirst(c), () -> !stopping);
                 if (!claims.isEmpty()) {
                     stored += runBatch(claims, trialThread);
                 } else {

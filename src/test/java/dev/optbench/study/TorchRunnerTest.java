@@ -145,6 +145,29 @@ public class TorchRunnerTest {
     }
 
     @Test
+    void aBatchTakesItsFirstOptimizersTrialsBeforeOthersSoEachStackedGroupIsFull() throws Exception {
+        try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {
+            store.createStudy(StudySetup.define(dev.optbench.optim.OptimizerRegistry.BUILT_IN, "m", "fmnist_mlp-tiny",
+                    "lr-only", List.of("sgd", "momentum", "adam"), 3, 7, null, null, 1, null, new TorchEngine("cpu", Map.of())));
+            worker(store, CommandPolicy.NONE, new ArrayList<>(), 3).run();
+            // 9 trials, 3 per process: claim order alone (trial index first) would give each process all three
+            // optimizers; a batch larger than an optimizer's pending trials fills up with the next one's
+            List<List<String>> batches = new ArrayList<>();
+            for (int n = 1; n <= runs().size(); n++) {
+                JsonNode trials = Json.MAPPER.readTree(dir.resolve("job-" + n + ".json").toFile()).get("job").get("trials");
+                List<String> o = new ArrayList<>();
+                trials.forEach(t -> o.add(t.get("optimizer").asText()));
+                batches.add(o);
+            }
+            assertThat(batches).hasSize(3);
+            for (List<String> b : batches) {
+                assertThat(b).hasSize(3).containsOnly(b.get(0)); // one optimizer's 3 trials, then the next one's
+            }
+            assertThat(store.trials("m", false)).allSatisfy(t -> assertThat(t.state()).isNotEqualTo(TrialState.PENDING));
+        }
+    }
+
+    @Test
     void aProcessOutlivingTheStudysTimeOutIsKilledAndItsUnfinishedTrialsFailWithoutARetry() throws Exception {
         Files.createFile(dir.resolve("hang")); // the fake engine finishes sgd, then waits for ever
         try (SqlStudyStore store = StudyStores.open("sqlite:" + dir.resolve("s.db"))) {

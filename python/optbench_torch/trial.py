@@ -391,6 +391,9 @@ class Runner:
                             break
                         sums[i] += loss
                         counts[i] += 1
+                        s = base + j + 1
+                        if self.job.loss_every and s % self.job.loss_every == 0 and not (evaluate and s == step):
+                            self.say({"trial": group.specs[i].id, "step": s, "train_loss": float(loss)})
                 if not any(alive):
                     return
             if evaluate:
@@ -428,6 +431,7 @@ class Job:
         self.trials = raw["trials"]
         self.init = raw.get("init")
         self.order = raw.get("order")
+        self.loss_every = int(raw.get("loss_every") or 0)  # tests: train_loss every N steps besides evaluations
 
 
 def setup_torch(job):

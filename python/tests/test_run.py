@@ -114,6 +114,24 @@ class RunTest(unittest.TestCase):
         self.assertLessEqual(trials["big"][-2]["step"], 6)
         self.assertEqual(trials["ok"][-1]["status"], "completed")
 
+    def test_loss_every_adds_each_steps_training_loss_between_evaluations(self):
+        trials_ = [make_trial("a", seed=1), make_trial("b", seed=2)]
+        _, each = run(tiny_job(self.data, trials_, steps=6, eval_interval=1))  # train_loss of every step
+        job = tiny_job(self.data, trials_, steps=6, eval_interval=3)
+        _, plain = run(job)
+        job["loss_every"] = 1
+        _, every = run(job)
+        for tid in ("a", "b"):
+            losses = [l["train_loss"] for l in by_trial(each)[tid] if "step" in l]
+            lines = [l for l in by_trial(every)[tid] if "step" in l]
+            self.assertEqual([l["step"] for l in lines], [1, 2, 3, 4, 5, 6])
+            for i in (0, 1, 3, 4):  # between evaluations: that step's loss alone
+                self.assertEqual(set(lines[i]), {"trial", "step", "train_loss"})
+                self.assertAlmostEqual(lines[i]["train_loss"], losses[i], places=6)
+            # evaluations unchanged: train_loss the mean since the previous one
+            self.assertEqual([l for l in lines if "validation_error" in l], [l for l in by_trial(plain)[tid] if "step" in l])
+            self.assertAlmostEqual(lines[5]["train_loss"], np.mean(losses[3:6]), places=6)
+
     def test_bad_hyperparameter_fails_that_trial(self):
         job = tiny_job(self.data, [make_trial("bad", decay_factor=2.0), make_trial("good")])
         _, lines = run(job)

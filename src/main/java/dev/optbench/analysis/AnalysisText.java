@@ -10,6 +10,7 @@ public final class AnalysisText {
 
     public static String write(AnalysisResult result) {
         StringBuilder out = new StringBuilder();
+        verdict(out, result);
         for (StudyAnalysis s : result.studies()) {
             study(out, s);
         }
@@ -35,6 +36,37 @@ public final class AnalysisText {
         out.append(String.format(Locale.ROOT, "Bootstrap: B = %d resamples, seed %d; quantiles Q(p) = x(⌈pB⌉).%n",
                 result.options().resamples(), result.options().seed()));
         return out.toString();
+    }
+
+    /** The report's verdict first ({@link Verdict}): who wins or ties under each protocol, and why. */
+    private static void verdict(StringBuilder out, AnalysisResult result) {
+        for (Verdict v : Verdict.of(result)) {
+            out.append("Verdict, workload ").append(v.workload()).append('\n');
+            for (Verdict.Protocol p : v.protocols()) {
+                out.append("  protocol ").append(p.protocol()).append(" (study ").append(p.study()).append("): ")
+                        .append(p.ranking()).append('\n');
+                for (Separation x : p.toSeparate()) {
+                    out.append("    ").append(x.sentence()).append('\n');
+                }
+                List<String> bad = p.violated().stream().map(c -> c.subset() + " ⊆ " + c.superset()).toList();
+                if (!p.inclusion().isEmpty()) {
+                    out.append("    inclusions: ").append(bad.isEmpty() ? "all " + p.inclusion().size() + " hold"
+                            : "violated " + String.join(", ", bad) + "; " + (p.inclusion().size() - bad.size()) + " hold")
+                            .append('\n');
+                }
+                if (!p.cost().isEmpty()) {
+                    out.append("    ").append(p.cost()).append('\n');
+                }
+            }
+            for (RankFlip f : v.significantFlips()) {
+                out.append("  significant rank flip: ").append(f.first()).append(f.firstMedianA() < f.secondMedianA()
+                        ? " beats " : " loses to ").append(f.second()).append(" under ").append(f.protocolA())
+                        .append(" but not under ").append(f.protocolB()).append('\n');
+            }
+        }
+        if (!result.studies().isEmpty()) {
+            out.append('\n');
+        }
     }
 
     private static void study(StringBuilder out, StudyAnalysis s) {

@@ -65,6 +65,8 @@ class VerdictTest {
             assertThat(s.more()).isEqualTo(19);
             assertThat(s.sentence()).isEqualTo("about 19 more trials per optimizer would be needed to separate a and b");
         });
+        assertThat(AnalysisText.write(r)).contains("  protocol full (study tie): No winner: all 2 optimizers tie")
+                .contains("\n    about 19 more trials per optimizer would be needed to separate a and b\n");
         var json = AnalysisJson.write(r);
         assertThat(json).contains("\"separations\"");
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).at("/studies/0/separations/0");
@@ -94,7 +96,16 @@ class VerdictTest {
                 List.of(trials("sgd", 10, 0.10, 0.001), trials("momentum", 10, 0.30, 0.001)));
         StudyData full = study("full", "full", List.of("sgd", "momentum"),
                 List.of(trials("sgd", 10, 0.20, 0.001), trials("momentum", 10, 0.05, 0.001)));
-        List<Verdict> v = Verdict.of(analyze(lr, full));
+        AnalysisResult r = analyze(lr, full);
+        List<Verdict> v = Verdict.of(r);
+        // analyze's text leads with the same verdict
+        String text = AnalysisText.write(r);
+        assertThat(text).startsWith("Verdict, workload w\n  protocol lr-only (study lr): Clear winner: sgd ")
+                .contains("\n    inclusions: violated sgd ⊆ momentum; 0 hold\n")
+                .contains("\n  protocol full (study full): Clear winner: momentum ")
+                .contains("\n    inclusions: all 1 hold\n")
+                .contains("\n  significant rank flip: sgd beats momentum under lr-only but not under full\n");
+        assertThat(text.indexOf("Verdict, workload w")).isLessThan(text.indexOf("Study lr: workload w"));
         assertThat(v).singleElement().satisfies(w -> assertThat(w.workload()).isEqualTo("w"));
         Verdict.Protocol first = v.get(0).protocols().get(0);
         assertThat(first.violated()).singleElement().satisfies(c -> {

@@ -149,7 +149,8 @@ abstract class RealTrialsContract extends StoreFixture {
         List<Claim> claimed = java.util.Collections.synchronizedList(new ArrayList<>());
         SqlStudyStore own = StudyStores.open(url);
         BatchedTrainerRunner real = new BatchedTrainerRunner(null, "cpu", 4);
-        TrialRunner runner = new TrialRunner() { // the real batch, held for at least three leases
+        CountDownLatch release = new CountDownLatch(1); // the first batch, trained, waits for the test
+        TrialRunner runner = new TrialRunner() {
             @Override
             public int batchLimit(String workload) {
                 return real.batchLimit(workload);
@@ -157,14 +158,13 @@ abstract class RealTrialsContract extends StoreFixture {
 
             @Override
             public List<dev.optbench.train.TrainResult> runBatch(List<Claim> claims) {
-                long start = System.currentTimeMillis();
                 List<dev.optbench.train.TrainResult> results = real.runBatch(claims);
-                while (System.currentTimeMillis() - start < 3 * lease) {
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        throw new java.util.concurrent.CancellationException("interrupted");
+                try {
+                    if (claims.size() == 4 && !release.await(300, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never released the batch");
                     }
+                } catch (InterruptedException e) {
+                    throw new java.util.concurrent.CancellationException("interrupted");
                 }
                 return results;
             }
@@ -197,27 +197,31 @@ abstract class RealTrialsContract extends StoreFixture {
             }
         });
         int mostRunning = 0;
-        boolean outlivedLease = false;
         try (SqlStudyStore store = StudyStores.open(url)) {
             t.start();
-            long firstSeen = 0;
-            while (t.isAlive()) {
-                long running = store.trials("batch", false).stream()
-                        .filter(x -> x.state() == TrialState.RUNNING && "batcher".equals(x.worker())).count();
-                mostRunning = Math.max(mostRunning, (int) running);
-                if (running == 4 && firstSeen == 0) {
-                    firstSeen = System.currentTimeMillis();
+            // the four held leases, each renewed (its remaining time went up) until every one was renewed 8 times,
+            // two leases' worth of quarter-lease beats: none may run out meanwhile
+            Map<String, Integer> renewals = new java.util.HashMap<>();
+            Map<String, Long> remaining = new java.util.HashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            while (renewals.size() < 4 || renewals.values().stream().anyMatch(n -> n < 8)) {
+                assertThat(System.nanoTime() - deadline).as("leases renewed: %s", renewals).isNegative();
+                List<Lease> held = store.leases("batch").stream().filter(l -> "batcher".equals(l.worker())).toList();
+                mostRunning = Math.max(mostRunning, held.size());
+                for (Lease l : held) {
+                    assertThat(l.remainingMillis()).as("a held lease ran out").isPositive();
+                    String key = l.optimizer() + "#" + l.index();
+                    Long before = remaining.put(key, l.remainingMillis());
+                    if (before != null && l.remainingMillis() > before) {
+                        renewals.merge(key, 1, Integer::sum);
+                    }
                 }
-                if (running == 4 && firstSeen > 0 && System.currentTimeMillis() - firstSeen > 2 * lease) {
-                    // two leases later all four are still held: each was renewed, none expired
-                    assertThat(store.expireLeases("batch")).isZero();
-                    outlivedLease = true;
-                }
-                Thread.sleep(50);
+                Thread.sleep(20); // polling the store; the batch itself waits on the latch
             }
+            assertThat(store.expireLeases("batch")).isZero();
+            release.countDown();
             t.join();
             assertThat(mostRunning).isEqualTo(4);
-            assertThat(outlivedLease).as("the batch ran longer than two leases").isTrue();
             assertThat(claimed).hasSize(6);
             assertThat(claimed.stream().map(Claim::attempt)).containsOnly(1);
             List<Trial> trials = store.trials("batch", true);

@@ -78,6 +78,7 @@ public final class AnalysisJson {
         n.put("protocol", s.protocol());
         num(n, "target", s.target() == null ? Double.NaN : s.target());
         s.data().forEach(n.putArray("data")::add);
+        n.put("engine", s.engine());
         ObjectNode opts = n.putObject("optimizers");
         s.optimizers().forEach((name, a) -> opts.set(name, optimizer(a)));
         ranking(n.putArray("ranking"), s.ranking());

@@ -43,7 +43,7 @@ public final class AnalysisText {
         for (Verdict v : Verdict.of(result)) {
             out.append("Verdict, workload ").append(v.workload()).append('\n');
             for (Verdict.Protocol p : v.protocols()) {
-                out.append("  protocol ").append(p.protocol()).append(" (study ").append(p.study()).append("): ")
+                out.append("  protocol ").append(p.protocol()).append(v.label(p)).append(": ")
                         .append(p.ranking()).append('\n');
                 for (Separation x : p.toSeparate()) {
                     out.append("    ").append(x.sentence()).append('\n');

@@ -8,7 +8,8 @@ import java.util.Map;
  * {@code costToMatch}: the tuning cost to match of every ordered pair of optimizers.
  * {@code data} lists the data its trials read, from their provenance (e.g. the bundled subset).
  * {@code separations}: for each pair of optimizers tied at the full budget, how many trials
- * would separate them ({@link Separation}).
+ * would separate them ({@link Separation}). {@code engine}: what trained its trials, "DJL", "torch
+ * on cuda" (or cpu) or "external command".
  */
 public record StudyAnalysis(
         String study,
@@ -24,25 +25,8 @@ public record StudyAnalysis(
         List<SensitivityRanking> targetSensitivity,
         List<CostToMatch> costToMatch,
         List<String> data,
-        List<Separation> separations) {
-    public StudyAnalysis(String study, String workload, String protocol, Double target,
-            Map<String, OptimizerAnalysis> optimizers, List<RankEntry> ranking, List<InclusionCheck> inclusion,
-            List<RankEntry> trainingLossRanking, List<InclusionCheck> trainingLossInclusion,
-            List<SensitivityRanking> budgetSensitivity, List<SensitivityRanking> targetSensitivity) {
-        this(study, workload, protocol, target, optimizers, ranking, inclusion, trainingLossRanking, trainingLossInclusion,
-                budgetSensitivity, targetSensitivity, List.of(), List.of(), List.of());
-    }
-
-    /** Without separation estimates. */
-    public StudyAnalysis(String study, String workload, String protocol, Double target,
-            Map<String, OptimizerAnalysis> optimizers, List<RankEntry> ranking, List<InclusionCheck> inclusion,
-            List<RankEntry> trainingLossRanking, List<InclusionCheck> trainingLossInclusion,
-            List<SensitivityRanking> budgetSensitivity, List<SensitivityRanking> targetSensitivity,
-            List<CostToMatch> costToMatch, List<String> data) {
-        this(study, workload, protocol, target, optimizers, ranking, inclusion, trainingLossRanking, trainingLossInclusion,
-                budgetSensitivity, targetSensitivity, costToMatch, data, List.of());
-    }
-
+        List<Separation> separations,
+        String engine) {
     public StudyAnalysis {
         data = List.copyOf(data);
         optimizers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizers));

@@ -69,7 +69,12 @@ final class StudyAnalyzer {
                 Rankings.rank(full), Rankings.inclusion(full, inclusions), Rankings.rank(loss),
                 Rankings.inclusion(loss, inclusions),
                 budgetSensitivity, targetSensitivity, CostToMatch.table(testByRank, offset), dataUsed(data),
-                Separation.table(testByRank, full));
+                Separation.table(testByRank, full), engine(def));
+    }
+
+    /** What trains the study's trials: "DJL", "torch on cuda"/"torch on cpu", or "external command". */
+    static String engine(dev.optbench.study.StudyDefinition def) {
+        return def.isTorch() ? "torch on " + def.torch().device() : def.isExternal() ? "external command" : "DJL";
     }
 
     /** The distinct "data" provenance values of the study's trials, in trial order. */

@@ -24,7 +24,7 @@ public record Verdict(String workload, List<Protocol> protocols, List<RankFlip> 
      * trials); {@code clear} is true when its 5–95% interval overlaps no other optimizer's.
      */
     public record Protocol(String study, String protocol, String leader, boolean clear, String ranking,
-            List<Separation> toSeparate, List<InclusionCheck> inclusion, String cost) {
+            List<Separation> toSeparate, List<InclusionCheck> inclusion, String cost, String engine) {
         public Protocol {
             toSeparate = List.copyOf(toSeparate);
             inclusion = List.copyOf(inclusion);
@@ -33,6 +33,16 @@ public record Verdict(String workload, List<Protocol> protocols, List<RankFlip> 
         public List<InclusionCheck> violated() {
             return inclusion.stream().filter(c -> !c.consistent()).toList();
         }
+    }
+
+    /** Whether this workload's studies were trained by different engines (e.g. DJL next to torch): each is then named. */
+    public boolean mixedEngines() {
+        return protocols.stream().map(Protocol::engine).distinct().count() > 1;
+    }
+
+    /** " (study NAME)", with its engine when {@link #mixedEngines}. */
+    public String label(Protocol p) {
+        return " (study " + p.study() + (mixedEngines() ? ", " + p.engine() : "") + ")";
     }
 
     /** One verdict per workload, in the order the workloads first appear. */
@@ -48,7 +58,7 @@ public record Verdict(String workload, List<Protocol> protocols, List<RankFlip> 
     static Protocol protocol(StudyAnalysis s) {
         if (s.ranking().isEmpty()) {
             return new Protocol(s.study(), s.protocol(), null, false, "No optimizer has a finished trial yet.", List.of(),
-                    List.of(), "");
+                    List.of(), "", s.engine());
         }
         RankEntry leader = s.ranking().stream().min(java.util.Comparator.comparingDouble(RankEntry::median)
                 .thenComparing(RankEntry::optimizer)).orElseThrow();
@@ -56,7 +66,7 @@ public record Verdict(String workload, List<Protocol> protocols, List<RankFlip> 
         List<Separation> separate = s.separations().stream()
                 .filter(p -> p.better().equals(leader.optimizer()) || p.worse().equals(leader.optimizer())).toList();
         return new Protocol(s.study(), s.protocol(), leader.optimizer(), clear, rankingSentence(s.ranking(), leader, clear),
-                separate, s.inclusion(), costSentence(s, leader.optimizer()));
+                separate, s.inclusion(), costSentence(s, leader.optimizer()), s.engine());
     }
 
     /** "Clear winner: adam …" or "No clear winner: …", then every rank with its optimizers. */

@@ -36,7 +36,8 @@ public final class SummaryHtml {
             for (Verdict.Protocol p : v.protocols()) {
                 StudyAnalysis s = result.studies().stream().filter(x -> x.study().equals(p.study())).findFirst().orElseThrow();
                 h.append("<div class=\"verdict\"><h4>Protocol ").append(escape(p.protocol())).append(" <span class=\"muted\">(study ")
-                        .append(escape(p.study())).append(", ").append(escape(trialCount(s))).append(")</span></h4>\n");
+                        .append(escape(p.study())).append(", ").append(v.mixedEngines() ? escape(p.engine()) + ", " : "")
+                        .append(escape(trialCount(s))).append(")</span></h4>\n");
                 h.append("<p class=\"lead\">").append(escape(p.ranking())).append("</p>\n");
                 if (!p.toSeparate().isEmpty()) {
                     h.append("<ul>\n");

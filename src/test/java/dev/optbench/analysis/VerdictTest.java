@@ -89,6 +89,22 @@ class VerdictTest {
     }
 
     @Test
+    void studiesOfOneWorkloadOnDifferentEnginesAreNamedWithTheirEngine() throws Exception {
+        StudyData djl = study("d", "full", List.of("a", "b"), List.of(trials("a", 10, 0.10, 0.001), trials("b", 10, 0.20, 0.001)));
+        StudyData torch = study("t", "full", List.of("a", "b"), List.of(trials("a", 10, 0.10, 0.001), trials("b", 10, 0.20, 0.001)));
+        torch = new StudyData(torch.definition().withTorch(new dev.optbench.study.TorchEngine("cuda", java.util.Map.of())),
+                torch.trials(), torch.target());
+        AnalysisResult r = analyze(djl, torch);
+        assertThat(Verdict.of(r)).singleElement().satisfies(v -> assertThat(v.mixedEngines()).isTrue());
+        assertThat(AnalysisText.write(r)).contains("  protocol full (study d, DJL): Clear winner: a ")
+                .contains("  protocol full (study t, torch on cuda): Clear winner: a ");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(AnalysisJson.write(r));
+        assertThat(json.at("/studies/0/engine").asText()).isEqualTo("DJL");
+        assertThat(json.at("/studies/1/engine").asText()).isEqualTo("torch on cuda");
+        assertThat(AnalysisText.write(analyze(djl))).contains("  protocol full (study d): "); // one engine: not named
+    }
+
+    @Test
     void aViolatedInclusionAndASignificantFlipAreReported() {
         // lr-only: sgd (0.10…) clearly beats momentum (0.30…) although sgd ⊆ momentum: violated.
         // full: momentum (0.05…) clearly beats sgd (0.20…): consistent, and the order flips significantly.

@@ -152,6 +152,13 @@ class ReportSummaryTest {
         List<StudyData> data = List.of(violating(100));
         String html = SummaryHtml.of(new Analyzer(AnalysisOptions.of(100, 1)).analyze(data));
         assertThat(html).startsWith("<h3>Workload w</h3>").contains("Clear winner: sgd", "<svg class=\"inclusion\"")
-                .doesNotContain("<h2", "<html");
+                .doesNotContain("<h2", "<html").contains("(study v, 8 finished trials per optimizer)");
+        // the same study on the torch engine beside it: each is named with its engine
+        StudyData torch = SyntheticStudies.study("g", "w", "full", List.of("sgd", "momentum"), 8, 1);
+        torch = new StudyData(torch.definition().withTorch(new dev.optbench.study.TorchEngine("cuda", java.util.Map.of())),
+                torch.trials(), torch.target());
+        String both = SummaryHtml.of(new Analyzer(AnalysisOptions.of(100, 1)).analyze(List.of(violating(100), torch)));
+        assertThat(both).contains("(study v, DJL, 8 finished trials per optimizer)")
+                .contains("(study g, torch on cuda, 8 finished trials per optimizer)");
     }
 }

@@ -48,7 +48,7 @@ public final class AnalysisText {
                 for (Separation x : p.toSeparate()) {
                     out.append("    ").append(x.sentence()).append('\n');
                 }
-                List<String> bad = p.violated().stream().map(c -> c.subset() + " ⊆ " + c.superset()).toList();
+                List<String> bad = p.violatedPairs();
                 if (!p.inclusion().isEmpty()) {
                     out.append("    inclusions: ").append(bad.isEmpty() ? "all " + p.inclusion().size() + " hold"
                             : "violated " + String.join(", ", bad) + "; " + (p.inclusion().size() - bad.size()) + " hold")

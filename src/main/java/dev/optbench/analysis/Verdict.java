@@ -33,6 +33,11 @@ public record Verdict(String workload, List<Protocol> protocols, List<RankFlip> 
         public List<InclusionCheck> violated() {
             return inclusion.stream().filter(c -> !c.consistent()).toList();
         }
+
+        /** The violated inclusions as "sgd ⊆ momentum". */
+        public List<String> violatedPairs() {
+            return violated().stream().map(c -> c.subset() + " ⊆ " + c.superset()).toList();
+        }
     }
 
     /** Whether this workload's studies were trained by different engines (e.g. DJL next to torch): each is then named. */

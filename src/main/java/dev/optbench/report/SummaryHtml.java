@@ -48,7 +48,7 @@ public final class SummaryHtml {
                 }
                 String diagram = InclusionDiagram.svg(p.inclusion());
                 if (!diagram.isEmpty()) {
-                    List<String> bad = p.violated().stream().map(c -> c.subset() + " ⊆ " + c.superset()).toList();
+                    List<String> bad = p.violatedPairs();
                     h.append("<div class=\"diagram\">").append(diagram).append("<p>Inclusions (more general optimizer "
                             + "above; green: its median is at most the included optimizer's 95th percentile, as the "
                             + "hierarchy predicts; red, dashed, ✗: violated): ").append(bad.isEmpty()

@@ -41,11 +41,6 @@ final class Heartbeat {
         return everyNanos / 1_000_000;
     }
 
-    /** As {@link #claim(String, ClaimFilter, ToIntFunction, Predicate, BooleanSupplier)}, optimizers in claim order. */
-    List<Claim> claim(String study, ClaimFilter filter, ToIntFunction<Claim> limit, BooleanSupplier more) {
-        return claim(study, filter, limit, first -> false, more);
-    }
-
     /**
      * Claims the next pending trial that {@code filter} admits (in {@code study}, or any study if
      * null), then more of its study until {@code limit} (of the first claim) are held or
@@ -87,10 +82,12 @@ final class Heartbeat {
         }
     }
 
-    /** Renews every held lease now; a lost one leaves the set and is reported. */
+    /** Renews every held lease now; each renewed one is reported, a lost one leaves the set and is reported. */
     void renewAll() {
         for (Claim c : List.copyOf(held)) {
-            if (!store.renew(c, leaseMillis)) {
+            if (store.renew(c, leaseMillis)) {
+                listener.renewed(c);
+            } else {
                 held.remove(c);
                 listener.lostLease(c);
             }

@@ -40,6 +40,9 @@ public final class Worker {
 
         default void released(Claim claim) {}
 
+        /** The heartbeat renewed {@code claim}'s lease. */
+        default void renewed(Claim claim) {}
+
         default void lostLease(Claim claim) {}
 
         default void failed(Claim claim, String message) {}

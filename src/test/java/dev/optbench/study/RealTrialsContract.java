@@ -184,11 +184,25 @@ abstract class RealTrialsContract extends StoreFixture {
                 return real.targetError(workload);
             }
         };
+        // when each trial was claimed and each time its lease was renewed (the worker reports both)
+        Map<String, List<Long>> beats = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch renewedEnough = new CountDownLatch(4); // the held batch's four leases renewed 8 times each
         Worker worker = new Worker(own, runner, "batch", "batcher", lease,
                 new Worker.Listener() {
                     @Override
                     public void claimed(Claim claim) {
                         claimed.add(claim);
+                        beats.computeIfAbsent(claim.label(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                                .add(System.nanoTime());
+                    }
+
+                    @Override
+                    public void renewed(Claim claim) {
+                        List<Long> b = beats.get(claim.label());
+                        b.add(System.nanoTime());
+                        if (b.size() == 9) {
+                            renewedEnough.countDown();
+                        }
                     }
                 });
         Thread t = new Thread(() -> {
@@ -196,32 +210,30 @@ abstract class RealTrialsContract extends StoreFixture {
                 worker.run();
             }
         });
-        int mostRunning = 0;
         try (SqlStudyStore store = StudyStores.open(url)) {
             t.start();
-            // the four held leases, each renewed (its remaining time went up) until every one was renewed 8 times,
-            // two leases' worth of quarter-lease beats: none may run out meanwhile
-            Map<String, Integer> renewals = new java.util.HashMap<>();
-            Map<String, Long> remaining = new java.util.HashMap<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (renewals.size() < 4 || renewals.values().stream().anyMatch(n -> n < 8)) {
-                assertThat(System.nanoTime() - deadline).as("leases renewed: %s", renewals).isNegative();
-                List<Lease> held = store.leases("batch").stream().filter(l -> "batcher".equals(l.worker())).toList();
-                mostRunning = Math.max(mostRunning, held.size());
-                for (Lease l : held) {
-                    assertThat(l.remainingMillis()).as("a held lease ran out").isPositive();
-                    String key = l.optimizer() + "#" + l.index();
-                    Long before = remaining.put(key, l.remainingMillis());
-                    if (before != null && l.remainingMillis() > before) {
-                        renewals.merge(key, 1, Integer::sum);
-                    }
-                }
-                Thread.sleep(20); // polling the store; the batch itself waits on the latch
-            }
+            // two leases' worth of quarter-lease beats while the batch is held: none of its leases may run out
+            assertThat(renewedEnough.await(300, TimeUnit.SECONDS)).as("leases renewed: %s", beats).isTrue();
+            assertThat(store.leases("batch")).filteredOn(l -> "batcher".equals(l.worker())).hasSize(4)
+                    .allSatisfy(l -> assertThat(l.remainingMillis()).as("a held lease ran out").isPositive());
             assertThat(store.expireLeases("batch")).isZero();
+            List<Claim> held;
+            synchronized (claimed) {
+                held = List.copyOf(claimed);
+            }
+            for (Claim c : held) { // the four held: each renewed before its lease could end
+                List<Long> live = beats.get(c.label());
+                List<Long> b;
+                synchronized (live) { // the worker is still renewing
+                    b = List.copyOf(live);
+                }
+                for (int i = 1; i < b.size(); i++) {
+                    assertThat(b.get(i) - b.get(i - 1)).as("%s: a gap between renewals", c.label())
+                            .isLessThan(TimeUnit.MILLISECONDS.toNanos(lease));
+                }
+            }
             release.countDown();
             t.join();
-            assertThat(mostRunning).isEqualTo(4);
             assertThat(claimed).hasSize(6);
             assertThat(claimed.stream().map(Claim::attempt)).containsOnly(1);
             List<Trial> trials = store.trials("batch", true);

@@ -157,11 +157,11 @@ class WorkerTest {
         try (SqlStudyStore store = open(); SqlStudyStore thief = open()) {
             store.createStudy(StoreContract.definition("hb", List.of("sgd"), 5));
             Heartbeat leases = new Heartbeat(store, "w", 60_000, recorder(events));
-            List<Claim> three = leases.claim("hb", ClaimFilter.ANY, workload -> 3, () -> true);
+            List<Claim> three = leases.claim("hb", ClaimFilter.ANY, workload -> 3, first -> false, () -> true);
             assertThat(three).extracting(Claim::index).containsExactly(0, 1, 2);
             assertThat(three).extracting(Claim::attempt).containsOnly(1);
             List<Claim> stopped = new Heartbeat(store, "v", 60_000, recorder(events))
-                    .claim("hb", ClaimFilter.ANY, workload -> 3, () -> false); // stopping: no more than the first
+                    .claim("hb", ClaimFilter.ANY, workload -> 3, first -> false, () -> false); // stopping: no more than the first
             assertThat(stopped).extracting(Claim::index).containsExactly(3);
 
             assertThat(thief.renew(three.get(1), -60_000)).isTrue();
